@@ -1,0 +1,59 @@
+// Package dockertest gives integration tests a Driver on the real Docker
+// engine. Without an engine, tests skip with a loud message on a laptop and
+// fail when CI=true, so that CI can never pass without having run them.
+package dockertest
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/labrunner/labrunner/runner"
+)
+
+// Driver returns a driver on the engine, configured like the CLI (config
+// file and LAB_IMAGE_* variables), closed when the test ends. It skips or
+// fails the test when no engine answers, and with -short.
+func Driver(tb testing.TB) *runner.Driver {
+	tb.Helper()
+	if testing.Short() && os.Getenv("CI") != "true" {
+		tb.Skip("integration test: skipped with -short")
+	}
+	cfg, err := runner.LoadConfig(os.Getenv)
+	if err != nil {
+		tb.Fatalf("load config: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	d, err := runner.NewDriver(ctx, cfg)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("CI=true and no Docker engine: %v", err)
+		}
+		tb.Skipf("\n*** SKIPPING INTEGRATION TEST: no Docker engine (%v).\n*** Run scripts/docker-up.sh and `make images`, or set CI=true to make this a failure.", err)
+	}
+	tb.Cleanup(func() { d.Close() })
+	return d
+}
+
+// Session returns a new session of d that is closed when the test ends,
+// and checks that closing it left no container or network behind.
+func Session(tb testing.TB, d *runner.Driver, lab string) *runner.Session {
+	tb.Helper()
+	s := d.NewSession(lab)
+	tb.Cleanup(func() {
+		ctx := context.Background()
+		if err := s.Close(ctx); err != nil {
+			tb.Errorf("close session: %v", err)
+		}
+		containers, networks, err := d.List(ctx, runner.LabelSession+"="+s.ID)
+		if err != nil {
+			tb.Errorf("list leftovers: %v", err)
+		}
+		if len(containers)+len(networks) > 0 {
+			tb.Errorf("session %s left %d containers and %d networks", s.ID, len(containers), len(networks))
+		}
+	})
+	return s
+}

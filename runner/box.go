@@ -1,0 +1,6 @@
+package runner
+
+var boxKind = kindSpec{
+	cmd:   idleCmd,
+	probe: execProbe("true"),
+}

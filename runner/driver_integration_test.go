@@ -1,0 +1,148 @@
+package runner_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// TestServicesStart starts one service of every kind in one session and
+// proves each is really usable: a query, a PING, an HTTP GET, a command.
+func TestServicesStart(t *testing.T) {
+	d := dockertest.Driver(t)
+	s := dockertest.Session(t, d, "test-kinds")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	err := s.Start(ctx,
+		runner.ServiceSpec{Name: "db", Kind: runner.KindPostgres},
+		runner.ServiceSpec{Name: "cache", Kind: runner.KindRedis},
+		runner.ServiceSpec{Name: "web", Kind: runner.KindNginx},
+		runner.ServiceSpec{Name: "box", Kind: runner.KindBox},
+		runner.ServiceSpec{Name: "app", Kind: runner.KindRuntime},
+	)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	for _, svc := range s.Services() {
+		t.Logf("%-5s %-9s %-28s %s", svc.Name, svc.Kind, svc.Image, svc.URL())
+	}
+
+	t.Run("postgres answers a query", func(t *testing.T) {
+		conn, err := pgx.Connect(ctx, s.Service("db").URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var v string
+		if err := conn.QueryRow(ctx, "SELECT current_setting('fsync')").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v != "off" {
+			t.Errorf("fsync = %q, want off for a disposable database", v)
+		}
+	})
+	t.Run("redis answers PING", func(t *testing.T) {
+		url := s.Service("cache").URL()
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := redis.NewClient(opt)
+		defer c.Close()
+		if got, err := c.Ping(ctx).Result(); err != nil || got != "PONG" {
+			t.Fatalf("PING = %q, %v", got, err)
+		}
+	})
+	t.Run("nginx answers HTTP", func(t *testing.T) {
+		resp, err := http.Get(s.Service("web").URL() + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET / = %d", resp.StatusCode)
+		}
+	})
+	t.Run("exec captures stdout, stderr and exit code", func(t *testing.T) {
+		res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "echo out; echo err >&2; exit 3"}, runner.ExecOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ExitCode != 3 || res.Stdout != "out\n" || res.Stderr != "err\n" {
+			t.Errorf("got %+v", res)
+		}
+	})
+	t.Run("exec caps output", func(t *testing.T) {
+		res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "head -c 1000000 /dev/zero"}, runner.ExecOptions{OutputCap: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Stdout) != 1000 || !res.Truncated {
+			t.Errorf("kept %d bytes, truncated=%v; want 1000, true", len(res.Stdout), res.Truncated)
+		}
+	})
+	t.Run("exec deadline", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		_, err := s.Service("box").Exec(ctx, []string{"sleep", "30"}, runner.ExecOptions{})
+		if err == nil || !strings.Contains(err.Error(), "deadline") {
+			t.Fatalf("err = %v, want a deadline error", err)
+		}
+		res, err := s.Service("box").Exec(context.Background(), []string{"sh", "-c", "ps -eo comm | grep -c '^sleep$' || true"}, runner.ExecOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The idle loop sleeps too; the killed "sleep 30" must be gone.
+		if strings.TrimSpace(res.Stdout) != "1" {
+			t.Errorf("sleep processes after the deadline: %s", res.Stdout)
+		}
+	})
+	t.Run("copy files in", func(t *testing.T) {
+		err := s.Service("box").CopyFiles(ctx, runner.File{Path: "/srv/a/b/hello.txt", Content: []byte("hi\n"), Mode: 0o640})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Service("box").Exec(ctx, []string{"stat", "-c", "%a %s", "/srv/a/b/hello.txt"}, runner.ExecOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(res.Stdout); got != "640 3" {
+			t.Errorf("stat = %q, want \"640 3\"", got)
+		}
+	})
+	t.Run("services reach each other by name", func(t *testing.T) {
+		code := `import psycopg2, redis
+c = psycopg2.connect(host="db", user="postgres", password="postgres", dbname="postgres")
+cur = c.cursor(); cur.execute("SELECT 41 + 1"); print(cur.fetchone()[0])
+print(redis.Redis(host="cache").ping())`
+		res, err := s.Service("app").Exec(ctx, []string{"python3", "-c", code}, runner.ExecOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ExitCode != 0 || res.Stdout != "42\nTrue\n" {
+			t.Errorf("got exit %d stdout %q stderr %q", res.ExitCode, res.Stdout, res.Stderr)
+		}
+		res, err = s.Service("box").Exec(ctx, []string{"getent", "hosts", "web"}, runner.ExecOptions{})
+		if err != nil || res.ExitCode != 0 {
+			t.Errorf("box cannot resolve web: %v %+v", err, res)
+		}
+	})
+	t.Run("FindSession sees the same services", func(t *testing.T) {
+		found, err := d.FindSession(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found.Lab != "test-kinds" || len(found.Services()) != 5 || found.Service("db").URL() != s.Service("db").URL() {
+			t.Errorf("found %s with %d services, db %q", found.Lab, len(found.Services()), found.Service("db").URL())
+		}
+	})
+}

@@ -1,0 +1,16 @@
+package runner
+
+// Labels put on every container and network labrunner creates. LabelManaged
+// marks an object as labrunner's; the others say which lab, session and
+// service it belongs to, and who created it when, so that stale sessions
+// can be recognised after a crash.
+const (
+	LabelManaged = "io.labrunner.managed"
+	LabelLab     = "io.labrunner.lab"
+	LabelSession = "io.labrunner.session"
+	LabelService = "io.labrunner.service"
+	LabelKind    = "io.labrunner.kind"
+	LabelCreated = "io.labrunner.created"
+	LabelPID     = "io.labrunner.pid"
+	LabelHost    = "io.labrunner.host"
+)

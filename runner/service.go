@@ -1,0 +1,210 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
+	mnet "github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+)
+
+// ServiceSpec describes one service to start.
+type ServiceSpec struct {
+	// Name is the service's name in the lab; other services reach it by
+	// this name on the session network.
+	Name string
+	// Kind selects the image contract, port and readiness probe.
+	Kind Kind
+	// Image overrides the configured image of the kind.
+	Image string
+	// Env is added to the kind's environment.
+	Env map[string]string
+	// Files are copied into the container before it starts.
+	Files []File
+	// ReadyTimeout bounds start and readiness; 0 means 60 s.
+	ReadyTimeout time.Duration
+}
+
+// File is a file to put into a container.
+type File struct {
+	// Path is the absolute path in the container.
+	Path string
+	// Content is the file's content.
+	Content []byte
+	// Mode is the permission bits; 0 means 0644.
+	Mode int64
+}
+
+// Service is a started service of a session.
+type Service struct {
+	// Name is the service's name in the lab and its alias on the network.
+	Name string
+	// Kind is the service kind.
+	Kind Kind
+	// Image is the image the container runs.
+	Image string
+	// ContainerID is the Docker container id.
+	ContainerID string
+	// HostPort is "ip:port" where the service is published on this
+	// machine, or "" for kinds without a port.
+	HostPort string
+
+	d *Driver
+}
+
+// URL returns how a client on this machine connects to the service
+// (postgres://…, redis://…, http://…), or "" for kinds without a port.
+func (s *Service) URL() string {
+	spec, err := lookupKind(s.Kind)
+	if err != nil || spec.url == nil || s.HostPort == "" {
+		return ""
+	}
+	return spec.url(s.HostPort)
+}
+
+func (d *Driver) imageFor(spec ServiceSpec) string {
+	if spec.Image != "" {
+		return spec.Image
+	}
+	return d.cfg.Image(spec.Kind)
+}
+
+func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSpec) (*Service, error) {
+	kind, err := lookupKind(spec.Kind)
+	if err != nil {
+		return nil, err
+	}
+	image := d.imageFor(spec)
+	timeout := spec.ReadyTimeout
+	if timeout == 0 {
+		timeout = 60 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if ok, err := d.ImagePresent(ctx, image); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, &EnvError{Err: fmt.Errorf("start %s: image %q is not present; run `make images` (offline set) or `docker pull %s`", spec.Name, image, image)}
+	}
+
+	labels := sess.labels()
+	labels[LabelService] = spec.Name
+	labels[LabelKind] = string(spec.Kind)
+	env := maps.Clone(kind.env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	maps.Copy(env, spec.Env)
+
+	opts := []testcontainers.ContainerCustomizer{
+		testcontainers.WithName("labrunner-" + sess.ID + "-" + spec.Name),
+		testcontainers.WithLabels(labels),
+		testcontainers.WithEnv(env),
+		tcnetwork.WithNetworkName([]string{spec.Name}, sess.network),
+		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, kind: kind, cli: d.cli.Client}),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			if kind.port != "" {
+				// Published on loopback only: the services are disposable
+				// and use fixed passwords.
+				hc.PortBindings = mnet.PortMap{
+					mnet.MustParsePort(kind.port): {{HostIP: netip.MustParseAddr("127.0.0.1")}},
+				}
+			}
+		}),
+	}
+	if kind.port != "" {
+		opts = append(opts, testcontainers.WithExposedPorts(kind.port))
+	} else {
+		// No port: do not let testcontainers publish the image's ports.
+		opts = append(opts, testcontainers.WithExposedPorts())
+	}
+	if kind.cmd != nil {
+		opts = append(opts, testcontainers.WithCmd(kind.cmd...))
+	}
+	for _, f := range spec.Files {
+		mode := f.Mode
+		if mode == 0 {
+			mode = 0o644
+		}
+		opts = append(opts, testcontainers.WithFiles(testcontainers.ContainerFile{
+			Reader:            strings.NewReader(string(f.Content)),
+			ContainerFilePath: f.Path,
+			FileMode:          mode,
+		}))
+	}
+
+	ctr, err := testcontainers.Run(ctx, image, opts...)
+	var svc *Service
+	if ctr != nil && ctr.GetContainerID() != "" {
+		// Registered before the error is looked at: a start can fail after
+		// the container exists, and Close must still find it.
+		svc = &Service{Name: spec.Name, Kind: spec.Kind, Image: image, ContainerID: ctr.GetContainerID(), d: d}
+	}
+	if err != nil {
+		if ctx.Err() != nil && !errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("not ready within %s: %w", timeout, err)
+		}
+		return svc, envErr(fmt.Errorf("start %s (%s): %w", spec.Name, image, err))
+	}
+	svc.HostPort, err = d.hostPort(ctx, svc.ContainerID, kind.port)
+	if err != nil {
+		return svc, envErr(fmt.Errorf("start %s: %w", spec.Name, err))
+	}
+	return svc, nil
+}
+
+// hostPort returns "ip:port" where port of the container is published.
+func (d *Driver) hostPort(ctx context.Context, id, port string) (string, error) {
+	if port == "" {
+		return "", nil
+	}
+	insp, err := d.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if err != nil {
+		return "", fmt.Errorf("inspect container: %w", err)
+	}
+	for _, b := range insp.Container.NetworkSettings.Ports[mnet.MustParsePort(port)] {
+		if b.HostPort != "" {
+			return net.JoinHostPort(d.hostIP, b.HostPort), nil
+		}
+	}
+	return "", fmt.Errorf("port %s is not published", port)
+}
+
+// serviceFromContainer rebuilds a Service from a running container's labels.
+func (d *Driver) serviceFromContainer(ctx context.Context, id string) (*Service, error) {
+	insp, err := d.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if err != nil {
+		return nil, envErr(fmt.Errorf("inspect container: %w", err))
+	}
+	labels := insp.Container.Config.Labels
+	svc := &Service{
+		Name:        labels[LabelService],
+		Kind:        Kind(labels[LabelKind]),
+		Image:       insp.Container.Config.Image,
+		ContainerID: id,
+		d:           d,
+	}
+	kind, err := lookupKind(svc.Kind)
+	if err != nil {
+		return nil, envErr(fmt.Errorf("container %s: %w", id[:12], err))
+	}
+	if kind.port != "" && insp.Container.State != nil && insp.Container.State.Running {
+		if svc.HostPort, err = d.hostPort(ctx, id, kind.port); err != nil {
+			return nil, envErr(err)
+		}
+	}
+	return svc, nil
+}
+
+func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }

@@ -1,0 +1,162 @@
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/moby/moby/client"
+)
+
+// Session is the set of containers and the network of one lab run. The
+// caller must call Close (or, for a session that outlives the process,
+// find it again with FindSession and Close it then).
+type Session struct {
+	// ID identifies the session in labels and names.
+	ID string
+	// Lab is the id of the lab the session runs.
+	Lab string
+
+	d *Driver
+
+	mu       sync.Mutex
+	network  string
+	services map[string]*Service
+}
+
+// NewSession returns an empty session for lab; nothing is created until
+// Start.
+func (d *Driver) NewSession(lab string) *Session {
+	return &Session{ID: newSessionID(), Lab: lab, d: d, services: map[string]*Service{}}
+}
+
+func newSessionID() string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// labels returns the labels of an object of this session.
+func (s *Session) labels() map[string]string {
+	host, _ := os.Hostname()
+	return map[string]string{
+		LabelManaged: "true",
+		LabelLab:     s.Lab,
+		LabelSession: s.ID,
+		LabelCreated: time.Now().UTC().Format(time.RFC3339),
+		LabelPID:     strconv.Itoa(os.Getpid()),
+		LabelHost:    host,
+	}
+}
+
+// Service returns the started service named name, or nil.
+func (s *Session) Service(name string) *Service {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.services[name]
+}
+
+// Services returns the session's services sorted by name.
+func (s *Session) Services() []*Service {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Service, 0, len(s.services))
+	for _, svc := range s.services {
+		out = append(out, svc)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Start starts the services in parallel on the session's network and waits
+// until each answers its readiness probe. On error, the services of this
+// call that did start are left in the session for Close to remove.
+func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
+	if err := s.ensureNetwork(ctx); err != nil {
+		return err
+	}
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	for i, spec := range specs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			svc, err := s.d.startService(ctx, s, spec)
+			if svc != nil {
+				s.mu.Lock()
+				s.services[spec.Name] = svc
+				s.mu.Unlock()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (s *Session) ensureNetwork(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.network != "" {
+		return nil
+	}
+	name := "labrunner-" + s.ID
+	_, err := s.d.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
+		Driver: "bridge",
+		Labels: s.labels(),
+	})
+	if err != nil {
+		return envErr(fmt.Errorf("create network: %w", err))
+	}
+	s.network = name
+	return nil
+}
+
+// Close force-removes every container and the network of the session,
+// including objects a cancelled Start created without reporting them: it
+// finds them by the session label. It runs even when ctx is already
+// cancelled (as after Ctrl-C), with a bounded deadline of its own.
+func (s *Session) Close(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	err := s.d.removeByLabel(ctx, LabelSession+"="+s.ID)
+	s.mu.Lock()
+	s.services = map[string]*Service{}
+	s.network = ""
+	s.mu.Unlock()
+	return err
+}
+
+// FindSession returns the running session with the given id, as another
+// process started it. It reports an error when no container of it exists.
+func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
+	list, err := d.cli.ContainerList(ctx, client.ContainerListOptions{
+		All:     true,
+		Filters: make(client.Filters).Add("label", LabelSession+"="+id),
+	})
+	if err != nil {
+		return nil, envErr(fmt.Errorf("list containers: %w", err))
+	}
+	if len(list.Items) == 0 {
+		return nil, &EnvError{Err: fmt.Errorf("session %s has no containers (removed by `lab stop` or `lab gc`?)", id)}
+	}
+	s := &Session{ID: id, d: d, services: map[string]*Service{}, network: "labrunner-" + id}
+	for _, c := range list.Items {
+		svc, err := d.serviceFromContainer(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		s.Lab = c.Labels[LabelLab]
+		s.services[svc.Name] = svc
+	}
+	return s, nil
+}
