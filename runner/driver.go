@@ -69,9 +69,21 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	setupTestcontainers()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	var opts []client.Opt
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		// testcontainers-go skips a DOCKER_HOST it cannot reach and falls
+		// back to other sockets; a user who set it meant that engine.
+		opts = append(opts, client.WithHost(h))
+	}
+	cli, err := testcontainers.NewDockerClientWithOpts(ctx, opts...)
+	if err == nil {
+		if _, perr := cli.Ping(ctx, client.PingOptions{}); perr != nil {
+			cli.Close()
+			err = perr
+		}
+	}
 	if err != nil {
-		return nil, &EnvError{Err: fmt.Errorf("no Docker engine answers (%s); start one, or run scripts/docker-up.sh: %w", dockerHostHint(), shortErr(err))}
+		return nil, &EnvError{Err: fmt.Errorf("no Docker engine answers at %s; start one (scripts/docker-up.sh does on Debian): %w", dockerHostHint(), shortErr(err))}
 	}
 	d := &Driver{cli: cli, cfg: cfg, hostIP: "127.0.0.1", Host: cli.DaemonHost()}
 	if o := os.Getenv("TESTCONTAINERS_HOST_OVERRIDE"); o != "" {
@@ -84,7 +96,7 @@ func dockerHostHint() string {
 	if h := os.Getenv("DOCKER_HOST"); h != "" {
 		return "DOCKER_HOST=" + h
 	}
-	return "default socket"
+	return "the default socket"
 }
 
 // shortErr keeps the first line of an error, for one-sentence reports.

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of the lab command.
+const (
+	ExitOK          = 0 // everything passed
+	ExitFailed      = 1 // a check failed
+	ExitUsage       = 2 // bad arguments or a bad lab definition
+	ExitEnvironment = 3 // no Docker, image missing, a service would not start
+)
+
+// ExitError ends a command with Code after the command has printed its own
+// report; Main prints nothing more for it.
+type ExitError struct {
+	Code int
+}
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// UsageError is a mistake in the command line.
+type UsageError struct {
+	Err error
+}
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// exitCoder is implemented by errors of other packages that know their exit
+// code (runner.EnvError, labs definition errors) without importing cli.
+type exitCoder interface {
+	ExitCode() int
+}
+
+// ExitCode maps an error returned by a command to the process exit code.
+// This is the one place where that mapping is made.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return ExitUsage
+	}
+	var ec exitCoder
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
+	if errors.Is(err, context.Canceled) {
+		return ExitEnvironment
+	}
+	// cobra's own argument errors carry no type.
+	if msg := err.Error(); strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag") || strings.Contains(msg, "flag needs an argument") {
+		return ExitUsage
+	}
+	return ExitEnvironment
+}
+
+// usageArgs wraps a cobra argument validator so that its errors are usage
+// errors.
+func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := v(cmd, args); err != nil {
+			return &UsageError{Err: err}
+		}
+		return nil
+	}
+}

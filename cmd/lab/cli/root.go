@@ -1,0 +1,115 @@
+// Package cli holds the lab command tree: one file per command, each with
+// an options struct, a NewCmdX constructor whose RunE only fills the
+// options, and an xRun function that does the work.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/labrunner/labrunner/runner"
+)
+
+// version is set at build time with -ldflags "-X .../cli.version=…".
+var version = ""
+
+// Deps are what commands depend on: streams, environment, and a lazily made
+// Docker driver, so that commands that need no Docker never connect.
+type Deps struct {
+	IO      *IOStreams
+	Getenv  func(string) string
+	Version string
+	// Verbose is set by --verbose.
+	Verbose bool
+	// NewDriver connects to Docker; nil means runner.NewDriver with the
+	// loaded configuration.
+	NewDriver func(ctx context.Context) (*runner.Driver, error)
+}
+
+// Driver connects to the Docker engine with the configured images.
+func (d *Deps) Driver(ctx context.Context) (*runner.Driver, error) {
+	if d.NewDriver != nil {
+		return d.NewDriver(ctx)
+	}
+	cfg, err := d.Config()
+	if err != nil {
+		return nil, err
+	}
+	return runner.NewDriver(ctx, cfg)
+}
+
+// Config loads the image configuration.
+func (d *Deps) Config() (runner.Config, error) {
+	cfg, err := runner.LoadConfig(d.Getenv)
+	if err != nil {
+		return cfg, &UsageError{Err: err}
+	}
+	return cfg, nil
+}
+
+func versionString(v string) string {
+	if v != "" {
+		return v
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// NewCmdRoot builds the lab command tree.
+func NewCmdRoot(deps *Deps) *cobra.Command {
+	var noColor bool
+	root := &cobra.Command{
+		Use:   "lab",
+		Short: "Hands-on backend practice labs on disposable containers",
+		Long: `lab runs hands-on backend practice labs: for each exercise it starts disposable
+Postgres, Redis and Nginx containers (and a Linux box), lets you work, and
+grades your solution with automated checks.`,
+		Version:       versionString(deps.Version),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			io := deps.IO
+			io.Color = io.OutTTY && !noColor && deps.Getenv("NO_COLOR") == "" && deps.Getenv("TERM") != "dumb"
+			return nil
+		},
+	}
+	root.SetIn(deps.IO.In)
+	root.SetOut(deps.IO.Out)
+	root.SetErr(deps.IO.ErrOut)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &UsageError{Err: fmt.Errorf("%w\nSee '%s --help'.", err, cmd.CommandPath())}
+	})
+	root.PersistentFlags().BoolVarP(&deps.Verbose, "verbose", "v", false, "print more about what happens")
+	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "no colour in output (also: NO_COLOR=1)")
+
+	root.AddCommand(
+		NewCmdDoctor(deps, nil),
+		NewCmdGC(deps, nil),
+	)
+	return root
+}
+
+// Main runs the lab command with args and returns the process exit code.
+// Errors are printed here, once; commands that printed their own report
+// return an ExitError.
+func Main(ctx context.Context, args []string, deps *Deps) int {
+	root := NewCmdRoot(deps)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		var ee *ExitError
+		if !errors.As(err, &ee) {
+			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
+		}
+	}
+	if ctx.Err() != nil && err != nil {
+		fmt.Fprintln(deps.IO.ErrOut, "lab: interrupted")
+	}
+	return ExitCode(err)
+}

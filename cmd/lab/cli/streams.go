@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+	"github.com/muesli/termenv"
+)
+
+// IOStreams are the streams a command reads and writes. Data goes to Out;
+// progress and status go to ErrOut. Nothing but main touches os.Stdout.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// OutTTY and ErrTTY report whether Out and ErrOut are terminals.
+	OutTTY bool
+	ErrTTY bool
+	// Color enables ANSI colour; it is decided once from the TTY, NO_COLOR,
+	// TERM=dumb and --no-color.
+	Color bool
+}
+
+// System returns the process's streams and environment.
+func System() *Deps {
+	outTTY := isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd())
+	errTTY := isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd())
+	return &Deps{
+		IO:      &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, OutTTY: outTTY, ErrTTY: errTTY},
+		Getenv:  os.Getenv,
+		Version: version,
+	}
+}
+
+// TestStreams returns streams writing into buffers, not a terminal.
+func TestStreams() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut}, out, errOut
+}
+
+// Palette styles text for a stream: colours when enabled, plain otherwise.
+type Palette struct {
+	profile termenv.Profile
+}
+
+// Palette returns the palette for this process's streams.
+func (s *IOStreams) Palette() Palette {
+	if s.Color {
+		return Palette{profile: termenv.ANSI}
+	}
+	return Palette{profile: termenv.Ascii}
+}
+
+func (p Palette) style(s string, color string) string {
+	return termenv.String(s).Foreground(p.profile.Color(color)).String()
+}
+
+// Green, Red, Yellow and Dim colour s when colour is on.
+func (p Palette) Green(s string) string  { return p.style(s, "2") }
+func (p Palette) Red(s string) string    { return p.style(s, "1") }
+func (p Palette) Yellow(s string) string { return p.style(s, "3") }
+func (p Palette) Dim(s string) string    { return termenv.String(s).Faint().String() }
+
+// Bold makes s bold when colour is on.
+func (p Palette) Bold(s string) string {
+	if p.profile == termenv.Ascii {
+		return s
+	}
+	return termenv.String(s).Bold().String()
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# test.sh runs every test — unit, golden, fuzz seeds and integration tests
+# against real containers — then proves that nothing labelled by labrunner
+# is left on the engine. Used by `make test` and .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp /tmp/labrunner-test.XXXXXX.log)
+echo "test: go vet and gofmt"
+go vet ./...
+unformatted=$(gofmt -l .)
+if [[ -n "$unformatted" ]]; then
+	echo "test: gofmt needed in: $unformatted"
+	exit 1
+fi
+
+echo "test: go test (full log: $log)"
+status=0
+go test -count=1 -timeout 15m -v ./... >"$log" 2>&1 || status=$?
+# The summary: every test's verdict, what integration tests logged about
+# the containers they used, and package results.
+grep -E '^\s*(--- (PASS|FAIL|SKIP)|ok |FAIL|panic:|\S+_test\.go:[0-9]+: )' "$log" | grep -vE '^\s{8,}--- PASS' || true
+if grep -q 'SKIPPING INTEGRATION TEST' "$log"; then
+	echo "test: WARNING: integration tests were skipped (no Docker engine)"
+fi
+
+left_c=$(docker ps -aq --filter label=io.labrunner.managed 2>/dev/null | wc -l)
+left_n=$(docker network ls -q --filter label=io.labrunner.managed 2>/dev/null | wc -l)
+if [[ "$left_c" != 0 || "$left_n" != 0 ]]; then
+	echo "test: FAIL: $left_c containers and $left_n networks with labrunner labels left behind:"
+	docker ps -a --filter label=io.labrunner.managed
+	status=1
+else
+	echo "test: no labrunner containers or networks left behind"
+fi
+if [[ $status != 0 ]]; then
+	echo "test: FAIL (see $log)"
+fi
+exit $status
