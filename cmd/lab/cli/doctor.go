@@ -106,4 +106,3 @@ func imageFix(cfg runner.Config, kind runner.Kind, image string) string {
 	}
 	return fmt.Sprintf("run `docker pull %s`, or `make images` and LAB_IMAGE_SET=offline where no registry is reachable", image)
 }
-
