@@ -1,0 +1,103 @@
+package checks
+
+import (
+	"context"
+	"time"
+)
+
+// Check is one check type's own fields, decoded from a lab definition.
+type Check interface {
+	// Validate reports what is wrong with the fields, or nil. Each error
+	// should name the field ("expected: needs at least one row").
+	Validate() error
+	// Run grades the submission through env and returns the outcome. It
+	// must return by ctx's deadline.
+	Run(ctx context.Context, env Env) Outcome
+}
+
+// Outcome is what a check's Run reports.
+type Outcome struct {
+	// Status is Pass, Fail or Error.
+	Status Status
+	// Message is the sentence for the learner: for a fail, what was
+	// expected and what came back (without expected values when the check
+	// may not reveal them); for an error, what could not be done.
+	Message string
+	// Output is extra detail, such as a command's output, already capped.
+	Output string
+}
+
+// Passed returns a passing outcome.
+func Passed() Outcome { return Outcome{Status: Pass} }
+
+// Failed returns a failing outcome with a learner-facing message.
+func Failed(msg string) Outcome { return Outcome{Status: Fail, Message: msg} }
+
+// Errored returns an error outcome: the check could not run.
+func Errored(msg string) Outcome { return Outcome{Status: Error, Message: msg} }
+
+// Env is what a check may touch. The runner implements it for one check:
+// the service named in the check's `service:` field, and the check's
+// `reveal:` setting. Methods that do not fit the service's kind return an
+// error.
+type Env interface {
+	// Reveal reports whether expected values may be shown to the learner.
+	Reveal() bool
+	// SQL returns the Postgres databases of the check's service.
+	SQL() (SQL, error)
+	// Exec runs a command in the check's service.
+	Exec(ctx context.Context, cmd []string, opts ExecOptions) (ExecResult, error)
+	// BaseURL returns the http://host:port of the check's service.
+	BaseURL() (string, error)
+}
+
+// ExecOptions tunes Env.Exec.
+type ExecOptions struct {
+	// User runs the command as this user.
+	User string
+	// Stdin is fed to the command.
+	Stdin string
+}
+
+// ExecResult is a command's exit code and captured (capped) output.
+type ExecResult struct {
+	ExitCode int
+	Stdout   string
+	Stderr   string
+}
+
+// DB names one of the databases of a Postgres service a check can query.
+type DB struct {
+	// Reference selects the pristine copy the learner's SQL never touched;
+	// otherwise the learner's database.
+	Reference bool
+	// Variant selects a hidden data variant by name; "" is the main data.
+	Variant string
+}
+
+// Learner is the learner's database with the main data.
+var Learner = DB{}
+
+// Reference is the pristine copy of the main data.
+var Reference = DB{Reference: true}
+
+// SQL runs queries on a Postgres service's lab databases.
+type SQL interface {
+	// Query runs query on db and returns all rows, values converted by
+	// Normalize. Queries on the learner's database run as the learner's
+	// role; an error is a Postgres error or the deadline.
+	Query(ctx context.Context, db DB, query string) (*Rows, error)
+	// Variants returns the names of the lab's hidden data variants.
+	Variants() []string
+}
+
+// Rows is a query result.
+type Rows struct {
+	Columns []string
+	Values  [][]any
+}
+
+// Duration is a time.Duration written in YAML as "5s", "500ms".
+type Duration struct {
+	time.Duration
+}

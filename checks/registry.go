@@ -1,0 +1,49 @@
+package checks
+
+import (
+	"sort"
+	"strings"
+)
+
+// Type describes one check type: its YAML name, the service kinds it fits,
+// and a constructor of its zero value for decoding.
+type Type struct {
+	// Name is the YAML `type:` value.
+	Name string
+	// Kinds are the service kinds the check can run against.
+	Kinds []string
+	// New returns a new zero value to decode the check's fields into.
+	New func() Check
+}
+
+// types is the table of check types, sorted by name. No init-time
+// self-registration: this table is the whole list.
+var types = []Type{
+	{Name: "sql.assert", Kinds: []string{"postgres"}, New: func() Check { return &SQLAssert{} }},
+}
+
+// Lookup returns the check type named name.
+func Lookup(name string) (Type, bool) {
+	for _, t := range types {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Type{}, false
+}
+
+// Types returns every check type, sorted by name.
+func Types() []Type {
+	out := append([]Type(nil), types...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names returns the known type names, comma-separated, for error messages.
+func Names() string {
+	var names []string
+	for _, t := range Types() {
+		names = append(names, t.Name)
+	}
+	return strings.Join(names, ", ")
+}
