@@ -49,6 +49,9 @@ type Env interface {
 	Exec(ctx context.Context, cmd []string, opts ExecOptions) (ExecResult, error)
 	// BaseURL returns the http://host:port of the check's service.
 	BaseURL() (string, error)
+	// Submission returns the content of the learner's submission file
+	// named file (as listed under `submission:`).
+	Submission(file string) (string, error)
 }
 
 // ExecOptions tunes Env.Exec.
