@@ -20,6 +20,9 @@ type Type struct {
 // self-registration: this table is the whole list.
 var types = []Type{
 	{Name: "sql.assert", Kinds: []string{"postgres"}, New: func() Check { return &SQLAssert{} }},
+	{Name: "sql.index", Kinds: []string{"postgres"}, New: func() Check { return &SQLIndex{} }},
+	{Name: "sql.plan", Kinds: []string{"postgres"}, New: func() Check { return &SQLPlan{} }},
+	{Name: "sql.result", Kinds: []string{"postgres"}, New: func() Check { return &SQLResult{} }},
 }
 
 // Lookup returns the check type named name.
