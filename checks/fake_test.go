@@ -1,0 +1,51 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// fakeEnv is an Env whose SQL answers from a table of canned results.
+type fakeEnv struct {
+	reveal   bool
+	files    map[string]string
+	results  map[fakeKey]*Rows
+	errs     map[fakeKey]error
+	variants []string
+	queries  []fakeKey
+}
+
+type fakeKey struct {
+	db    DB
+	query string
+}
+
+func (f *fakeEnv) Reveal() bool             { return f.reveal }
+func (f *fakeEnv) SQL() (SQL, error)        { return f, nil }
+func (f *fakeEnv) Variants() []string       { return f.variants }
+func (f *fakeEnv) BaseURL() (string, error) { return "", errors.New("no http") }
+func (f *fakeEnv) Exec(context.Context, []string, ExecOptions) (ExecResult, error) {
+	return ExecResult{}, errors.New("no exec")
+}
+func (f *fakeEnv) Submission(name string) (string, error) {
+	s, ok := f.files[name]
+	if !ok {
+		return "", fmt.Errorf("no submission file %q", name)
+	}
+	return s, nil
+}
+func (f *fakeEnv) Query(ctx context.Context, db DB, q string) (*Rows, error) {
+	k := fakeKey{db, q}
+	f.queries = append(f.queries, k)
+	if err := f.errs[k]; err != nil {
+		return nil, err
+	}
+	r, ok := f.results[k]
+	if !ok {
+		return nil, fmt.Errorf("fake: no result for %+v", k)
+	}
+	return r, nil
+}
+
+func rows(cols []string, vals ...[]any) *Rows { return &Rows{Columns: cols, Values: vals} }

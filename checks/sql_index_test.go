@@ -1,0 +1,70 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestSQLIndex(t *testing.T) {
+	q := fmt.Sprintf(indexQuery, "'events'")
+	idx := func(name string, unique, partial bool, cols string) []any {
+		return []any{name, fmt.Sprint(unique), fmt.Sprint(partial), cols}
+	}
+	tests := []struct {
+		name   string
+		check  SQLIndex
+		found  [][]any
+		status Status
+		msg    string
+	}{
+		{"exists", SQLIndex{Columns: []string{"user_id"}}, [][]any{idx("events_pkey", true, false, "id"), idx("e_uid", false, false, "user_id")}, Pass, ""},
+		{"leading column of a composite", SQLIndex{Columns: []string{"user_id"}}, [][]any{idx("e_uid_ts", false, false, "user_id,created_at")}, Pass, ""},
+		{"composite not exact", SQLIndex{Columns: []string{"user_id"}, Exact: true}, [][]any{idx("e_uid_ts", false, false, "user_id,created_at")}, Fail, "no index on events(user_id)"},
+		{"wrong column", SQLIndex{Columns: []string{"user_id"}}, [][]any{idx("e_kind", false, false, "kind")}, Fail, "indexes found: e_kind (kind)"},
+		{"second column only", SQLIndex{Columns: []string{"user_id"}}, [][]any{idx("e_ts_uid", false, false, "created_at,user_id")}, Fail, "no index"},
+		{"unique required", SQLIndex{Columns: []string{"user_id"}, Unique: true}, [][]any{idx("e_uid", false, false, "user_id")}, Fail, "no unique index on events(user_id)"},
+		{"partial required", SQLIndex{Columns: []string{"user_id"}, Partial: true}, [][]any{idx("e_uid", false, true, "user_id")}, Pass, ""},
+		{"no indexes", SQLIndex{Columns: []string{"user_id"}}, nil, Fail, "events has no indexes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.check
+			c.Table = "events"
+			env := &fakeEnv{reveal: true, results: map[fakeKey]*Rows{{Learner, q}: rows([]string{"a", "b", "c", "d"}, tt.found...)}}
+			out := c.Run(context.Background(), env)
+			if out.Status != tt.status || !strings.Contains(out.Message, tt.msg) {
+				t.Errorf("got %s %q, want %s containing %q", out.Status, out.Message, tt.status, tt.msg)
+			}
+		})
+	}
+}
+
+func TestSQLAssert(t *testing.T) {
+	five := "5"
+	tests := []struct {
+		name   string
+		check  SQLAssert
+		value  any
+		status Status
+		msg    string
+	}{
+		{"true passes", SQLAssert{}, "true", Pass, ""},
+		{"false fails", SQLAssert{Message: "orders must not be empty"}, "false", Fail, "orders must not be empty: expected true, got false"},
+		{"expected scalar", SQLAssert{Expect: &five}, "5", Pass, ""},
+		{"wrong scalar", SQLAssert{Expect: &five}, "4", Fail, "expected 5, got 4"},
+		{"NULL", SQLAssert{}, nil, Fail, "got NULL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.check
+			c.Query = "SELECT x"
+			env := &fakeEnv{reveal: true, results: map[fakeKey]*Rows{{Learner, "SELECT x"}: rows([]string{"x"}, []any{tt.value})}}
+			out := c.Run(context.Background(), env)
+			if out.Status != tt.status || !strings.Contains(out.Message, tt.msg) {
+				t.Errorf("got %s %q, want %s containing %q", out.Status, out.Message, tt.status, tt.msg)
+			}
+		})
+	}
+}
