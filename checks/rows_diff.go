@@ -25,7 +25,7 @@ type RowsDiff struct {
 	Missing, Unexpected     [][]any
 	// OrderRow is the first row index where an otherwise equal result
 	// differs in order; -1 when order is not the problem.
-	OrderRow           int
+	OrderRow            int
 	OrderWant, OrderGot []any
 }
 

@@ -11,12 +11,12 @@ import (
 // database after the submission is applied, must return true — or, with
 // `expect`, the expected scalar.
 //
-//	- name: total-is-positive
-//	  type: sql.assert
-//	  service: db
-//	  query: SELECT count(*) > 0 FROM orders
-//	  # expect: "42"      # optional: the single value the query must return
-//	  message: orders must not be empty   # optional: the learner's sentence on failure
+//   - name: total-is-positive
+//     type: sql.assert
+//     service: db
+//     query: SELECT count(*) > 0 FROM orders
+//     # expect: "42"      # optional: the single value the query must return
+//     message: orders must not be empty   # optional: the learner's sentence on failure
 type SQLAssert struct {
 	// Query must return one row with one column.
 	Query string `yaml:"query" json:"query"`

@@ -11,14 +11,14 @@ import (
 // the learner's database — its key columns start with `columns`, in order —
 // optionally unique, optionally partial.
 //
-//	- name: index-on-user-id
-//	  type: sql.index
-//	  service: db
-//	  table: events
-//	  columns: [user_id]
-//	  unique: false        # require a unique index
-//	  partial: false       # require a partial index (WHERE …)
-//	  exact: false         # the key columns must be exactly `columns`
+//   - name: index-on-user-id
+//     type: sql.index
+//     service: db
+//     table: events
+//     columns: [user_id]
+//     unique: false        # require a unique index
+//     partial: false       # require a partial index (WHERE …)
+//     exact: false         # the key columns must be exactly `columns`
 type SQLIndex struct {
 	// Table is the indexed table, optionally schema-qualified.
 	Table string `yaml:"table" json:"table"`

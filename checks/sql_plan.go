@@ -22,13 +22,13 @@ const (
 // applied) must read a table through an index, or must not sequentially
 // scan it, optionally under a total cost bound.
 //
-//	- name: uses-index
-//	  type: sql.plan
-//	  service: db
-//	  query: SELECT * FROM events WHERE user_id = 42
-//	  table: events
-//	  expect: index          # index (default) or no-seq-scan
-//	  max_cost: 500          # optional
+//   - name: uses-index
+//     type: sql.plan
+//     service: db
+//     query: SELECT * FROM events WHERE user_id = 42
+//     table: events
+//     expect: index          # index (default) or no-seq-scan
+//     max_cost: 500          # optional
 type SQLPlan struct {
 	LearnerQuery `yaml:",inline"`
 	// Table is the table the expectation is about.

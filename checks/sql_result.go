@@ -12,14 +12,14 @@ import (
 // (or inline expected rows). It runs again on every hidden data variant,
 // so that an answer hard-coded for the sample data fails.
 //
-//	- name: matches-reference
-//	  type: sql.result
-//	  service: db
-//	  query_file: solution.sql          # or query: SELECT …
-//	  expected_query: SELECT …          # or expected_rows: [[1, "a"], …]
-//	  ordered: true                     # row order matters (default false)
-//	  column_names: true                # column names must match (default true)
-//	  tolerance: 0.005                  # numeric tolerance (default exact)
+//   - name: matches-reference
+//     type: sql.result
+//     service: db
+//     query_file: solution.sql          # or query: SELECT …
+//     expected_query: SELECT …          # or expected_rows: [[1, "a"], …]
+//     ordered: true                     # row order matters (default false)
+//     column_names: true                # column names must match (default true)
+//     tolerance: 0.005                  # numeric tolerance (default exact)
 type SQLResult struct {
 	LearnerQuery `yaml:",inline"`
 	// ExpectedQuery is the reference query.
