@@ -1,0 +1,26 @@
+// Package report renders grading results — checks.Report values — in the
+// formats people and machines read: the terminal, Exercism-style JSON,
+// JUnit XML, GitHub Actions workflow commands and job summaries, a CSV
+// gradebook and a static HTML report for instructors.
+//
+// Every renderer is a function that writes to an io.Writer and returns the
+// first write error. Renderers never change the reports they are given and
+// never read the environment: the caller decides colour, TTY, file paths
+// and the time shown in a report. Reports are expected to be summarized
+// (checks.Report.Summarize) before they are rendered.
+//
+// Learner messages and output are untrusted text. Each renderer neutralises
+// what is dangerous in its format: control characters and terminal escape
+// sequences on the terminal, workflow-command injection in GitHub
+// annotations, Markdown and HTML in job summaries, markup in HTML (through
+// html/template), spreadsheet formulas in CSV cells; XML is produced with
+// encoding/xml, which replaces characters XML cannot carry.
+//
+// A skipped check (status skip: a check it needs did not pass) is
+// expected to carry the reason in its Message, such as "needs uses index";
+// the terminal shows it as "- name (skipped: needs uses index)".
+//
+// The JSON batch format is the one format that reads back: ReadJSON
+// accepts what JSON and JSONBatch write, and Merge combines the batches of
+// sharded grading runs into one.
+package report

@@ -1,0 +1,70 @@
+package report
+
+import (
+	"bytes"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+)
+
+func TestGolden(t *testing.T) {
+	each := func(render func(io.Writer, checks.Report) error) func(io.Writer, []checks.Report) error {
+		return func(w io.Writer, reports []checks.Report) error {
+			for _, r := range reports {
+				if _, err := io.WriteString(w, "=== "+label(r)+"\n"); err != nil {
+					return err
+				}
+				if err := render(w, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	generated := time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		render func(io.Writer, []checks.Report) error
+	}{
+		{"terminal-tty", each(func(w io.Writer, r checks.Report) error {
+			return Terminal(w, r, TerminalOptions{TTY: true})
+		})},
+		{"terminal-color", each(func(w io.Writer, r checks.Report) error {
+			return Terminal(w, r, TerminalOptions{TTY: true, Color: true})
+		})},
+		{"terminal-plain", each(func(w io.Writer, r checks.Report) error {
+			return Terminal(w, r, TerminalOptions{})
+		})},
+		{"terminal-batch-tty", func(w io.Writer, rs []checks.Report) error {
+			return TerminalBatch(w, rs, TerminalOptions{TTY: true, Color: true})
+		}},
+		{"terminal-batch-plain", func(w io.Writer, rs []checks.Report) error {
+			return TerminalBatch(w, rs, TerminalOptions{})
+		}},
+		{"json", each(JSON)},
+		{"json-batch", JSONBatch},
+		{"junit", JUnit},
+		{"github-annotations", each(func(w io.Writer, r checks.Report) error {
+			return GitHubAnnotations(w, r, "submissions/solution.sql")
+		})},
+		{"github-summary", GitHubSummary},
+		{"github-summary-one", func(w io.Writer, rs []checks.Report) error {
+			return GitHubSummary(w, rs[:1])
+		}},
+		{"csv", CSV},
+		{"html", func(w io.Writer, rs []checks.Report) error {
+			return HTML(w, rs, HTMLOptions{Generated: generated})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tt.render(&buf, fixture()); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name, buf.Bytes())
+		})
+	}
+}

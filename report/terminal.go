@@ -1,0 +1,284 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/labrunner/labrunner/checks"
+)
+
+// TerminalOptions choose the terminal form.
+type TerminalOptions struct {
+	// TTY selects the human form (✓/✗ lines, indented messages). Without
+	// it the output is the tab-separated form for scripts.
+	TTY bool
+	// Color adds ANSI colour to the human form; it is ignored without TTY.
+	// The caller decides it from the TTY, NO_COLOR, TERM=dumb and flags.
+	Color bool
+}
+
+// maxOutputLines and maxOutputWidth cap a check's output shown on the
+// terminal: lines, and characters of a line in the human form.
+const (
+	maxOutputLines = 20
+	maxOutputWidth = 160
+)
+
+// Terminal writes one report for a person or a script.
+//
+// The human form (opts.TTY) has one line per check — "✓ name (1/1)",
+// "✗ name (0/2)", "! name (error)", "- name (skipped: needs X)" — and,
+// under a check that did not pass, its message indented by four spaces
+// (each line of a multi-line message keeps its layout), its output, and
+// "hint: …". A run-level error is shown first as "! <submission or lab>
+// (error)" with its message. The last line is the total:
+// "score 3/5 — 2 of 4 checks passed".
+//
+// The plain form has one record per line, fields separated by tabs; the
+// first field says what the record is:
+//
+//	pass|fail|error|skip <TAB> check <TAB> score <TAB> max_score
+//	message <TAB> check <TAB> one line of the check's message
+//	output  <TAB> check <TAB> one line of the check's output
+//	hint    <TAB> check <TAB> one line of the check's hint
+//	score   <TAB> score <TAB> max_score <TAB> pass|fail|error
+//
+// message, output and hint records follow the check record they belong
+// to; a run-level message has an empty check field and comes first. Tabs
+// inside names and text are replaced by spaces so that the number of
+// fields is fixed. In both forms, control characters and escape sequences
+// in learner text are replaced by U+FFFD, so that a submission cannot
+// drive the terminal.
+func Terminal(w io.Writer, r checks.Report, opts TerminalOptions) error {
+	var b strings.Builder
+	if opts.TTY {
+		terminalHuman(&b, r, style{opts.Color})
+	} else {
+		terminalPlain(&b, r)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// TerminalBatch writes one line per report, in the order given, and a
+// total line. The human form: "✓ alice 5/5", "✗ bob 2/5 (1 failed,
+// 1 error)", "! dave (error: start postgres: …)", then "3 of 4
+// submissions passed". The plain form, tab-separated:
+//
+//	pass|fail|error <TAB> submission <TAB> score <TAB> max_score
+//	message <TAB> submission <TAB> first line of a run-level error
+//	total <TAB> submissions passed <TAB> submissions
+func TerminalBatch(w io.Writer, reports []checks.Report, opts TerminalOptions) error {
+	var b strings.Builder
+	passed := 0
+	st := style{opts.Color && opts.TTY}
+	for _, r := range reports {
+		if r.Status == checks.Pass {
+			passed++
+		}
+		name := label(r)
+		if !opts.TTY {
+			fmt.Fprintf(&b, "%s\t%s\t%d\t%d\n", r.Status, field(name), r.Score, r.MaxScore)
+			if r.Message != "" {
+				fmt.Fprintf(&b, "message\t%s\t%s\n", field(name), field(firstLine(r.Message)))
+			}
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s %d/%d", st.mark(r.Status), clean(name), r.Score, r.MaxScore)
+		var notes []string
+		if r.Message != "" {
+			notes = append(notes, "error: "+clean(firstLine(r.Message)))
+		}
+		t := count(r)
+		for _, n := range []struct {
+			n    int
+			what string
+		}{{t.failed, "failed"}, {t.errored, "error"}, {t.skipped, "skipped"}} {
+			if n.n > 0 {
+				notes = append(notes, fmt.Sprintf("%d %s", n.n, n.what))
+			}
+		}
+		if len(notes) > 0 {
+			b.WriteString(st.dim(" (" + strings.Join(notes, ", ") + ")"))
+		}
+		b.WriteString("\n")
+	}
+	if opts.TTY {
+		fmt.Fprintf(&b, "%s\n", st.bold(fmt.Sprintf("%d of %d submissions passed", passed, len(reports))))
+	} else {
+		fmt.Fprintf(&b, "total\t%d\t%d\n", passed, len(reports))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func terminalHuman(b *strings.Builder, r checks.Report, st style) {
+	const indent = "    "
+	if r.Message != "" {
+		fmt.Fprintf(b, "%s %s %s\n", st.mark(checks.Error), st.bold(clean(label(r))), st.yellow("(error)"))
+		for _, l := range lines(r.Message) {
+			b.WriteString(indent + clean(l) + "\n")
+		}
+	}
+	for _, res := range r.Results {
+		name := clean(res.Name)
+		switch res.Status {
+		case checks.Pass:
+			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), name, st.dim(fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)))
+			continue
+		case checks.Fail:
+			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.red(fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)))
+		case checks.Error:
+			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.yellow("(error)"))
+		case checks.Skip:
+			why := "skipped"
+			if res.Message != "" {
+				why += ": " + clean(firstLine(res.Message))
+			}
+			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), name, st.dim("("+why+")"))
+			continue
+		default:
+			fmt.Fprintf(b, "%s %s (%s)\n", st.mark(res.Status), name, clean(string(res.Status)))
+		}
+		for _, l := range lines(res.Message) {
+			b.WriteString(indent + clean(l) + "\n")
+		}
+		out := lines(res.Output)
+		for i, l := range out {
+			if i == maxOutputLines {
+				b.WriteString(indent + st.dim(fmt.Sprintf("│ … %d more lines", len(out)-i)) + "\n")
+				break
+			}
+			b.WriteString(indent + st.dim("│ "+truncate(clean(l), maxOutputWidth, "…")) + "\n")
+		}
+		for i, l := range lines(res.Hint) {
+			if i == 0 {
+				b.WriteString(indent + st.yellow("hint:") + " " + clean(l) + "\n")
+			} else {
+				b.WriteString(indent + "      " + clean(l) + "\n")
+			}
+		}
+	}
+	t := count(r)
+	b.WriteString("\n")
+	b.WriteString(st.bold(fmt.Sprintf("score %d/%d", r.Score, r.MaxScore)))
+	fmt.Fprintf(b, " — %d of %d checks passed\n", t.passed, len(r.Results))
+}
+
+func terminalPlain(b *strings.Builder, r checks.Report) {
+	for _, l := range lines(r.Message) {
+		fmt.Fprintf(b, "message\t\t%s\n", field(l))
+	}
+	for _, res := range r.Results {
+		name := field(res.Name)
+		fmt.Fprintf(b, "%s\t%s\t%d\t%d\n", field(string(res.Status)), name, res.Score, res.MaxScore)
+		if res.Status == checks.Pass {
+			continue
+		}
+		for _, l := range lines(res.Message) {
+			fmt.Fprintf(b, "message\t%s\t%s\n", name, field(l))
+		}
+		out := lines(res.Output)
+		for i, l := range out {
+			if i == maxOutputLines {
+				fmt.Fprintf(b, "output\t%s\t… %d more lines\n", name, len(out)-i)
+				break
+			}
+			fmt.Fprintf(b, "output\t%s\t%s\n", name, field(l))
+		}
+		if res.Status == checks.Skip {
+			continue
+		}
+		for _, l := range lines(res.Hint) {
+			fmt.Fprintf(b, "hint\t%s\t%s\n", name, field(l))
+		}
+	}
+	fmt.Fprintf(b, "score\t%d\t%d\t%s\n", r.Score, r.MaxScore, field(string(r.Status)))
+}
+
+// clean makes one line of untrusted text safe to print on a terminal:
+// control characters (C0 but tab, DEL, C1), bidirectional overrides and
+// invalid UTF-8 become U+FFFD. A line has no line breaks left.
+func clean(s string) string {
+	if !needsClean(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r != '\t' && unsafeRune(r) {
+			r = '\uFFFD'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cleanText is clean for multi-line text: line breaks ("\r\n" becomes
+// "\n") and tabs stay.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if !needsClean(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r != '\n' && r != '\t' && unsafeRune(r) {
+			r = '\uFFFD'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// field is clean for one tab-separated field: tabs become spaces.
+func field(s string) string {
+	return strings.ReplaceAll(clean(s), "\t", " ")
+}
+
+func needsClean(s string) bool {
+	for _, r := range s {
+		if unsafeRune(r) || r == '\uFFFD' {
+			return true
+		}
+	}
+	return false
+}
+
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// style colours text with ANSI escapes when on.
+type style struct{ on bool }
+
+func (s style) wrap(code, text string) string {
+	if !s.on || text == "" {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func (s style) red(t string) string    { return s.wrap("31", t) }
+func (s style) green(t string) string  { return s.wrap("32", t) }
+func (s style) yellow(t string) string { return s.wrap("33", t) }
+func (s style) dim(t string) string    { return s.wrap("2", t) }
+func (s style) bold(t string) string   { return s.wrap("1", t) }
+
+func (s style) mark(st checks.Status) string {
+	switch st {
+	case checks.Pass:
+		return s.green(mark(st))
+	case checks.Fail:
+		return s.red(mark(st))
+	case checks.Error:
+		return s.yellow(mark(st))
+	}
+	return s.dim(mark(st))
+}
