@@ -30,6 +30,9 @@ var postgresKind = kindSpec{
 		"-c", "wal_level=minimal",
 		"-c", "max_wal_senders=0",
 		"-c", "max_connections=200",
+		// A backend whose client went away stops within a second, even in
+		// the middle of a runaway query.
+		"-c", "client_connection_check_interval=1000",
 	},
 	probe: func(ctx context.Context, t probeTarget) error {
 		conn, err := pgx.Connect(ctx, postgresURL(t.hostPort)+"?connect_timeout=2")

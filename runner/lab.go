@@ -1,0 +1,298 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
+)
+
+// LabEnv is a running lab: its session of containers and the lab state on
+// each service (seeded databases). The caller must call Close, or keep the
+// session for a later process to find with AttachLab.
+type LabEnv struct {
+	Lab     *labs.Lab
+	Session *Session
+
+	files fs.FS
+	pg    map[string]*pgLab
+}
+
+// Submission maps the names of a lab's submission files to their content.
+type Submission map[string]string
+
+// StartLab starts the lab's services in parallel, seeds them, and returns
+// the running lab. files holds the lab's folder at lab.Dir. On error,
+// everything started is removed.
+func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS) (env *LabEnv, err error) {
+	s := d.NewSession(lab.ID)
+	defer func() {
+		if err != nil {
+			s.Close(ctx)
+		}
+	}()
+	var specs []ServiceSpec
+	for _, name := range serviceNames(lab) {
+		svc := lab.Services[name]
+		spec := ServiceSpec{Name: name, Kind: Kind(svc.Kind), Image: svc.Image, Env: svc.Env}
+		spec.Files, err = readCopies(files, lab.Dir, svc.Files)
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, spec)
+	}
+	if err := s.Start(ctx, specs...); err != nil {
+		return nil, err
+	}
+	env = newLabEnv(lab, s, files)
+	if err := env.seed(ctx); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// AttachLab returns the running lab of session id, as StartLab left it.
+func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, files fs.FS, id string) (*LabEnv, error) {
+	s, err := d.FindSession(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for name := range lab.Services {
+		if s.Service(name) == nil || s.Service(name).HostPort == "" && Kind(lab.Services[name].Kind) != KindBox && Kind(lab.Services[name].Kind) != KindRuntime {
+			return nil, &EnvError{Err: fmt.Errorf("service %s of session %s is not running; run `lab stop` then `lab start`", name, id)}
+		}
+	}
+	return newLabEnv(lab, s, files), nil
+}
+
+func newLabEnv(lab *labs.Lab, s *Session, files fs.FS) *LabEnv {
+	env := &LabEnv{Lab: lab, Session: s, files: files, pg: map[string]*pgLab{}}
+	for name, svc := range lab.Services {
+		if Kind(svc.Kind) != KindPostgres {
+			continue
+		}
+		db := svc.Database
+		if db == "" {
+			db = "lab"
+		}
+		var variants []string
+		for _, v := range lab.Variants {
+			if variantService(lab, v) == name {
+				variants = append(variants, v.Name)
+			}
+		}
+		env.pg[name] = newPGLab(s.Service(name), db, variants)
+	}
+	return env
+}
+
+// variantService is the postgres service a variant seeds.
+func variantService(lab *labs.Lab, v *labs.Variant) string {
+	if v.Service != "" {
+		return v.Service
+	}
+	for _, name := range serviceNames(lab) {
+		if lab.Services[name].Kind == string(KindPostgres) {
+			return name
+		}
+	}
+	return ""
+}
+
+func serviceNames(lab *labs.Lab) []string {
+	names := make([]string, 0, len(lab.Services))
+	for n := range lab.Services {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (e *LabEnv) seed(ctx context.Context) error {
+	for _, name := range serviceNames(e.Lab) {
+		svc := e.Lab.Services[name]
+		switch Kind(svc.Kind) {
+		case KindPostgres:
+			sets := map[string][]Fixture{}
+			var err error
+			if sets[""], err = e.readFixtures(svc.Fixtures); err != nil {
+				return err
+			}
+			for _, v := range e.Lab.Variants {
+				if variantService(e.Lab, v) != name {
+					continue
+				}
+				if sets[v.Name], err = e.readFixtures(v.Fixtures); err != nil {
+					return err
+				}
+			}
+			if err := e.pg[name].Seed(ctx, sets); err != nil {
+				return err
+			}
+		default:
+			if len(svc.Fixtures) > 0 {
+				return fmt.Errorf("service %s: fixtures of kind %s are not supported yet", name, svc.Kind)
+			}
+		}
+	}
+	return nil
+}
+
+func (e *LabEnv) readFixtures(names []string) ([]Fixture, error) {
+	var out []Fixture
+	for _, n := range names {
+		b, err := fs.ReadFile(e.files, path.Join(e.Lab.Dir, n))
+		if err != nil {
+			return nil, fmt.Errorf("read fixture: %w", err)
+		}
+		out = append(out, Fixture{Name: n, SQL: string(b)})
+	}
+	return out, nil
+}
+
+// readCopies reads the files a service gets copied in; a folder is copied
+// recursively.
+func readCopies(files fs.FS, dir string, copies []*labs.FileCopy) ([]File, error) {
+	var out []File
+	for _, c := range copies {
+		mode := int64(0o644)
+		if c.Mode != "" {
+			m, err := strconv.ParseInt(c.Mode, 8, 32)
+			if err != nil {
+				return nil, fmt.Errorf("mode %q of %s: %w", c.Mode, c.Src, err)
+			}
+			mode = m
+		}
+		src := path.Join(dir, c.Src)
+		err := fs.WalkDir(files, src, func(p string, de fs.DirEntry, err error) error {
+			if err != nil || de.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(files, p)
+			if err != nil {
+				return err
+			}
+			rel := p[len(src):]
+			out = append(out, File{Path: path.Join(c.Dst, rel), Content: b, Mode: mode})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", c.Src, err)
+		}
+	}
+	return out, nil
+}
+
+// LearnerURL returns how the learner connects to service name: for
+// Postgres, the learner role's URL to the lab database; otherwise the
+// service's URL.
+func (e *LabEnv) LearnerURL(name string) string {
+	if p := e.pg[name]; p != nil {
+		return p.LearnerURL()
+	}
+	if svc := e.Session.Service(name); svc != nil {
+		return svc.URL()
+	}
+	return ""
+}
+
+// Reset brings every service back to its seeded state.
+func (e *LabEnv) Reset(ctx context.Context) error {
+	for _, name := range serviceNames(e.Lab) {
+		if p := e.pg[name]; p != nil {
+			if err := p.Reset(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Close removes the lab's containers and network.
+func (e *LabEnv) Close(ctx context.Context) error { return e.Session.Close(ctx) }
+
+// CheckOptions tune LabEnv.Check.
+type CheckOptions struct {
+	// Live grades the state as the learner left it: no reset, and scripts
+	// are not applied again.
+	Live bool
+	// Name is the submission's name in the report.
+	Name string
+}
+
+// labRun is the state of one grading run.
+type labRun struct {
+	env *LabEnv
+	sub Submission
+	sql map[string]*pgSQL
+}
+
+// Check grades sub: reset to the seeded state, apply the submission files,
+// run the checks. Problems applying a file are reported as a failing
+// result of the file, and the checks still run, since they say more.
+func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (*checks.Report, error) {
+	start := time.Now()
+	rep := &checks.Report{Lab: e.Lab.ID, Submission: opts.Name}
+	if !opts.Live {
+		if err := e.Reset(ctx); err != nil {
+			return nil, err
+		}
+	}
+	run := &labRun{env: e, sub: sub, sql: map[string]*pgSQL{}}
+	for name, p := range e.pg {
+		run.sql[name] = &pgSQL{lab: p}
+	}
+	defer func() {
+		for _, s := range run.sql {
+			s.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	for _, f := range e.Lab.Submission {
+		content, ok := sub[f.File]
+		if !ok {
+			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
+				Message: fmt.Sprintf("the submission has no file %s", f.File)})
+			continue
+		}
+		if err := e.apply(ctx, f, content, opts.Live); err != nil {
+			var ee *EnvError
+			if errors.As(err, &ee) {
+				return nil, err
+			}
+			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
+				Message: err.Error()})
+		}
+	}
+	rep.Results = append(rep.Results, runChecks(ctx, e.Lab, func(def *labs.CheckDef) checks.Env {
+		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal}
+	})...)
+	rep.Duration = time.Since(start)
+	rep.Summarize()
+	return rep, nil
+}
+
+// applyTimeout bounds applying one submission file.
+const applyTimeout = 30 * time.Second
+
+func (e *LabEnv) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+	switch f.Apply {
+	case labs.ApplyQuery:
+		return nil // checks run the query themselves
+	case labs.ApplySQL:
+		if live {
+			return nil // the learner ran it by hand
+		}
+		ctx, cancel := context.WithTimeout(ctx, applyTimeout)
+		defer cancel()
+		return e.pg[f.Service].ApplySQL(ctx, f.File, content)
+	default:
+		return fmt.Errorf("apply mode %q is not supported yet", f.Apply)
+	}
+}

@@ -1,0 +1,160 @@
+package runner_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// miniLab is a small SQL lab built in Go, so that the runner's mechanics
+// are tested apart from the loader.
+func miniLab() (*labs.Lab, fstest.MapFS) {
+	files := fstest.MapFS{
+		"mini/schema.sql":  {Data: []byte("CREATE TABLE t (id int PRIMARY KEY, k int, v text);")},
+		"mini/seed.sql":    {Data: []byte("INSERT INTO t SELECT g, g % 100, 'v' || g FROM generate_series(1, 20000) g;")},
+		"mini/variant.sql": {Data: []byte("INSERT INTO t SELECT g, g % 7, 'w' || g FROM generate_series(1, 50) g;")},
+	}
+	result := &checks.SQLResult{LearnerQuery: checks.LearnerQuery{QueryFile: "q.sql"}, ExpectedQuery: "SELECT count(*) AS n FROM t WHERE k = 3"}
+	plan := &checks.SQLPlan{LearnerQuery: checks.LearnerQuery{Query: "SELECT * FROM t WHERE k = 3"}, Table: "t"}
+	index := &checks.SQLIndex{Table: "t", Columns: []string{"k"}}
+	lab := &labs.Lab{
+		ID:  "mini",
+		Dir: "mini",
+		Services: map[string]*labs.Service{
+			"db": {Kind: "postgres", Fixtures: []string{"schema.sql", "seed.sql"}, Database: "shop"},
+		},
+		Submission: []*labs.SubmissionFile{
+			{File: "q.sql", Apply: labs.ApplyQuery, Service: "db"},
+			{File: "index.sql", Apply: labs.ApplySQL, Service: "db"},
+		},
+		Variants: []*labs.Variant{{Name: "small", Fixtures: []string{"schema.sql", "variant.sql"}}},
+		Checks: []*labs.CheckDef{
+			{Name: "result", Type: "sql.result", Service: "db", Points: 2, Reveal: true, Check: result},
+			{Name: "index", Type: "sql.index", Service: "db", Points: 1, Reveal: true, Check: index},
+			{Name: "plan", Type: "sql.plan", Service: "db", Points: 1, Reveal: true, Needs: []string{"index"}, Check: plan},
+		},
+		Hints: []*labs.Hint{{Text: "count the rows of t where k = 3", Check: "result"}},
+	}
+	return lab, files
+}
+
+func TestLabCheck(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	lab, files := miniLab()
+	env, err := d.StartLab(ctx, lab, files)
+	if err != nil {
+		t.Fatalf("start lab: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := env.Close(context.Background()); err != nil {
+			t.Error(err)
+		}
+		c, n, _ := d.List(context.Background(), runner.LabelSession+"="+env.Session.ID)
+		if len(c)+len(n) > 0 {
+			t.Errorf("left %d containers, %d networks", len(c), len(n))
+		}
+	})
+	if u := env.LearnerURL("db"); !strings.HasPrefix(u, "postgres://learner:learner@127.0.0.1:") || !strings.HasSuffix(u, "/shop") {
+		t.Errorf("learner URL = %q", u)
+	}
+
+	grade := func(t *testing.T, sub runner.Submission) *checks.Report {
+		t.Helper()
+		rep, err := env.Check(ctx, sub, runner.CheckOptions{Name: t.Name()})
+		if err != nil {
+			t.Fatalf("check: %v", err)
+		}
+		return rep
+	}
+	statuses := func(rep *checks.Report) string {
+		var s []string
+		for _, r := range rep.Results {
+			s = append(s, r.Name+"="+string(r.Status))
+		}
+		return strings.Join(s, " ")
+	}
+
+	t.Run("correct submission passes", func(t *testing.T) {
+		rep := grade(t, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t WHERE k = 3;", "index.sql": "CREATE INDEX ON t (k);"})
+		if got := statuses(rep); got != "result=pass index=pass plan=pass" || rep.Score != 4 {
+			t.Errorf("got %s score %d/%d: %+v", got, rep.Score, rep.MaxScore, rep.Results)
+		}
+	})
+	t.Run("hard-coded answer fails on the variant", func(t *testing.T) {
+		rep := grade(t, runner.Submission{"q.sql": "SELECT 200::bigint AS n", "index.sql": ""})
+		r := rep.Results[0]
+		if r.Status != checks.Fail || !strings.Contains(r.Message, `hidden data set ("small")`) {
+			t.Errorf("got %+v", r)
+		}
+		if r.Hint != "count the rows of t where k = 3" {
+			t.Errorf("hint = %q", r.Hint)
+		}
+	})
+	t.Run("no index: index fails and plan is skipped", func(t *testing.T) {
+		rep := grade(t, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t WHERE k = 3", "index.sql": "CREATE INDEX ON t (v);"})
+		if got := statuses(rep); got != "result=pass index=fail plan=skip" {
+			t.Errorf("got %s", got)
+		}
+	})
+	t.Run("reset undoes the previous submission", func(t *testing.T) {
+		// The previous subtest's index on v must be gone: apply nothing.
+		rep := grade(t, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t WHERE k = 3", "index.sql": "-- nothing"})
+		if !strings.Contains(rep.Results[1].Message, "indexes found: t_pkey (id)") {
+			t.Errorf("index message = %q", rep.Results[1].Message)
+		}
+	})
+	t.Run("script error names the line", func(t *testing.T) {
+		rep := grade(t, runner.Submission{"q.sql": "SELECT 1", "index.sql": "\n\nCREATE INDX ON t (k);"})
+		r := rep.Results[0]
+		if r.Name != "apply index.sql" || r.Status != checks.Fail || !strings.Contains(r.Message, "line 3: syntax error") {
+			t.Errorf("got %+v", r)
+		}
+	})
+	t.Run("runaway query is cancelled and is an error", func(t *testing.T) {
+		lab.Checks[0].Timeout = checks.Duration{Duration: 1 * time.Second}
+		defer func() { lab.Checks[0].Timeout = checks.Duration{} }()
+		start := time.Now()
+		rep := grade(t, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t a, t b, t c", "index.sql": ""})
+		if r := rep.Results[0]; r.Status != checks.Error || !strings.Contains(r.Message, "timeout") {
+			t.Errorf("got %+v", r)
+		}
+		if el := time.Since(start); el > 20*time.Second {
+			t.Errorf("took %v", el)
+		}
+	})
+	t.Run("learner cannot drop the database or become superuser", func(t *testing.T) {
+		rep := grade(t, runner.Submission{"q.sql": "SELECT 1", "index.sql": "ALTER ROLE learner SUPERUSER;"})
+		if r := rep.Results[0]; r.Status != checks.Fail || !strings.Contains(r.Message, "must be superuser") {
+			t.Errorf("got %+v", r)
+		}
+		rep = grade(t, runner.Submission{"q.sql": "SELECT 1", "index.sql": "DROP DATABASE shop__ref;"})
+		if r := rep.Results[0]; r.Status != checks.Fail || !strings.Contains(r.Message, "must be owner") {
+			t.Errorf("got %+v", r)
+		}
+	})
+	t.Run("several statements in a query file", func(t *testing.T) {
+		rep := grade(t, runner.Submission{"q.sql": "SELECT 1; SELECT 2;", "index.sql": ""})
+		if r := rep.Results[0]; r.Status != checks.Fail || !strings.Contains(r.Message, "one query, not several") {
+			t.Errorf("got %+v", r)
+		}
+	})
+	t.Run("attach from another process sees the same lab", func(t *testing.T) {
+		env2, err := d.AttachLab(ctx, lab, files, env.Session.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := env2.Check(ctx, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t WHERE k = 3", "index.sql": "CREATE INDEX ON t (k);"}, runner.CheckOptions{})
+		if err != nil || rep.Status != checks.Pass {
+			t.Errorf("got %v %+v", err, rep)
+		}
+	})
+}

@@ -1,0 +1,364 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+
+	"github.com/labrunner/labrunner/checks"
+)
+
+// Learner credentials of a Postgres lab. The learner's role owns only the
+// lab database; it is not a superuser and cannot create roles or
+// databases.
+const (
+	LearnerRole     = "learner"
+	LearnerPassword = "learner"
+)
+
+// Result limits of a learner's query: a result larger than this is an
+// error of the check, not a memory problem of the grader.
+const (
+	maxResultRows  = 100_000
+	maxResultBytes = 32 << 20
+)
+
+// Fixture is a named SQL script that seeds a database.
+type Fixture struct {
+	Name string
+	SQL  string
+}
+
+// pgLab is the lab state on one Postgres service: a seeded template
+// database per data set (the main data and each hidden variant), a pristine
+// reference copy of each, and the learner's working copies. Names:
+//
+//	<db>__seed, <db>__ref, <db>             main data
+//	<db>__v_<variant>__seed, __ref, <db>__v_<variant>   each variant
+//
+// Reset is CREATE DATABASE … TEMPLATE, tens of milliseconds.
+type pgLab struct {
+	svc      *Service
+	db       string
+	role     string
+	password string
+	variants []string
+}
+
+func newPGLab(svc *Service, db string, variants []string) *pgLab {
+	return &pgLab{svc: svc, db: db, role: LearnerRole, password: LearnerPassword, variants: variants}
+}
+
+var identRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// variantDB returns the learner database of a data set ("" is the main one).
+func (p *pgLab) variantDB(variant string) string {
+	if variant == "" {
+		return p.db
+	}
+	return p.db + "__v_" + variant
+}
+
+// LearnerURL is the connection URL the learner uses.
+func (p *pgLab) LearnerURL() string {
+	return fmt.Sprintf("postgres://%s:%s@%s/%s", p.role, p.password, p.svc.HostPort, p.db)
+}
+
+func (p *pgLab) connect(ctx context.Context, user, password, db string) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable&connect_timeout=5", user, password, p.svc.HostPort, db))
+	if err != nil {
+		return nil, err
+	}
+	// On a deadline, ask the server to cancel the statement at once rather
+	// than only dropping the connection: a dropped connection leaves a
+	// runaway query running in the server.
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: time.Second}
+	}
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	return pgx.ConnectConfig(ctx, cfg)
+}
+
+func (p *pgLab) superuser(ctx context.Context, db string) (*pgx.Conn, error) {
+	c, err := p.connect(ctx, PostgresUser, PostgresPassword, db)
+	if err != nil {
+		return nil, envErr(fmt.Errorf("connect to %s as superuser: %w", p.svc.Name, err))
+	}
+	return c, nil
+}
+
+func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
+
+// Seed creates the learner role and, for the main data and each variant,
+// the seeded template, the reference copy and the learner's copy.
+// fixtures maps a data set ("" or a variant name) to its scripts.
+func (p *pgLab) Seed(ctx context.Context, fixtures map[string][]Fixture) error {
+	if !identRe.MatchString(p.db) {
+		return fmt.Errorf("database name %q: use lowercase letters, digits and _", p.db)
+	}
+	su, err := p.superuser(ctx, PostgresDB)
+	if err != nil {
+		return err
+	}
+	defer su.Close(context.WithoutCancel(ctx))
+	setup := []string{
+		fmt.Sprintf(`DO $$BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %[1]s) THEN
+    CREATE ROLE %[2]s LOGIN PASSWORD %[3]s NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
+END$$`, quoteLit(p.role), quoteIdent(p.role), quoteLit(p.password)),
+		"REVOKE CONNECT ON DATABASE postgres FROM PUBLIC",
+		"REVOKE CONNECT ON DATABASE template1 FROM PUBLIC",
+	}
+	for _, q := range setup {
+		if _, err := su.Exec(ctx, q); err != nil {
+			return envErr(fmt.Errorf("set up %s: %w", p.svc.Name, err))
+		}
+	}
+	sets := append([]string{""}, p.variants...)
+	for _, set := range sets {
+		if err := p.seedSet(ctx, su, set, fixtures[set]); err != nil {
+			return err
+		}
+	}
+	return p.reset(ctx, su, sets)
+}
+
+func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures []Fixture) error {
+	base := p.variantDB(set)
+	seed, ref := base+"__seed", base+"__ref"
+	for _, q := range []string{
+		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(ref)),
+		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(seed)),
+		fmt.Sprintf("CREATE DATABASE %s OWNER %s", quoteIdent(seed), quoteIdent(p.role)),
+	} {
+		if _, err := su.Exec(ctx, q); err != nil {
+			return envErr(fmt.Errorf("create %s: %w", seed, err))
+		}
+	}
+	c, err := p.superuser(ctx, seed)
+	if err != nil {
+		return err
+	}
+	// Fixtures run as the learner's role, so that the learner owns the
+	// tables (and may index them) without owning anything else.
+	if _, err := c.Exec(ctx, "SET ROLE "+quoteIdent(p.role)); err != nil {
+		c.Close(ctx)
+		return envErr(err)
+	}
+	for _, f := range fixtures {
+		if _, err := c.Exec(ctx, f.SQL); err != nil {
+			c.Close(ctx)
+			return &FixtureError{Service: p.svc.Name, Fixture: f.Name, Err: describePGError(f.SQL, err)}
+		}
+	}
+	for _, q := range []string{"RESET ROLE", "VACUUM ANALYZE"} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			c.Close(ctx)
+			return envErr(fmt.Errorf("analyze %s: %w", seed, err))
+		}
+	}
+	c.Close(ctx)
+	for _, q := range []string{
+		fmt.Sprintf("ALTER DATABASE %s OWNER TO %s", quoteIdent(seed), PostgresUser),
+		fmt.Sprintf("ALTER DATABASE %s IS_TEMPLATE true", quoteIdent(seed)),
+		fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(seed)),
+		fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", quoteIdent(ref), quoteIdent(seed)),
+		fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(ref)),
+	} {
+		if _, err := su.Exec(ctx, q); err != nil {
+			return envErr(fmt.Errorf("prepare %s: %w", seed, err))
+		}
+	}
+	return nil
+}
+
+// Reset recreates the learner's databases from the seeded templates.
+func (p *pgLab) Reset(ctx context.Context) error {
+	su, err := p.superuser(ctx, PostgresDB)
+	if err != nil {
+		return err
+	}
+	defer su.Close(context.WithoutCancel(ctx))
+	return p.reset(ctx, su, append([]string{""}, p.variants...))
+}
+
+func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, sets []string) error {
+	for _, set := range sets {
+		db := p.variantDB(set)
+		for _, q := range []string{
+			fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(db)),
+			fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s OWNER %s", quoteIdent(db), quoteIdent(db+"__seed"), quoteIdent(p.role)),
+			fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(db)),
+		} {
+			if _, err := su.Exec(ctx, q); err != nil {
+				return envErr(fmt.Errorf("reset %s: %w", db, err))
+			}
+		}
+	}
+	return nil
+}
+
+// ApplySQL runs a learner's script as the learner on the main database and
+// on every variant's, so that result checks see the same schema changes.
+func (p *pgLab) ApplySQL(ctx context.Context, name, script string) error {
+	for _, set := range append([]string{""}, p.variants...) {
+		c, err := p.connect(ctx, p.role, p.password, p.variantDB(set))
+		if err != nil {
+			return envErr(fmt.Errorf("connect as %s: %w", p.role, err))
+		}
+		_, err = c.Exec(ctx, script)
+		c.Close(context.WithoutCancel(ctx))
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s did not finish in time; it was cancelled", name)
+			}
+			return fmt.Errorf("%s: %w", name, describePGError(script, err))
+		}
+	}
+	return nil
+}
+
+// FixtureError is a lab fixture that failed: a lab-definition problem.
+type FixtureError struct {
+	Service, Fixture string
+	Err              error
+}
+
+func (e *FixtureError) Error() string {
+	return fmt.Sprintf("seed %s: fixture %s: %v", e.Service, e.Fixture, e.Err)
+}
+func (e *FixtureError) Unwrap() error { return e.Err }
+
+// ExitCode reports a broken fixture as a lab-definition error.
+func (e *FixtureError) ExitCode() int { return 2 }
+
+// describePGError adds the line of the script a Postgres error points at.
+func describePGError(script string, err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	msg := pe.Message
+	if pe.Position > 0 && int(pe.Position) <= len([]rune(script)) {
+		line := strings.Count(string([]rune(script)[:pe.Position-1]), "\n") + 1
+		msg = fmt.Sprintf("line %d: %s", line, msg)
+	}
+	if pe.Hint != "" {
+		msg += " (hint: " + pe.Hint + ")"
+	}
+	return errors.New(msg)
+}
+
+func quoteLit(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// pgSQL implements checks.SQL on a pgLab for one check run. Connections
+// are opened on first use and kept for the run.
+type pgSQL struct {
+	lab   *pgLab
+	conns map[checks.DB]*pgx.Conn
+}
+
+var _ checks.SQL = (*pgSQL)(nil)
+
+func (s *pgSQL) Variants() []string { return s.lab.variants }
+
+func (s *pgSQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
+	if c := s.conns[db]; c != nil && !c.IsClosed() {
+		return c, nil
+	}
+	var c *pgx.Conn
+	var err error
+	if db.Reference {
+		c, err = s.lab.superuser(ctx, s.lab.variantDB(db.Variant)+"__ref")
+	} else {
+		c, err = s.lab.connect(ctx, s.lab.role, s.lab.password, s.lab.variantDB(db.Variant))
+		if err != nil {
+			err = envErr(fmt.Errorf("connect as %s: %w", s.lab.role, err))
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.conns == nil {
+		s.conns = map[checks.DB]*pgx.Conn{}
+	}
+	s.conns[db] = c
+	return c, nil
+}
+
+// Query implements checks.SQL: one statement, extended protocol (a script
+// of several statements is refused by the server), values as text, rows
+// and bytes capped. Reference queries run in a read-only transaction.
+func (s *pgSQL) Query(ctx context.Context, db checks.DB, query string) (*checks.Rows, error) {
+	c, err := s.conn(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if db.Reference {
+		tx, err := c.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx))
+		return readRows(ctx, tx, query)
+	}
+	return readRows(ctx, c, query)
+}
+
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func readRows(ctx context.Context, q querier, query string) (*checks.Rows, error) {
+	rows, err := q.Query(ctx, strings.TrimSpace(query), pgx.QueryResultFormats{pgx.TextFormatCode})
+	if err != nil {
+		return nil, describeQueryError(query, err)
+	}
+	defer rows.Close()
+	out := &checks.Rows{}
+	for _, f := range rows.FieldDescriptions() {
+		out.Columns = append(out.Columns, f.Name)
+	}
+	size := 0
+	for rows.Next() {
+		raw := rows.RawValues()
+		vals := make([]any, len(raw))
+		for i, b := range raw {
+			if b != nil {
+				vals[i] = string(b)
+				size += len(b)
+			}
+		}
+		out.Values = append(out.Values, vals)
+		if len(out.Values) > maxResultRows || size > maxResultBytes {
+			return nil, fmt.Errorf("the query returned more than %d rows or %d MB; results that large are not graded", maxResultRows, maxResultBytes>>20)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, describeQueryError(query, err)
+	}
+	return out, nil
+}
+
+func describeQueryError(query string, err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42601" && strings.Contains(pe.Message, "multiple commands") {
+		return errors.New("the file must hold one query, not several statements")
+	}
+	return describePGError(query, err)
+}
+
+// Close closes the run's connections.
+func (s *pgSQL) Close(ctx context.Context) {
+	for _, c := range s.conns {
+		c.Close(ctx)
+	}
+}
