@@ -1,0 +1,111 @@
+package runner
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Progress is what a learner has done across labs, kept in the user's state
+// folder (ProgressPath).
+type Progress struct {
+	Labs map[string]*LabProgress `json:"labs"`
+
+	path string
+}
+
+// LabProgress is a learner's record for one lab.
+type LabProgress struct {
+	Passed      bool      `json:"passed"`
+	BestScore   int       `json:"best_score"`
+	MaxScore    int       `json:"max_score"`
+	HintsUsed   int       `json:"hints_used"`
+	Checks      int       `json:"checks"`
+	LastChecked time.Time `json:"last_checked,omitzero"`
+}
+
+// Status is the short status `lab list` shows: passed, started or "".
+func (p *LabProgress) Status() string {
+	switch {
+	case p == nil:
+		return ""
+	case p.Passed:
+		return "passed"
+	default:
+		return fmt.Sprintf("%d/%d", p.BestScore, p.MaxScore)
+	}
+}
+
+// ProgressPath returns $LAB_STATE_DIR/progress.json, else
+// $XDG_STATE_HOME/labrunner/progress.json, else
+// ~/.local/state/labrunner/progress.json.
+func ProgressPath(getenv func(string) string) string {
+	if d := getenv("LAB_STATE_DIR"); d != "" {
+		return filepath.Join(d, "progress.json")
+	}
+	dir := getenv("XDG_STATE_HOME")
+	if dir == "" {
+		dir = filepath.Join(getenv("HOME"), ".local", "state")
+	}
+	return filepath.Join(dir, "labrunner", "progress.json")
+}
+
+// LoadProgress reads the progress file; a missing file is empty progress,
+// a corrupted one is an error (never silently reset).
+func LoadProgress(path string) (*Progress, error) {
+	p := &Progress{Labs: map[string]*LabProgress{}, path: path}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, p); err != nil {
+		return nil, fmt.Errorf("progress file %s is corrupted (%v); fix or move it away", path, err)
+	}
+	if p.Labs == nil {
+		p.Labs = map[string]*LabProgress{}
+	}
+	return p, nil
+}
+
+// Lab returns the record of lab id, creating it.
+func (p *Progress) Lab(id string) *LabProgress {
+	lp := p.Labs[id]
+	if lp == nil {
+		lp = &LabProgress{}
+		p.Labs[id] = lp
+	}
+	return lp
+}
+
+// RecordCheck records a check's score.
+func (p *Progress) RecordCheck(id string, score, max int, passed bool, at time.Time) {
+	lp := p.Lab(id)
+	lp.Checks++
+	lp.LastChecked = at
+	lp.MaxScore = max
+	if score > lp.BestScore {
+		lp.BestScore = score
+	}
+	if passed {
+		lp.Passed = true
+	}
+}
+
+// Save writes the progress file atomically.
+func (p *Progress) Save() error {
+	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(p.path, append(b, '\n'), 0o644)
+}

@@ -1,0 +1,140 @@
+package runner
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// StateDir is the folder inside a workspace where labrunner keeps its state.
+const StateDir = ".lab"
+
+// Workspace is a learner's folder for one lab: the task, the files they
+// edit, and a small state file saying which lab and session it belongs to.
+type Workspace struct {
+	// Dir is the workspace folder.
+	Dir string
+	// State is the content of .lab/state.json.
+	State WorkspaceState
+}
+
+// WorkspaceState is what a workspace remembers between commands.
+type WorkspaceState struct {
+	// Lab is the lab id.
+	Lab string `json:"lab"`
+	// Catalog is the catalog folder the lab came from; "" is the bundled one.
+	Catalog string `json:"catalog,omitempty"`
+	// Session is the id of the running session, "" when stopped.
+	Session string `json:"session,omitempty"`
+	// Started is when the session started.
+	Started time.Time `json:"started,omitzero"`
+	// HintsShown counts the general hints shown so far.
+	HintsShown int `json:"hints_shown,omitempty"`
+	// Failing are the checks that did not pass in the last check.
+	Failing []string `json:"failing,omitempty"`
+	// LastScore and LastMax are the last check's score.
+	LastScore int `json:"last_score,omitempty"`
+	LastMax   int `json:"last_max,omitempty"`
+}
+
+func statePath(dir string) string { return filepath.Join(dir, StateDir, "state.json") }
+
+// ErrNoWorkspace means no workspace was found from the current folder up.
+var ErrNoWorkspace = errors.New("not in a lab workspace (no .lab/state.json here or above); run `lab start <lab>` first, or cd into a workspace")
+
+// FindWorkspace looks for a workspace in dir and its parents.
+func FindWorkspace(dir string) (*Workspace, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if _, err := os.Stat(statePath(dir)); err == nil {
+			return OpenWorkspace(dir)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, ErrNoWorkspace
+		}
+		dir = parent
+	}
+}
+
+// OpenWorkspace reads the workspace in dir. A state file that cannot be
+// parsed is reported, never silently replaced.
+func OpenWorkspace(dir string) (*Workspace, error) {
+	b, err := os.ReadFile(statePath(dir))
+	if err != nil {
+		return nil, err
+	}
+	w := &Workspace{Dir: dir}
+	if err := json.Unmarshal(b, &w.State); err != nil {
+		return nil, fmt.Errorf("workspace state %s is corrupted (%v); fix or delete it", statePath(dir), err)
+	}
+	if w.State.Lab == "" {
+		return nil, fmt.Errorf("workspace state %s names no lab; fix or delete it", statePath(dir))
+	}
+	return w, nil
+}
+
+// Save writes the state atomically.
+func (w *Workspace) Save() error {
+	if err := os.MkdirAll(filepath.Join(w.Dir, StateDir), 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(w.State, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(statePath(w.Dir), append(b, '\n'), 0o644)
+}
+
+// ReadFiles reads the named files of the workspace. A missing file is left
+// out; the grader reports it.
+func (w *Workspace) ReadFiles(names []string) (Submission, error) {
+	sub := Submission{}
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(w.Dir, n))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		sub[n] = string(b)
+	}
+	return sub, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it over path, so that readers never see a half-written file.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, perm); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
