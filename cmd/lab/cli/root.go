@@ -25,6 +25,9 @@ type Deps struct {
 	Version string
 	// Verbose is set by --verbose.
 	Verbose bool
+	// Catalog is the catalog folder (--labs, LAB_CATALOG); "" is the
+	// bundled catalog.
+	Catalog string
 	// NewDriver connects to Docker; nil means runner.NewDriver with the
 	// loaded configuration.
 	NewDriver func(ctx context.Context) (*runner.Driver, error)
@@ -91,6 +94,14 @@ grades your solution with automated checks.`,
 	root.AddCommand(
 		NewCmdDoctor(deps, nil),
 		NewCmdGC(deps, nil),
+		NewCmdStart(deps, nil),
+		NewCmdCheck(deps, nil),
+		NewCmdWatch(deps, nil),
+		NewCmdHint(deps, nil),
+		NewCmdReset(deps, nil),
+		NewCmdStop(deps, nil),
+		NewCmdStatus(deps, nil),
+		NewCmdShell(deps, nil),
 	)
 	return root
 }

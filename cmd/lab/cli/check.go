@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/report"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// CheckOptions are the inputs of `lab check`.
+type CheckOptions struct {
+	Deps *Deps
+	// Dir is a folder in the workspace; default the current folder.
+	Dir string
+	// Live grades the running state as the learner left it.
+	Live bool
+	// Format is terminal or json.
+	Format string
+}
+
+// NewCmdCheck builds `lab check`.
+func NewCmdCheck(deps *Deps, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{Deps: deps}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Grade the workspace's solution",
+		Long: `check grades the workspace: the lab's services go back to their seeded state,
+your files are applied, and every check runs. With the services running
+(after 'lab start') this is fast; otherwise they are started for this check
+and removed afterwards. --live grades the running state as you left it,
+without resetting or re-applying anything.
+
+Exit status: 0 when every check passed, 1 when one did not.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Format != "terminal" && opts.Format != "json" {
+				return &UsageError{Err: fmt.Errorf("--format %q: use terminal or json", opts.Format)}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return checkRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Live, "live", false, "grade the running state as left by hand; no reset, no apply")
+	cmd.Flags().StringVar(&opts.Format, "format", "terminal", "output format: terminal or json")
+	cmd.Flags().StringVarP(&opts.Dir, "dir", "C", "", "workspace folder (default: the current folder)")
+	return cmd
+}
+
+func checkRun(ctx context.Context, opts *CheckOptions) error {
+	deps := opts.Deps
+	w, err := openWorkspace(deps, opts.Dir)
+	if err != nil {
+		return err
+	}
+	unlock, err := lockWorkspace(w.ws.Dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	sub, err := w.ws.ReadFiles(submissionNames(w.lab))
+	if err != nil {
+		return err
+	}
+	d, err := deps.Driver(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	env, err := w.attach(ctx, d)
+	if err != nil && deps.Verbose {
+		fmt.Fprintf(deps.IO.ErrOut, "session %s is gone (%v); starting fresh services\n", w.ws.State.Session, err)
+	}
+	if env == nil {
+		if opts.Live {
+			return &UsageError{Err: fmt.Errorf("--live grades running services, and none run; `lab start %s` first", w.lab.ID)}
+		}
+		if deps.Verbose {
+			fmt.Fprintf(deps.IO.ErrOut, "starting %s for this check …\n", w.lab.ID)
+		}
+		if env, err = d.StartLab(ctx, w.lab, w.files); err != nil {
+			return err
+		}
+		defer env.Close(ctx)
+	}
+	t0 := time.Now()
+	rep, err := env.Check(ctx, sub, runner.CheckOptions{Live: opts.Live, Name: "workspace"})
+	if err != nil {
+		return err
+	}
+	if deps.Verbose {
+		fmt.Fprintf(deps.IO.ErrOut, "checked in %s\n", since(t0))
+	}
+	if err := renderReport(deps, *rep, opts.Format); err != nil {
+		return err
+	}
+	if err := recordCheck(deps, w, rep); err != nil {
+		return err
+	}
+	if rep.Status != checks.Pass {
+		return &ExitError{Code: exitFor(rep)}
+	}
+	return nil
+}
+
+// exitFor is 1 when a check failed, 3 when checks only errored.
+func exitFor(rep *checks.Report) int {
+	if rep.Status == checks.Error {
+		return ExitEnvironment
+	}
+	return ExitFailed
+}
+
+func renderReport(deps *Deps, rep checks.Report, format string) error {
+	if format == "json" {
+		return report.JSON(deps.IO.Out, rep)
+	}
+	return report.Terminal(deps.IO.Out, rep, report.TerminalOptions{TTY: deps.IO.OutTTY, Color: deps.IO.Color})
+}
+
+// recordCheck remembers the result in the workspace (for `lab hint`) and
+// in the learner's progress (for `lab list`).
+func recordCheck(deps *Deps, w *workspaceLab, rep *checks.Report) error {
+	w.ws.State.Failing = nil
+	for _, r := range rep.Results {
+		if r.Status != checks.Pass {
+			w.ws.State.Failing = append(w.ws.State.Failing, r.Name)
+		}
+	}
+	w.ws.State.LastScore, w.ws.State.LastMax = rep.Score, rep.MaxScore
+	if err := w.ws.Save(); err != nil {
+		return err
+	}
+	p, err := deps.progress()
+	if err != nil {
+		return err
+	}
+	p.RecordCheck(w.lab.ID, rep.Score, rep.MaxScore, rep.Status == checks.Pass, time.Now().UTC())
+	return p.Save()
+}

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/labrunner/labrunner/runner"
+)
+
+// lockWorkspace takes the workspace's lock, so that two commands that
+// change its services (check, reset, watch) never run at once. A second
+// command is refused with a clear message rather than queued.
+func lockWorkspace(dir string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Join(dir, runner.StateDir), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, runner.StateDir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &UsageError{Err: fmt.Errorf("another lab command (check, watch or reset) is running in %s; wait for it to finish", dir)}
+		}
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}

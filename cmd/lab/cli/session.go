@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// workspaceLab is an open workspace with its lab definition.
+type workspaceLab struct {
+	ws    *runner.Workspace
+	lab   *labs.Lab
+	files fs.FS
+}
+
+// openWorkspace finds the workspace from dir (the current folder when "")
+// and loads its lab from the catalog it was started from.
+func openWorkspace(deps *Deps, dir string) (*workspaceLab, error) {
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	ws, err := runner.FindWorkspace(dir)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	lab, files, err := deps.LoadLab(ws.State.Lab, ws.State.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	return &workspaceLab{ws: ws, lab: lab, files: files}, nil
+}
+
+// submissionNames lists the lab's submission files.
+func submissionNames(lab *labs.Lab) []string {
+	var names []string
+	for _, f := range lab.Submission {
+		names = append(names, f.File)
+	}
+	return names
+}
+
+// attach returns the workspace's running lab, or nil when none runs.
+func (w *workspaceLab) attach(ctx context.Context, d *runner.Driver) (*runner.LabEnv, error) {
+	if w.ws.State.Session == "" {
+		return nil, nil
+	}
+	env, err := d.AttachLab(ctx, w.lab, w.files, w.ws.State.Session)
+	if err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// progress loads the learner's progress file.
+func (d *Deps) progress() (*runner.Progress, error) {
+	p, err := runner.LoadProgress(runner.ProgressPath(d.Getenv))
+	if err != nil {
+		return nil, &runner.EnvError{Err: err}
+	}
+	return p, nil
+}
+
+// printConnections prints how to reach each service of a running lab.
+func printConnections(deps *Deps, env *runner.LabEnv) {
+	for _, svc := range env.Session.Services() {
+		u := env.LearnerURL(svc.Name)
+		if u == "" {
+			u = "(no port; use `lab shell " + svc.Name + "`)"
+		}
+		fmt.Fprintf(deps.IO.Out, "  %-8s %-9s %s\n", svc.Name, svc.Kind, u)
+	}
+}
+
+func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }

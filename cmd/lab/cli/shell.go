@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/labrunner/labrunner/runner"
+)
+
+// ShellOptions are the inputs of `lab shell`.
+type ShellOptions struct {
+	Deps    *Deps
+	Service string
+	Dir     string
+}
+
+// NewCmdShell builds `lab shell`.
+func NewCmdShell(deps *Deps, runF func(context.Context, *ShellOptions) error) *cobra.Command {
+	opts := &ShellOptions{Deps: deps}
+	cmd := &cobra.Command{
+		Use:   "shell <service>",
+		Short: "Open psql, redis-cli or a shell inside a running service",
+		Long: `shell opens an interactive client inside a service of the running lab: psql
+as the learner in the lab database for postgres, redis-cli for redis, and a
+shell otherwise. Leave it with \q, quit or exit.`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Service = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return shellRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Dir, "dir", "C", "", "workspace folder (default: the current folder)")
+	return cmd
+}
+
+func shellRun(ctx context.Context, opts *ShellOptions) error {
+	deps := opts.Deps
+	w, err := openWorkspace(deps, opts.Dir)
+	if err != nil {
+		return err
+	}
+	d, err := deps.Driver(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	env, err := w.attach(ctx, d)
+	if err != nil {
+		return err
+	}
+	if env == nil {
+		return &UsageError{Err: fmt.Errorf("%s is not running; `lab start %s` first", w.lab.ID, w.lab.ID)}
+	}
+	cmdline, cmdenv, err := env.ShellCommand(opts.Service)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	in, ok := deps.IO.In.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return &UsageError{Err: fmt.Errorf("lab shell needs a terminal")}
+	}
+	fd := int(in.Fd())
+	width, height, _ := term.GetSize(fd)
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return err
+	}
+	defer term.Restore(fd, old)
+	resize := make(chan [2]uint, 1)
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	defer signal.Stop(winch)
+	go func() {
+		for range winch {
+			if w, h, err := term.GetSize(fd); err == nil {
+				resize <- [2]uint{uint(w), uint(h)}
+			}
+		}
+	}()
+	code, err := env.Session.Service(opts.Service).Interactive(ctx, cmdline, cmdenv, runner.Terminal{
+		In: in, Out: deps.IO.Out, Width: uint(width), Height: uint(height), Resize: resize,
+	})
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &ExitError{Code: code}
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/spf13/cobra"
+
+	"github.com/labrunner/labrunner/runner"
+)
+
+// WatchOptions are the inputs of `lab watch`.
+type WatchOptions struct {
+	Deps *Deps
+	Dir  string
+	// Debounce is how long to wait after the last change before checking.
+	Debounce time.Duration
+}
+
+// NewCmdWatch builds `lab watch`.
+func NewCmdWatch(deps *Deps, runF func(context.Context, *WatchOptions) error) *cobra.Command {
+	opts := &WatchOptions{Deps: deps}
+	cmd := &cobra.Command{
+		Use:   "watch",
+		Short: "Check again every time you save a file",
+		Long: `watch runs 'lab check' once, then again whenever one of your solution files
+changes (several saves in quick succession make one check). Stop it with
+Ctrl-C. It starts the lab's services if they are not running and leaves
+them running.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return watchRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Dir, "dir", "C", "", "workspace folder (default: the current folder)")
+	cmd.Flags().DurationVar(&opts.Debounce, "debounce", 300*time.Millisecond, "quiet time after a change before checking")
+	return cmd
+}
+
+func watchRun(ctx context.Context, opts *WatchOptions) error {
+	deps := opts.Deps
+	w, err := openWorkspace(deps, opts.Dir)
+	if err != nil {
+		return err
+	}
+	unlock, err := lockWorkspace(w.ws.Dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	d, err := deps.Driver(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	env, _ := w.attach(ctx, d)
+	if env == nil {
+		fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", w.lab.ID)
+		if env, err = d.StartLab(ctx, w.lab, w.files); err != nil {
+			return err
+		}
+		w.ws.State.Session, w.ws.State.Started = env.Session.ID, time.Now().UTC()
+		if err := w.ws.Save(); err != nil {
+			return err
+		}
+	}
+	watcher, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer watcher.Close()
+	// Watch the folders of the solution files: editors often save by
+	// renaming a new file over the old one, which a watch on the file
+	// itself would lose.
+	names := map[string]bool{}
+	dirs := map[string]bool{}
+	for _, n := range submissionNames(w.lab) {
+		p := filepath.Join(w.ws.Dir, filepath.FromSlash(n))
+		names[p] = true
+		dirs[filepath.Dir(p)] = true
+	}
+	for dir := range dirs {
+		if err := watcher.Add(dir); err != nil {
+			return err
+		}
+	}
+	check := func() {
+		sub, err := w.ws.ReadFiles(submissionNames(w.lab))
+		if err != nil {
+			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
+			return
+		}
+		fmt.Fprintf(deps.IO.ErrOut, "\n── %s checking …\n", time.Now().Format("15:04:05"))
+		rep, err := env.Check(ctx, sub, runner.CheckOptions{Name: "workspace"})
+		if err != nil {
+			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
+			return
+		}
+		renderReport(deps, *rep, "terminal")
+		if err := recordCheck(deps, w, rep); err != nil {
+			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
+		}
+		fmt.Fprintln(deps.IO.ErrOut, "── waiting for changes (Ctrl-C to stop)")
+	}
+	check()
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-watcher.Events:
+			if !ok {
+				return nil
+			}
+			if names[ev.Name] && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename) != 0 {
+				timer = time.After(opts.Debounce)
+			}
+		case err := <-watcher.Errors:
+			fmt.Fprintf(deps.IO.ErrOut, "lab: watch: %v\n", err)
+		case <-timer:
+			timer = nil
+			check()
+		}
+	}
+}
