@@ -1,0 +1,96 @@
+package report
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/labrunner/labrunner/checks"
+)
+
+func TestTerminalPlainRecords(t *testing.T) {
+	fields := map[string]int{"pass": 4, "fail": 4, "error": 4, "skip": 4, "message": 3, "output": 3, "hint": 3, "score": 4}
+	for _, r := range fixture() {
+		var buf bytes.Buffer
+		if err := Terminal(&buf, r, TerminalOptions{Color: true}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if strings.ContainsRune(out, '\x1b') {
+			t.Errorf("%s: escape characters in the plain form (Color must not apply without TTY)", label(r))
+		}
+		recs := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		for _, line := range recs {
+			f := strings.Split(line, "\t")
+			want, ok := fields[f[0]]
+			if !ok || len(f) != want {
+				t.Errorf("%s: record %q has %d fields (kind %q)", label(r), line, len(f), f[0])
+			}
+		}
+		if last := recs[len(recs)-1]; last != "score\t"+strconv.Itoa(r.Score)+"\t"+strconv.Itoa(r.MaxScore)+"\t"+string(r.Status) {
+			t.Errorf("%s: last record %q", label(r), last)
+		}
+	}
+}
+
+func TestTerminalHuman(t *testing.T) {
+	rs := fixture()
+	var buf bytes.Buffer
+	if err := Terminal(&buf, rs[0], TerminalOptions{TTY: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"✓ result: orders, customers (1/1)\n",
+		"✗ uses index (0/2)\n    expected an Index Scan on orders, got:\n      Seq Scan on orders\n        Filter: (customer_id = 42)\n",
+		"    hint: Add an index on orders(customer_id).\n          Then run ANALYZE orders;\n",
+		"! cache hit (error)\n    redis: dial tcp",
+		"- second query (skipped: needs uses index)\n",
+		"\nscore 1/5 — 1 of 4 checks passed\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if strings.ContainsRune(out, '\x1b') {
+		t.Errorf("colour without Color")
+	}
+}
+
+func TestTerminalNeutralisesEscapes(t *testing.T) {
+	r := checks.Report{Lab: "l", Results: []checks.Result{{
+		Name: "c\x1b]52;c;ZXZpbA==\a", Status: checks.Fail, MaxScore: 1,
+		Message: "clear\x1b[2J\rover\u202egnp.exe\x9b31m", Output: "\x1b[31mred", Hint: "\x00",
+	}}}
+	r.Summarize()
+	for _, opts := range []TerminalOptions{{}, {TTY: true}, {TTY: true, Color: true}} {
+		var buf bytes.Buffer
+		if err := Terminal(&buf, r, opts); err != nil {
+			t.Fatal(err)
+		}
+		out := strings.NewReplacer("\x1b[31m", "", "\x1b[32m", "", "\x1b[33m", "", "\x1b[2m", "", "\x1b[1m", "", "\x1b[0m", "").Replace(buf.String())
+		for _, bad := range []string{"\x1b", "\a", "\r", "\u202e", "\x9b", "\x00"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%+v: %q reached the terminal: %q", opts, bad, out)
+			}
+		}
+	}
+}
+
+func TestTerminalOutputCap(t *testing.T) {
+	r := checks.Report{Lab: "l", Results: []checks.Result{{
+		Name: "c", Status: checks.Fail, MaxScore: 1, Output: strings.Repeat("line\n", 25) + strings.Repeat("x", 500),
+	}}}
+	r.Summarize()
+	var buf bytes.Buffer
+	if err := Terminal(&buf, r, TerminalOptions{TTY: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "│ line"); n != maxOutputLines {
+		t.Errorf("%d output lines shown, want %d", n, maxOutputLines)
+	}
+	if !strings.Contains(buf.String(), "│ … 6 more lines") {
+		t.Errorf("no note of the lines left out:\n%s", buf.String())
+	}
+}
