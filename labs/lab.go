@@ -1,6 +1,8 @@
 package labs
 
 import (
+	"io/fs"
+
 	"github.com/labrunner/labrunner/checks"
 )
 
@@ -38,6 +40,11 @@ type Lab struct {
 	Dir string `yaml:"-"`
 	// Path is the lab.yaml path used in error messages.
 	Path string `yaml:"-"`
+
+	// fsys holds Dir; FS returns the lab folder in it.
+	fsys fs.FS
+	// idPos is where the id is written, for catalog-wide messages.
+	idPos Pos
 }
 
 // Service is one container of a lab.
@@ -72,6 +79,8 @@ type FileCopy struct {
 	Dst string `yaml:"dst"`
 	// Mode is the permission bits of copied files, "0644"; default 0644.
 	Mode string `yaml:"mode,omitempty"`
+	// Pos is where the entry is defined.
+	Pos Pos `yaml:"-"`
 }
 
 // Apply modes of submission files.
@@ -121,13 +130,15 @@ type CheckDef struct {
 	Type string `yaml:"type"`
 	// Service is the service the check runs against.
 	Service string `yaml:"service"`
-	// Points is what the check is worth; default 1.
+	// Points is what the check is worth; default 1 (the loader sets it
+	// when the key is absent; 0 is allowed).
 	Points int `yaml:"points"`
 	// Hint is shown when the check fails.
 	Hint string `yaml:"hint,omitempty"`
 	// Timeout bounds the check; default 10s.
 	Timeout checks.Duration `yaml:"timeout,omitempty"`
-	// Reveal says whether expected values may be shown; default true.
+	// Reveal says whether expected values may be shown; default true (the
+	// loader sets it when the key is absent).
 	Reveal bool `yaml:"reveal"`
 	// Needs are checks that must pass first; otherwise this one is skipped.
 	Needs []string `yaml:"needs,omitempty"`
