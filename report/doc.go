@@ -16,9 +16,10 @@
 // html/template), spreadsheet formulas in CSV cells; XML is produced with
 // encoding/xml, which replaces characters XML cannot carry.
 //
-// A skipped check (status skip: a check it needs did not pass) is
-// expected to carry the reason in its Message, such as "needs uses index";
-// the terminal shows it as "- name (skipped: needs uses index)".
+// A skipped check (status skip: a check it needs did not pass) carries the
+// reason in its Message, such as "skipped: needs uses index to pass
+// first"; the terminal shows it as "- name (skipped: needs uses index to
+// pass first)", with or without the leading "skipped:" in the message.
 //
 // The JSON batch format is the one format that reads back: ReadJSON
 // accepts what JSON and JSONBatch write, and Merge combines the batches of

@@ -34,7 +34,7 @@ func fixture() []checks.Report {
 		{Name: "cache hit", Type: "redis.key", Status: checks.Error, MaxScore: 1, Duration: 10 * time.Second,
 			Message: "redis: dial tcp 10.0.0.3:6379: connection refused"},
 		{Name: "second query", Type: "sql.assert", Status: checks.Skip, MaxScore: 1,
-			Message: "needs uses index"},
+			Message: "skipped: needs uses index to pass first"},
 	}}
 	alice := checks.Report{Lab: "sql-join", Submission: "alice", Duration: 812 * ms, Results: []checks.Result{
 		{Name: "result: orders, customers", Type: "sql.result", Status: checks.Pass, Score: 1, MaxScore: 1, Duration: 11 * ms},

@@ -54,8 +54,8 @@ func GitHubAnnotations(w io.Writer, r checks.Report, file string) error {
 			command("error", title, msg)
 		case checks.Skip:
 			msg := "skipped"
-			if res.Message != "" {
-				msg += ": " + res.Message
+			if reason := skipReason(res.Message); reason != "" {
+				msg += ": " + reason
 			}
 			command("notice", title, msg)
 		}

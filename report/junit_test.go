@@ -141,7 +141,7 @@ func TestJUnitStructure(t *testing.T) {
 	if e := bob.Cases[2].Error; e == nil || e.Text != "redis: dial tcp 10.0.0.3:6379: connection refused" {
 		t.Errorf("cache hit: error %+v", e)
 	}
-	if s := bob.Cases[3].Skipped; s == nil || s.Message != "needs uses index" {
+	if s := bob.Cases[3].Skipped; s == nil || s.Message != "skipped: needs uses index to pass first" {
 		t.Errorf("second query: skipped %+v", s)
 	}
 	if bob.Time != "1.500" || bob.Cases[2].Time != "10.000" {

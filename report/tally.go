@@ -130,3 +130,13 @@ func lines(s string) []string {
 	}
 	return strings.Split(s, "\n")
 }
+
+// skipReason is why a check was skipped, for "(skipped: <reason>)": its
+// message without a leading "skipped:" that the runner may have written.
+func skipReason(msg string) string {
+	msg = strings.TrimSpace(firstLine(strings.TrimSpace(msg)))
+	if len(msg) >= 7 && strings.EqualFold(msg[:7], "skipped") && (len(msg) == 7 || msg[7] == ':' || msg[7] == ' ') {
+		msg = strings.TrimLeft(msg[7:], ": ")
+	}
+	return msg
+}

@@ -133,8 +133,8 @@ func terminalHuman(b *strings.Builder, r checks.Report, st style) {
 			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.yellow("(error)"))
 		case checks.Skip:
 			why := "skipped"
-			if res.Message != "" {
-				why += ": " + clean(firstLine(res.Message))
+			if reason := skipReason(res.Message); reason != "" {
+				why += ": " + clean(reason)
 			}
 			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), name, st.dim("("+why+")"))
 			continue

@@ -46,7 +46,7 @@ func TestTerminalHuman(t *testing.T) {
 		"✗ uses index (0/2)\n    expected an Index Scan on orders, got:\n      Seq Scan on orders\n        Filter: (customer_id = 42)\n",
 		"    hint: Add an index on orders(customer_id).\n          Then run ANALYZE orders;\n",
 		"! cache hit (error)\n    redis: dial tcp",
-		"- second query (skipped: needs uses index)\n",
+		"- second query (skipped: needs uses index to pass first)\n",
 		"\nscore 1/5 — 1 of 4 checks passed\n",
 	} {
 		if !strings.Contains(out, want) {
