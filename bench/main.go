@@ -1,0 +1,123 @@
+// Command bench measures labrunner against the floor it is built on. For
+// each operation it runs labrunner and a reference that does the same work
+// the plainest way (the docker CLI, the same image and command, the same
+// readiness probe at the same interval), interleaved in the same run so
+// that machine noise hits both, and reports the medians and their ratio.
+//
+//	make bench                          # builds, provisions images, runs
+//	scripts/bench.sh -n 9 -run 'postgres|redis'
+//
+// It prints one table on stdout, progress on stderr, and writes
+// bench/results.json. Every container it starts carries
+// io.labrunner.managed=true, io.labrunner.lab=bench-<run> and
+// io.labrunner.session=bench-<run>-<seq>, and is removed before it exits,
+// also on error and on Ctrl-C; it then proves that nothing of the run is
+// left on the engine.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"regexp"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/labrunner/labrunner/runner"
+)
+
+func main() { os.Exit(run()) }
+
+func run() (status int) {
+	began := time.Now()
+	n := flag.Int("n", envInt("BENCH_N", 5), "runs of each side per operation (env BENCH_N)")
+	warmup := flag.Int("warmup", 1, "unrecorded runs of each side before measuring")
+	only := flag.String("run", "", "run only benchmarks whose name matches this regexp")
+	jsonPath := flag.String("json", "bench/results.json", "where to write the results; empty: nowhere")
+	labBin := flag.String("lab", "bin/lab", "the lab binary measured by the CLI rows")
+	flag.Parse()
+	filter, err := regexp.Compile(*only)
+	if err != nil || *n < 1 || *warmup < 0 {
+		fmt.Fprintf(os.Stderr, "bench: usage: -n >= 1, -warmup >= 0, -run a valid regexp (%v)\n", err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := runner.LoadConfig(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		return 2
+	}
+	d, err := runner.NewDriver(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		return 3
+	}
+	defer d.Close()
+	e := &env{d: d, cfg: cfg, runID: "bench-" + randHex(4), lab: *labBin}
+
+	// Registered first so that it runs last, whatever happens in between.
+	defer func() {
+		if err := e.finalSweep(ctx.Err() != nil); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			status = 1
+		}
+	}()
+
+	fmt.Fprintf(os.Stderr, "bench: run %s, %d runs + %d warm-up per side, image set %q\n", e.runID, *n, *warmup, imageSet(cfg))
+	var results []result
+	for _, b := range suite(e) {
+		if !filter.MatchString(b.name) {
+			continue
+		}
+		results = append(results, runBenchmark(ctx, e, b, *n, *warmup)...)
+		if ctx.Err() != nil {
+			fmt.Fprintln(os.Stderr, "bench: interrupted; removing what the run started")
+			return 130
+		}
+	}
+	wall := time.Since(began)
+	printTable(os.Stdout, results)
+	fmt.Printf("\n%d runs per side (+%d warm-up), medians; ratio = labrunner/reference; total wall time %.1f s\n", *n, *warmup, wall.Seconds())
+	if *jsonPath != "" {
+		if err := writeJSON(*jsonPath, newReport(ctx, e, *n, *warmup, began, wall, results)); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(os.Stderr, "bench: wrote %s\n", *jsonPath)
+	}
+	for _, r := range results {
+		if r.err != nil {
+			status = 1
+		}
+	}
+	return status
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
+
+func imageSet(cfg runner.Config) string {
+	if cfg.ImageSet == "" {
+		return runner.ImageSetOfficial
+	}
+	return cfg.ImageSet
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/labrunner/labrunner/runner"
+)
+
+// unit says what a row's values measure and how they are printed.
+type unit string
+
+const (
+	unitSeconds   unit = "s"   // a duration; lower is better
+	unitBytes     unit = "B"   // a size, such as peak memory; lower is better
+	unitPerSecond unit = "1/s" // a throughput; higher is better
+)
+
+// row is one line of the table.
+type row struct {
+	op   string
+	unit unit
+	note string
+}
+
+// runFunc performs one run of one side of a benchmark and returns one value
+// per row of the benchmark, in order. It must remove whatever it started
+// before it returns, also on error.
+type runFunc func(ctx context.Context, e *env) ([]float64, error)
+
+// benchmark is one entry of the suite: an operation done by labrunner and
+// by a reference, measured as one or more rows.
+type benchmark struct {
+	// name selects the benchmark with -run.
+	name string
+	rows []row
+	// scale multiplies the number of runs, for operations cheap and noisy
+	// enough to deserve more samples; 0 means 1.
+	scale int
+	// setup, when not nil, runs once before the first run, unmeasured: it
+	// prepares what every run needs (running services for a warm check,
+	// what the reference must know). The teardown it returns, when not
+	// nil, runs after the last run, also on error.
+	setup     func(ctx context.Context, e *env) (teardown func(), err error)
+	labrunner runFunc
+	// reference is nil for rows without one.
+	reference runFunc
+}
+
+// suite is the benchmark table, in the order of the printed table. To add
+// an operation, write its two runFuncs (in a file named after it) and add
+// an entry here.
+func suite(e *env) []benchmark {
+	var bs []benchmark
+	for _, k := range []runner.Kind{runner.KindPostgres, runner.KindRedis, runner.KindNginx, runner.KindBox, runner.KindRuntime} {
+		bs = append(bs, serviceLifecycle(k))
+	}
+	version := []string{"--version"}
+	doctor := []string{"doctor"}
+	inspect := append([]string{"image", "inspect", "--format", "{{.Id}}"}, e.images()...)
+	bs = append(bs,
+		cliStartup("lab --version", version, version, "reference: docker --version"),
+		cliStartup("lab doctor", doctor, inspect, "reference: docker image inspect of the 5 images"),
+		cliMemory("lab --version", version, version),
+		cliMemory("lab doctor", doctor, inspect),
+	)
+	// Next rows, against DESIGN.md "Performance targets":
+	//   - cold `lab check` of a Postgres lab vs testcontainers' postgres
+	//     module (official image) run + terminate;
+	//   - warm `lab check` (services running) and `lab reset`;
+	//   - batch grading throughput (unitPerSecond) vs a container per
+	//     submission;
+	//   - peak memory of `lab check` / `lab grade` (unitBytes, cliMemory).
+	return bs
+}
+
+// result is one row's samples of both sides.
+type result struct {
+	row       row
+	labrunner []float64
+	reference []float64
+	hasRef    bool
+	err       error
+}
+
+// runBenchmark runs b's sides alternately, swapping which goes first on
+// every run so that neither always follows the other, after warmup
+// unrecorded runs of each. An error ends the benchmark and is reported in
+// its rows.
+func runBenchmark(ctx context.Context, e *env, b benchmark, n, warmup int) []result {
+	res := make([]result, len(b.rows))
+	for i, r := range b.rows {
+		res[i] = result{row: r, hasRef: b.reference != nil}
+	}
+	runs := n * max(b.scale, 1)
+	began := time.Now()
+	fail := func(side string, err error) []result {
+		err = fmt.Errorf("%s %s: %w", b.name, side, err)
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		for i := range res {
+			res[i].err = err
+		}
+		return res
+	}
+	if b.setup != nil {
+		teardown, err := b.setup(ctx, e)
+		if teardown != nil {
+			defer teardown()
+		}
+		if err != nil {
+			return fail("setup", err)
+		}
+	}
+	for i := -warmup; i < runs; i++ {
+		sides := []struct {
+			name string
+			fn   runFunc
+			dst  func(int) *[]float64
+		}{
+			{"labrunner", b.labrunner, func(j int) *[]float64 { return &res[j].labrunner }},
+			{"reference", b.reference, func(j int) *[]float64 { return &res[j].reference }},
+		}
+		if i%2 != 0 {
+			sides[0], sides[1] = sides[1], sides[0]
+		}
+		for _, s := range sides {
+			if s.fn == nil {
+				continue
+			}
+			if ctx.Err() != nil {
+				return fail(s.name, ctx.Err())
+			}
+			vals, err := s.fn(ctx, e)
+			if err != nil {
+				return fail(s.name, err)
+			}
+			if len(vals) != len(b.rows) {
+				return fail(s.name, fmt.Errorf("%d values for %d rows", len(vals), len(b.rows)))
+			}
+			if i >= 0 {
+				for j, v := range vals {
+					*s.dst(j) = append(*s.dst(j), v)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(os.Stderr, "bench: %-18s %d+%d runs per side in %.1f s\n", b.name, runs, warmup, time.Since(began).Seconds())
+	return res
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# bench.sh is `make bench`: labrunner against the plainest way of doing the
+# same work (docker CLI, same images, same readiness probes), interleaved in
+# one run, as one table of medians and ratios; results in bench/results.json.
+# LAB_IMAGE_SET comes from the environment (the Makefile exports offline);
+# BENCH_N or -n sets the number of runs per side. Flags: go run ./bench -h.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[[ -x bin/lab ]] || go build -o bin/lab ./cmd/lab
+go build -o bin/lab-bench ./bench
+exec bin/lab-bench "$@"
