@@ -78,3 +78,13 @@ func TestHTMLTables(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLNoReports(t *testing.T) {
+	var buf bytes.Buffer
+	if err := HTML(&buf, nil, HTMLOptions{Title: "empty"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<tbody id="rows">`) || strings.Contains(buf.String(), "<tr data-name") {
+		t.Errorf("an empty report must render with no rows")
+	}
+}
