@@ -1,0 +1,2 @@
+-- Write the statement that makes the activity query fast.
+-- It runs once, on a fresh copy of the data, every time you `lab check`.
