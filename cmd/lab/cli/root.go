@@ -79,6 +79,9 @@ grades your solution with automated checks.`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			io := deps.IO
 			io.Color = io.OutTTY && !noColor && deps.Getenv("NO_COLOR") == "" && deps.Getenv("TERM") != "dumb"
+			if deps.Catalog == "" {
+				deps.Catalog = deps.Getenv("LAB_CATALOG")
+			}
 			return nil
 		},
 	}
@@ -90,6 +93,7 @@ grades your solution with automated checks.`,
 	})
 	root.PersistentFlags().BoolVarP(&deps.Verbose, "verbose", "v", false, "print more about what happens")
 	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "no colour in output (also: NO_COLOR=1)")
+	root.PersistentFlags().StringVar(&deps.Catalog, "labs", "", "lab catalog folder (default: $LAB_CATALOG, else the bundled labs)")
 
 	root.AddCommand(
 		NewCmdDoctor(deps, nil),
@@ -102,6 +106,10 @@ grades your solution with automated checks.`,
 		NewCmdStop(deps, nil),
 		NewCmdStatus(deps, nil),
 		NewCmdShell(deps, nil),
+		NewCmdList(deps, nil),
+		NewCmdShow(deps, nil),
+		NewCmdValidate(deps, nil),
+		NewCmdSchema(deps, nil),
 	)
 	return root
 }

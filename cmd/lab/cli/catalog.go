@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/labrunner/labrunner/labs"
+)
+
+// loadCatalog loads the catalog commands use: the folder of --labs or
+// LAB_CATALOG, else the bundled labs. It returns the labs that loaded
+// even when others did not.
+func (d *Deps) loadCatalog() ([]*labs.Lab, error) {
+	if d.Catalog != "" {
+		return labs.LoadCatalogDir(d.Catalog)
+	}
+	return labs.Bundled()
+}
+
+// printDefinitionErrors prints lab-definition errors one per line,
+// path:line:col first as compilers do, and a count. Other errors are
+// returned for Main to print.
+func printDefinitionErrors(w io.Writer, err error) error {
+	es, ok := err.(labs.Errors)
+	if !ok {
+		return err
+	}
+	for _, e := range es {
+		fmt.Fprintln(w, e.Error())
+	}
+	fmt.Fprintf(w, "%s in lab definitions\n", plural(len(es), "error"))
+	return &ExitError{Code: ExitUsage}
+}
+
+// plural formats n and noun, adding an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// shortDuration formats d without trailing zero units: "15m", "1h30m".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
