@@ -22,7 +22,55 @@ type LabEnv struct {
 	Session *Session
 
 	files fs.FS
-	pg    map[string]*pgLab
+	// state is the lab state of each service, by service name.
+	state map[string]serviceState
+	// pg are the postgres services' states (also in state).
+	pg map[string]*pgLab
+}
+
+// serviceState is the lab-level behaviour of one service of a kind: how
+// its fixtures seed it, how a reset restores the seeded state, and how a
+// submission file is applied to it. Each kind implements it in its own
+// file; newServiceState picks the implementation.
+type serviceState interface {
+	// Seed loads the service's fixtures after the service started.
+	Seed(ctx context.Context) error
+	// Reset brings the service back to its seeded state.
+	Reset(ctx context.Context) error
+	// Apply applies a submission file. An error that is not an EnvError
+	// is the submission's problem and is shown to the learner. live means
+	// the learner works by hand and nothing is re-applied.
+	Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error
+}
+
+// newServiceState returns the state of service name of the lab.
+func newServiceState(e *LabEnv, name string, svc *labs.Service) serviceState {
+	switch Kind(svc.Kind) {
+	case KindPostgres:
+		return newPostgresState(e, name, svc)
+	default:
+		return &plainState{env: e, name: name, svc: svc}
+	}
+}
+
+// plainState is a kind with no lab state of its own yet.
+type plainState struct {
+	env  *LabEnv
+	name string
+	svc  *labs.Service
+}
+
+func (p *plainState) Seed(ctx context.Context) error {
+	if len(p.svc.Fixtures) > 0 {
+		return fmt.Errorf("service %s: fixtures of kind %s are not supported", p.name, p.svc.Kind)
+	}
+	return nil
+}
+
+func (p *plainState) Reset(ctx context.Context) error { return nil }
+
+func (p *plainState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+	return fmt.Errorf("apply mode %q is not supported on a %s service", f.Apply, p.svc.Kind)
 }
 
 // Submission maps the names of a lab's submission files to their content.
@@ -73,22 +121,9 @@ func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, files fs.FS, id s
 }
 
 func newLabEnv(lab *labs.Lab, s *Session, files fs.FS) *LabEnv {
-	env := &LabEnv{Lab: lab, Session: s, files: files, pg: map[string]*pgLab{}}
-	for name, svc := range lab.Services {
-		if Kind(svc.Kind) != KindPostgres {
-			continue
-		}
-		db := svc.Database
-		if db == "" {
-			db = "lab"
-		}
-		var variants []string
-		for _, v := range lab.Variants {
-			if variantService(lab, v) == name {
-				variants = append(variants, v.Name)
-			}
-		}
-		env.pg[name] = newPGLab(s.Service(name), db, variants)
+	env := &LabEnv{Lab: lab, Session: s, files: files, state: map[string]serviceState{}, pg: map[string]*pgLab{}}
+	for _, name := range serviceNames(lab) {
+		env.state[name] = newServiceState(env, name, lab.Services[name])
 	}
 	return env
 }
@@ -117,34 +152,14 @@ func serviceNames(lab *labs.Lab) []string {
 
 func (e *LabEnv) seed(ctx context.Context) error {
 	for _, name := range serviceNames(e.Lab) {
-		svc := e.Lab.Services[name]
-		switch Kind(svc.Kind) {
-		case KindPostgres:
-			sets := map[string][]Fixture{}
-			var err error
-			if sets[""], err = e.readFixtures(svc.Fixtures); err != nil {
-				return err
-			}
-			for _, v := range e.Lab.Variants {
-				if variantService(e.Lab, v) != name {
-					continue
-				}
-				if sets[v.Name], err = e.readFixtures(v.Fixtures); err != nil {
-					return err
-				}
-			}
-			if err := e.pg[name].Seed(ctx, sets); err != nil {
-				return err
-			}
-		default:
-			if len(svc.Fixtures) > 0 {
-				return fmt.Errorf("service %s: fixtures of kind %s are not supported yet", name, svc.Kind)
-			}
+		if err := e.state[name].Seed(ctx); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// readFixtures reads fixture files of the lab.
 func (e *LabEnv) readFixtures(names []string) ([]Fixture, error) {
 	var out []Fixture
 	for _, n := range names {
@@ -206,10 +221,8 @@ func (e *LabEnv) LearnerURL(name string) string {
 // Reset brings every service back to its seeded state.
 func (e *LabEnv) Reset(ctx context.Context) error {
 	for _, name := range serviceNames(e.Lab) {
-		if p := e.pg[name]; p != nil {
-			if err := p.Reset(ctx); err != nil {
-				return err
-			}
+		if err := e.state[name].Reset(ctx); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -282,17 +295,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 const applyTimeout = 30 * time.Second
 
 func (e *LabEnv) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
-	switch f.Apply {
-	case labs.ApplyQuery:
-		return nil // checks run the query themselves
-	case labs.ApplySQL:
-		if live {
-			return nil // the learner ran it by hand
-		}
-		ctx, cancel := context.WithTimeout(ctx, applyTimeout)
-		defer cancel()
-		return e.pg[f.Service].ApplySQL(ctx, f.File, content)
-	default:
-		return fmt.Errorf("apply mode %q is not supported yet", f.Apply)
-	}
+	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
+	defer cancel()
+	return e.state[f.Service].Apply(ctx, f, content, live)
 }
