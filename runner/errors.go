@@ -1,6 +1,9 @@
 package runner
 
-import "errors"
+import (
+	"errors"
+	"io/fs"
+)
 
 // EnvError is an error of the environment rather than of a lab or a
 // submission: no Docker engine, a missing image, a service that would not
@@ -26,3 +29,5 @@ func envErr(err error) error {
 	}
 	return &EnvError{Err: err}
 }
+
+func errorsIsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -1,0 +1,143 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
+)
+
+// Proof is the outcome of proving one lab: each of its solutions graded
+// against what it must do.
+type Proof struct {
+	Lab    string
+	Cases  []ProofCase
+	Failed bool
+}
+
+// ProofCase is one solution of a lab graded once.
+type ProofCase struct {
+	// Name is "starter", "solution" or "wrong/<name>".
+	Name string
+	// Want says what the case must do, for messages.
+	Want string
+	// Report is the grading report.
+	Report *checks.Report
+	// Problem is "" when the case did what it must, else why not.
+	Problem string
+}
+
+// ReadSolution reads the submission files of a lab folder of solutions
+// ("starter", "solution", "wrong/x"). A file the folder lacks is left out.
+func ReadSolution(files fs.FS, lab *labs.Lab, dir string) (Submission, error) {
+	sub := Submission{}
+	for _, f := range lab.Submission {
+		b, err := fs.ReadFile(files, path.Join(lab.Dir, dir, f.File))
+		if err != nil {
+			if errorsIsNotExist(err) {
+				continue
+			}
+			return nil, err
+		}
+		sub[f.File] = string(b)
+	}
+	return sub, nil
+}
+
+// Prove grades the lab's untouched starter (it must fail at least one
+// check), its reference solution (it must pass every check) and each
+// known-wrong solution (the checks that fail must be exactly those it
+// names; skipped checks are not counted), on the running lab env.
+func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
+	lab := env.Lab
+	p := &Proof{Lab: lab.ID}
+	type tcase struct{ name, dir, want string }
+	cases := []tcase{{"starter", labs.StarterDir, "fails at least one check"}}
+	sol := lab.Solution
+	if sol == "" {
+		sol = labs.DefaultSolution
+	}
+	cases = append(cases, tcase{"solution", sol, "passes every check"})
+	for _, w := range lab.Wrong {
+		cases = append(cases, tcase{"wrong/" + w.Name, path.Join(labs.WrongDir, w.Name), "fails exactly " + strings.Join(w.Fails, ", ")})
+	}
+	for i, c := range cases {
+		sub, err := ReadSolution(env.files, lab, c.dir)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", c.dir, err)
+		}
+		rep, err := env.Check(ctx, sub, CheckOptions{Name: c.name})
+		if err != nil {
+			return nil, fmt.Errorf("grade %s of %s: %w", c.name, lab.ID, err)
+		}
+		pc := ProofCase{Name: c.name, Want: c.want, Report: rep}
+		switch {
+		case c.name == "starter":
+			if rep.Status == checks.Pass {
+				pc.Problem = "the untouched starter passes every check"
+			}
+		case c.name == "solution":
+			if rep.Status != checks.Pass {
+				pc.Problem = "the reference solution does not pass: " + notPassed(rep)
+			}
+		default:
+			want := slices.Clone(lab.Wrong[i-2].Fails)
+			sort.Strings(want)
+			got := failedChecks(rep)
+			if errs := erroredChecks(rep); len(errs) > 0 {
+				pc.Problem = "checks errored: " + strings.Join(errs, ", ")
+			} else if !slices.Equal(want, got) {
+				pc.Problem = fmt.Sprintf("must fail exactly [%s], failed [%s]", strings.Join(want, ", "), strings.Join(got, ", "))
+			}
+		}
+		if pc.Problem != "" {
+			p.Failed = true
+		}
+		p.Cases = append(p.Cases, pc)
+	}
+	return p, nil
+}
+
+func failedChecks(rep *checks.Report) []string {
+	var out []string
+	for _, r := range rep.Results {
+		if r.Status == checks.Fail {
+			out = append(out, r.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func erroredChecks(rep *checks.Report) []string {
+	var out []string
+	for _, r := range rep.Results {
+		if r.Status == checks.Error {
+			out = append(out, r.Name+" ("+r.Message+")")
+		}
+	}
+	return out
+}
+
+func notPassed(rep *checks.Report) string {
+	var out []string
+	for _, r := range rep.Results {
+		if r.Status != checks.Pass {
+			out = append(out, fmt.Sprintf("%s %s: %s", r.Name, r.Status, firstLine(r.Message)))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}
