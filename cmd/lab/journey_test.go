@@ -1,0 +1,193 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/runner"
+)
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildLab builds the lab binary once for the tests of this package.
+func buildLab(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "labrunner-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "lab")
+		out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+type labCmd struct {
+	t     *testing.T
+	bin   string
+	dir   string
+	state string
+}
+
+// run runs the binary in dir and returns stdout, stderr and exit code.
+func (c labCmd) run(args ...string) (string, string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "LAB_STATE_DIR="+c.state, "NO_COLOR=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("run lab %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// TestLearnerJourney drives the real binary through a learner's session:
+// start → check (fail) → edit → check (pass) → hint → reset → stop, and
+// proves that nothing is left running.
+func TestLearnerJourney(t *testing.T) {
+	d := dockertest.Driver(t)
+	bin := buildLab(t)
+	work := t.TempDir()
+	c := labCmd{t: t, bin: bin, dir: work, state: filepath.Join(work, "state")}
+
+	out, errOut, code := c.run("start", "sql-join")
+	if code != 0 {
+		t.Fatalf("start: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "postgres://learner:learner@127.0.0.1:") {
+		t.Errorf("start does not print the learner's connection URL:\n%s", out)
+	}
+	ws := filepath.Join(work, "sql-join")
+	st, err := runner.OpenWorkspace(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s := d.NewSession("sql-join")
+		s.ID = st.State.Session
+		s.Close(context.Background())
+	})
+	for _, f := range []string{"README.md", "solution.sql"} {
+		if _, err := os.Stat(filepath.Join(ws, f)); err != nil {
+			t.Errorf("workspace lacks %s: %v", f, err)
+		}
+	}
+	c.dir = ws
+
+	out, _, code = c.run("check")
+	if code != 1 || !strings.Contains(out, "fail\tmatches-reference") {
+		t.Errorf("check of the starter: exit %d, want 1\n%s", code, out)
+	}
+	out, _, _ = c.run("hint")
+	if !strings.Contains(out, "LEFT JOIN") {
+		t.Errorf("hint after a failing check does not give the tied hint:\n%s", out)
+	}
+
+	solution, err := os.ReadFile("../../labs/sql-join/solution/solution.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := string(solution)
+	if err := os.WriteFile(filepath.Join(ws, "solution.sql"), solution, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = c.run("check", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"status": "pass"`) {
+		t.Errorf("check of the solution: exit %d, want 0\n%s", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(ws, "solution.sql")); string(b) != before {
+		t.Error("grading modified the learner's file")
+	}
+
+	if _, errOut, code = c.run("reset"); code != 0 || !strings.Contains(errOut, "reset to its seeded state") {
+		t.Errorf("reset: exit %d: %s", code, errOut)
+	}
+	if out, _, code = c.run("status"); code != 0 || !strings.Contains(out, "last check\t4/4") {
+		t.Errorf("status: exit %d:\n%s", code, out)
+	}
+	if out, _, _ = c.run("list"); !strings.Contains(out, "sql-join") {
+		t.Logf("list:\n%s", out)
+	}
+	if _, errOut, code = c.run("stop"); code != 0 {
+		t.Errorf("stop: exit %d: %s", code, errOut)
+	}
+	containers, networks, err := d.List(context.Background(), runner.LabelSession+"="+st.State.Session)
+	if err != nil || len(containers)+len(networks) > 0 {
+		t.Errorf("after stop: %d containers, %d networks left (%v)", len(containers), len(networks), err)
+	}
+	progress, err := runner.LoadProgress(filepath.Join(c.state, "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lp := progress.Labs["sql-join"]; lp == nil || !lp.Passed || lp.HintsUsed == 0 {
+		t.Errorf("progress = %+v", lp)
+	}
+}
+
+// TestColdCheck grades a workspace whose services are not running: they
+// are started for the check and removed afterwards.
+func TestColdCheck(t *testing.T) {
+	d := dockertest.Driver(t)
+	bin := buildLab(t)
+	ws := t.TempDir()
+	w := &runner.Workspace{Dir: ws, State: runner.WorkspaceState{Lab: "sql-aggregate"}}
+	if err := w.Save(); err != nil {
+		t.Fatal(err)
+	}
+	sol, _ := os.ReadFile("../../labs/sql-aggregate/solution/solution.sql")
+	os.WriteFile(filepath.Join(ws, "solution.sql"), sol, 0o644)
+	c := labCmd{t: t, bin: bin, dir: ws, state: t.TempDir()}
+	before, _, _ := d.List(context.Background(), runner.LabelLab+"=sql-aggregate")
+	out, errOut, code := c.run("check")
+	if code != 0 {
+		t.Errorf("cold check: exit %d\n%s%s", code, out, errOut)
+	}
+	after, _, _ := d.List(context.Background(), runner.LabelLab+"=sql-aggregate")
+	if len(after) > len(before) {
+		t.Errorf("cold check left %d containers", len(after)-len(before))
+	}
+}
+
+// TestDoctorWithoutDocker: an unreachable engine is exit 3 with one
+// clear sentence.
+func TestDoctorWithoutDocker(t *testing.T) {
+	bin := buildLab(t)
+	cmd := exec.Command(bin, "doctor")
+	cmd.Env = append(os.Environ(), "DOCKER_HOST=unix:///nonexistent")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Fatalf("exit = %v, want 3\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "no Docker engine answers at DOCKER_HOST=unix:///nonexistent") {
+		t.Errorf("output:\n%s", out)
+	}
+}
