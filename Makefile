@@ -13,7 +13,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/labrunner/labrunner/cmd/lab/cli.version=$(VERSION)
 
-.PHONY: build docker images demo test test-unit bench vet fmt clean
+.PHONY: build docker images demo test test-deps test-unit bench vet fmt clean
 
 build: ## build bin/lab
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/lab ./cmd/lab
@@ -27,8 +27,11 @@ images: docker ## build the offline image set (cached: seconds when nothing chan
 demo: build images ## the main job: check the environment and grade a lab
 	@scripts/demo.sh
 
-test: build images ## unit + integration tests against real containers
+test: build images test-deps ## unit + integration tests against real containers
 	@scripts/test.sh
+
+test-deps: ## what tests need besides Docker (Chromium for the HTML report)
+	@scripts/test-deps.sh
 
 test-unit: ## unit tests only, no Docker
 	$(GO) test -short ./...

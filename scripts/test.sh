@@ -20,8 +20,8 @@ go test -count=1 -timeout 15m -v ./... >"$log" 2>&1 || status=$?
 # The summary: every test's verdict, what integration tests logged about
 # the containers they used, and package results.
 grep -E '^\s*(--- (PASS|FAIL|SKIP)|ok |FAIL|panic:|\S+_test\.go:[0-9]+: )' "$log" | grep -vE '^\s{8,}--- PASS' || true
-if grep -q 'SKIPPING INTEGRATION TEST' "$log"; then
-	echo "test: WARNING: integration tests were skipped (no Docker engine)"
+if grep -qE 'SKIPPING (INTEGRATION|BROWSER) TEST' "$log"; then
+	echo "test: WARNING: some tests were skipped (no Docker engine or no Chromium); see $log"
 fi
 
 left_c=$(docker ps -aq --filter label=io.labrunner.managed 2>/dev/null | wc -l)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -103,7 +104,10 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 		env.Close(ctx)
 		return fmt.Errorf("save workspace: %w", err)
 	}
-	rel, _ := filepath.Rel(mustGetwd(), dir)
+	rel, err := filepath.Rel(mustGetwd(), dir)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		rel = dir
+	}
 	fmt.Fprintf(deps.IO.ErrOut, "%s is ready (%s)\n", lab.ID, since(t0))
 	fmt.Fprintf(deps.IO.Out, "workspace %s\n", dir)
 	for _, f := range created {
