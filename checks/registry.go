@@ -19,6 +19,9 @@ type Type struct {
 // types is the table of check types, sorted by name. No init-time
 // self-registration: this table is the whole list.
 var types = []Type{
+	{Name: "access", Kinds: []string{"box", "nginx", "runtime"}, New: func() Check { return &Access{} }},
+	{Name: "file", Kinds: []string{"box", "nginx", "runtime"}, New: func() Check { return &File{} }},
+	{Name: "http", Kinds: []string{"backend", "nginx"}, New: func() Check { return &HTTP{} }},
 	{Name: "sql.assert", Kinds: []string{"postgres"}, New: func() Check { return &SQLAssert{} }},
 	{Name: "sql.index", Kinds: []string{"postgres"}, New: func() Check { return &SQLIndex{} }},
 	{Name: "sql.plan", Kinds: []string{"postgres"}, New: func() Check { return &SQLPlan{} }},
