@@ -3,6 +3,7 @@ package labs
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -11,6 +12,10 @@ import (
 // use of an alias, so that an alias bomb ends with an error instead of
 // exhausting memory. A real lab.yaml has a few hundred nodes.
 const maxNodes = 100_000
+
+// extensionPrefix starts the top-level keys the loader ignores, as in
+// docker compose: a place to define YAML anchors ("x-common: &common").
+const extensionPrefix = "x-"
 
 // maxAnyDepth bounds the nesting of free-form values (expected rows).
 const maxAnyDepth = 32
@@ -24,6 +29,8 @@ type decoder struct {
 	errs *errorList
 	// pos is where each decoded value was, for validation messages.
 	pos map[posKey]Pos
+	// bad marks the fields whose value had a problem.
+	bad map[posKey]bool
 	// nodes counts decoded nodes against maxNodes.
 	nodes     int
 	exhausted bool
@@ -152,7 +159,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 	name := l.field
 	if v.CanAddr() && v.Kind() != reflect.Pointer && v.Addr().Type().Implements(unmarshalerType) {
 		if err := v.Addr().Interface().(yaml.Unmarshaler).UnmarshalYAML(n); err != nil {
-			d.errs.add(nodePos(n), "%s: %v", name, err)
+			d.fail(l, n, "%s: %v", name, err)
 		}
 		return
 	}
@@ -161,8 +168,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 	case reflect.Pointer:
 		if isNull {
 			if v.Type().Elem().Kind() == reflect.Struct {
-				d.errs.add(nodePos(n), "%s: expected %s, got null", name, expected(v.Type()))
+				d.fail(l, n, "%s: expected %s, got null", name, expected(v.Type()))
 			}
+			return
+		}
+		if et := v.Type().Elem(); et.Kind() == reflect.Struct && n.Kind != yaml.MappingNode && !v.Type().Implements(unmarshalerType) {
+			// Left nil: the loader drops it and reports nothing more.
+			d.fail(l, n, "%s: expected %s (a mapping of fields), got %s", name, noun(et), describe(n))
 			return
 		}
 		if v.IsNil() {
@@ -171,16 +183,16 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 		d.decode(n, v.Elem(), l)
 	case reflect.Struct:
 		if c, ok := v.Addr().Interface().(*CheckDef); ok {
-			d.check(n, c)
+			d.check(n, c, l)
 			return
 		}
-		d.fields(n, v, nil)
+		d.fields(n, v, l, nil)
 	case reflect.Slice:
 		if isNull {
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
-			d.errs.add(nodePos(n), "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
+			d.fail(l, n, "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -196,7 +208,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 			return
 		}
 		if n.Kind != yaml.MappingNode {
-			d.errs.add(nodePos(n), "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
+			d.fail(l, n, "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
 			return
 		}
 		if v.Type().Key().Kind() != reflect.String {
@@ -219,7 +231,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.errs.add(nodePos(n), "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
+			d.fail(l, n, "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
 			return
 		}
 		if !isNull {
@@ -232,7 +244,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 		}
 		tmp := reflect.New(v.Type())
 		if n.Kind != yaml.ScalarNode || n.Decode(tmp.Interface()) != nil {
-			d.errs.add(nodePos(n), "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
+			d.fail(l, n, "%s: expected %s, got %s", name, expected(v.Type()), describe(n))
 			return
 		}
 		v.Set(tmp.Elem())
@@ -241,14 +253,16 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 	}
 }
 
-// fields decodes mapping n into struct v. With rest nil, keys that are not
-// fields are errors; otherwise they are returned for the caller.
-func (d *decoder) fields(n *yaml.Node, v reflect.Value, rest *[]pair) {
+// fields decodes mapping n into struct v, which is at l. With rest nil,
+// keys that are not fields are errors; otherwise they are returned for the
+// caller.
+func (d *decoder) fields(n *yaml.Node, v reflect.Value, l loc, rest *[]pair) {
 	what := noun(v.Type())
 	if n.Kind != yaml.MappingNode {
-		d.errs.add(nodePos(n), "expected %s (a mapping of fields), got %s", what, describe(n))
+		d.fail(l, n, "expected %s (a mapping of fields), got %s", what, describe(n))
 		return
 	}
+	isLab := v.Type() == reflect.TypeOf(Lab{})
 	if f := v.FieldByName("Pos"); f.IsValid() && f.Type() == reflect.TypeOf(Pos{}) {
 		f.Set(reflect.ValueOf(nodePos(n)))
 	}
@@ -259,12 +273,20 @@ func (d *decoder) fields(n *yaml.Node, v reflect.Value, rest *[]pair) {
 			return
 		}
 		f, ok := lookupField(fields, p.key.Value)
-		if !ok {
-			if rest != nil {
-				*rest = append(*rest, p)
-			} else {
-				d.errs.add(nodePos(p.key), "unknown field %q in %s%s (allowed: %s)", p.key.Value, what, didYouMean(fields, p.key.Value), fieldNames(fields))
+		switch {
+		case ok:
+		case isLab && strings.HasPrefix(p.key.Value, extensionPrefix):
+			// An extension field, a place to define anchors.
+			continue
+		case rest != nil:
+			*rest = append(*rest, p)
+			continue
+		default:
+			allowed := fieldNames(fields)
+			if isLab {
+				allowed += ", and x-… fields for anchors"
 			}
+			d.unknown(p.key, fmt.Sprintf("%s%s (allowed: %s)", what, d.didYouMean(owner, fields, p.key.Value), allowed))
 			continue
 		}
 		d.value(p.val, v.FieldByIndex(f.index), loc{owner, f.name, -1})
@@ -329,12 +351,34 @@ func setNameAndPos(e reflect.Value, key *yaml.Node) {
 	}
 }
 
-// didYouMean returns `, did you mean "x"?` for a likely typo, or "".
-func didYouMean(fields []field, name string) string {
-	if s := suggest(fields, name); s != "" {
-		return fmt.Sprintf(", did you mean %q?", s)
+// didYouMean returns `, did you mean "x"?` for a likely typo, or "". It
+// marks field x of owner as failed: a "missing field x" would only repeat
+// the point.
+func (d *decoder) didYouMean(owner any, fields []field, name string) string {
+	s := suggest(fields, name)
+	if s == "" {
+		return ""
 	}
-	return ""
+	d.bad[posKey{owner, s, -1}] = true
+	return fmt.Sprintf(", did you mean %q?", s)
+}
+
+// unknown reports an unknown key; what says where and what is allowed.
+func (d *decoder) unknown(key *yaml.Node, what string) {
+	d.errs.add(nodePos(key), "unknown field %q in %s", key.Value, what)
+}
+
+// fail reports a problem with the value at l and marks its field as failed,
+// so that validation does not report the same field again.
+func (d *decoder) fail(l loc, n *yaml.Node, format string, args ...any) {
+	d.errs.add(nodePos(n), format, args...)
+	field, _, _ := strings.Cut(l.field, ".")
+	d.bad[posKey{l.owner, field, -1}] = true
+}
+
+// failed reports whether a problem was reported with field of owner.
+func (d *decoder) failed(owner any, field string) bool {
+	return d.bad[posKey{owner, field, -1}]
 }
 
 // describe names the shape of n for messages.

@@ -1,6 +1,7 @@
 package labs
 
 import (
+	"fmt"
 	"reflect"
 	"time"
 
@@ -21,9 +22,9 @@ const (
 // every other key strictly into the struct of the check's type. yaml.v3's
 // KnownFields does not reach into a custom UnmarshalYAML, so the split is
 // done here, on the node.
-func (d *decoder) check(n *yaml.Node, c *CheckDef) {
+func (d *decoder) check(n *yaml.Node, c *CheckDef, l loc) {
 	var rest []pair
-	d.fields(n, reflect.ValueOf(c).Elem(), &rest)
+	d.fields(n, reflect.ValueOf(c).Elem(), l, &rest)
 	if n.Kind != yaml.MappingNode || d.exhausted {
 		return
 	}
@@ -37,12 +38,14 @@ func (d *decoder) check(n *yaml.Node, c *CheckDef) {
 		c.Reveal = true
 	}
 	if c.Type == "" {
-		d.errs.add(d.at(c, "type", c.Pos), "missing check type (known: %s)", checks.Names())
+		if !d.failed(c, "type") {
+			d.errs.add(d.at(c, "type", c.Pos), "missing check type (known: %s)", checks.Names())
+		}
 		return
 	}
 	t, ok := checks.Lookup(c.Type)
 	if !ok {
-		d.errs.add(d.at(c, "type", c.Pos), "unknown check type %q%s (known: %s)", c.Type, didYouMean(typeNames(), c.Type), checks.Names())
+		d.errs.add(d.at(c, "type", c.Pos), "unknown check type %q%s (known: %s)", c.Type, d.didYouMean(c, typeNames(), c.Type), checks.Names())
 		return
 	}
 	chk := t.New()
@@ -67,8 +70,12 @@ func (d *decoder) check(n *yaml.Node, c *CheckDef) {
 		}
 		f, ok := lookupField(own, p.key.Value)
 		if !ok {
-			d.errs.add(nodePos(p.key), "unknown field %q in a %s check%s (%s fields: %s; common fields: %s)",
-				p.key.Value, c.Type, didYouMean(append(own, common...), p.key.Value), c.Type, fieldNames(own), fieldNames(common))
+			hint := d.didYouMean(chk, own, p.key.Value)
+			if hint == "" {
+				hint = d.didYouMean(c, common, p.key.Value)
+			}
+			d.unknown(p.key, fmt.Sprintf("a %s check%s (%s fields: %s; common fields: %s)",
+				c.Type, hint, c.Type, fieldNames(own), fieldNames(common)))
 			continue
 		}
 		d.value(p.val, v.FieldByIndex(f.index), loc{chk, f.name, -1})

@@ -73,6 +73,17 @@ func (v *validator) solutionFolders() {
 			v.errs.add(v.at(w, "name"), "wrong solution %q has no folder %s/", w.Name, dir)
 		}
 	}
+	listed := map[string]bool{}
+	for _, w := range l.Wrong {
+		listed[w.Name] = true
+	}
+	if entries, err := fs.ReadDir(l.fsys, path.Join(l.Dir, WrongDir)); err == nil {
+		for _, e := range entries {
+			if e.IsDir() && !listed[e.Name()] {
+				v.errs.add(v.at(l, "wrong"), "folder %s/%s/ is not listed under wrong: (lab test proves only the listed ones)", WrongDir, e.Name())
+			}
+		}
+	}
 	all := others
 	if starter.dir != "" {
 		all = append([]solutionFolder{starter}, others...)
@@ -93,6 +104,10 @@ func (v *validator) solutionFolders() {
 	inStarter := map[string]bool{}
 	for _, f := range v.list(StarterDir) {
 		inStarter[f] = true
+	}
+	for _, f := range l.Submission {
+		// Reported above when missing from starter/.
+		inStarter[f.File] = true
 	}
 	for _, folder := range others {
 		for _, f := range v.list(folder.dir) {

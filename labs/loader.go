@@ -89,7 +89,7 @@ func load(fsys fs.FS, dir, display string) (*Lab, error) {
 		return nil, el.err()
 	}
 	l := &Lab{Dir: dir, Path: el.path, fsys: fsys}
-	d := &decoder{errs: el, pos: map[posKey]Pos{}}
+	d := &decoder{errs: el, pos: map[posKey]Pos{}, bad: map[posKey]bool{}}
 	d.value(root, reflect.ValueOf(l).Elem(), loc{owner: l, index: -1})
 	if d.exhausted || root.Kind != yaml.MappingNode {
 		return nil, el.err()

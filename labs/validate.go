@@ -57,6 +57,14 @@ func (v *validator) validate() {
 	v.files()
 }
 
+// missing reports a missing field of owner at pos, unless the decoder
+// already reported a problem with that field.
+func (v *validator) missing(owner any, field string, pos Pos, format string, args ...any) {
+	if !v.d.failed(owner, field) {
+		v.errs.add(pos, format, args...)
+	}
+}
+
 // at returns where field of owner is written, or where owner starts.
 func (v *validator) at(owner any, field string) Pos {
 	return v.d.at(owner, field, v.start(owner))
@@ -90,7 +98,7 @@ func (v *validator) meta() {
 	l.idPos = v.at(l, "id")
 	switch {
 	case l.ID == "":
-		v.errs.add(v.root, `missing field "id" (the lab's folder name, e.g. "sql-join")`)
+		v.missing(l, "id", v.root, `missing field "id" (the lab's folder name, e.g. "sql-join")`)
 	case !validSlug(l.ID):
 		v.errs.add(l.idPos, "id %q is not a safe slug (lowercase letters and digits, words joined by single dashes, at most 64 characters)", l.ID)
 	case l.Dir != "." && path.Base(l.Dir) != l.ID:
@@ -98,13 +106,13 @@ func (v *validator) meta() {
 	}
 	switch {
 	case strings.TrimSpace(l.Title) == "":
-		v.errs.add(v.root, `missing field "title" (a one-line title)`)
+		v.missing(l, "title", v.root, `missing field "title" (a one-line title)`)
 	case strings.Contains(strings.TrimSpace(l.Title), "\n"):
 		v.errs.add(v.at(l, "title"), "title: must be one line")
 	}
 	switch {
 	case l.Difficulty == "":
-		v.errs.add(v.root, `missing field "difficulty" (one of: %s)`, strings.Join(Difficulties(), ", "))
+		v.missing(l, "difficulty", v.root, `missing field "difficulty" (one of: %s)`, strings.Join(Difficulties(), ", "))
 	case !slices.Contains(Difficulties(), l.Difficulty):
 		v.errs.add(v.at(l, "difficulty"), "unknown difficulty %q (one of: %s)", l.Difficulty, strings.Join(Difficulties(), ", "))
 	}
@@ -121,7 +129,7 @@ func (v *validator) meta() {
 func (v *validator) services() {
 	l := v.lab
 	if len(l.Services) == 0 {
-		v.errs.add(v.at(l, "services"), `missing field "services" (the lab's containers by name, e.g. db: {kind: postgres})`)
+		v.missing(l, "services", v.at(l, "services"), `missing field "services" (the lab's containers by name, e.g. db: {kind: postgres})`)
 		return
 	}
 	for _, name := range v.serviceNames() {
@@ -132,16 +140,16 @@ func (v *validator) services() {
 		spec, ok := lookupKind(s.Kind)
 		switch {
 		case s.Kind == "":
-			v.errs.add(s.Pos, `service %q: missing field "kind" (one of: %s)`, name, strings.Join(Kinds(), ", "))
+			v.missing(s, "kind", s.Pos, `service %q: missing field "kind" (one of: %s)`, name, strings.Join(Kinds(), ", "))
 		case !ok:
 			v.errs.add(v.at(s, "kind"), "unknown service kind %q (known: %s)", s.Kind, strings.Join(Kinds(), ", "))
 		}
 		if ok {
 			if len(s.Fixtures) > 0 && !spec.fixtures {
-				v.errs.add(v.at(s, "fixtures"), "fixtures: a %s service takes no fixtures (use files)", s.Kind)
+				v.errs.add(v.at(s, "fixtures"), "fixtures: %s service takes no fixtures (use files)", a(s.Kind))
 			}
 			if len(s.Files) > 0 && !spec.files {
-				v.errs.add(v.at(s, "files"), "files: a %s service takes no files (use fixtures)", s.Kind)
+				v.errs.add(v.at(s, "files"), "files: %s service takes no files (use fixtures)", a(s.Kind))
 			}
 			if s.Database != "" && !spec.database {
 				v.errs.add(v.at(s, "database"), "database: only a postgres service has a database")
@@ -166,11 +174,11 @@ func (v *validator) services() {
 
 func (v *validator) fileCopy(f *FileCopy) {
 	if f.Src == "" {
-		v.errs.add(f.Pos, `missing field "src" (a file or folder of the lab)`)
+		v.missing(f, "src", f.Pos, `missing field "src" (a file or folder of the lab)`)
 	}
 	switch {
 	case f.Dst == "":
-		v.errs.add(f.Pos, `missing field "dst" (an absolute path in the container)`)
+		v.missing(f, "dst", f.Pos, `missing field "dst" (an absolute path in the container)`)
 	case !path.IsAbs(f.Dst) || path.Clean(f.Dst) != f.Dst:
 		v.errs.add(v.at(f, "dst"), "dst %q must be a clean absolute path in the container, such as /etc/nginx/conf.d/site.conf", f.Dst)
 	}
@@ -190,14 +198,14 @@ func parseMode(s string) (uint64, bool) {
 func (v *validator) submission() {
 	l := v.lab
 	if len(l.Submission) == 0 {
-		v.errs.add(v.at(l, "submission"), `missing field "submission" (the files the learner edits, e.g. - {file: solution.sql, apply: query, service: db})`)
+		v.missing(l, "submission", v.at(l, "submission"), `missing field "submission" (the files the learner edits, e.g. - {file: solution.sql, apply: query, service: db})`)
 		return
 	}
 	seen := map[string]*SubmissionFile{}
 	for _, f := range l.Submission {
 		switch {
 		case f.File == "":
-			v.errs.add(f.Pos, `missing field "file"`)
+			v.missing(f, "file", f.Pos, `missing field "file"`)
 		case !validRelPath(f.File):
 			v.errs.add(v.at(f, "file"), "file %q must be a relative path (no \"..\", no leading /)", f.File)
 		case seen[f.File] != nil:
@@ -208,13 +216,13 @@ func (v *validator) submission() {
 		need, known := applyKind(f.Apply)
 		switch {
 		case f.Apply == "":
-			v.errs.add(f.Pos, `missing field "apply" (one of: %s)`, strings.Join(ApplyModes(), ", "))
+			v.missing(f, "apply", f.Pos, `missing field "apply" (one of: %s)`, strings.Join(ApplyModes(), ", "))
 		case !known:
 			v.errs.add(v.at(f, "apply"), "unknown apply mode %q (known: %s)", f.Apply, strings.Join(ApplyModes(), ", "))
 		}
 		s := v.service(f, &f.Service)
 		if s != nil && known && knownKind(s.Kind) && s.Kind != need {
-			v.errs.add(v.at(f, "apply"), "apply mode %q needs a %s service; %q is a %s service", f.Apply, need, f.Service, s.Kind)
+			v.errs.add(v.at(f, "apply"), "apply mode %q needs %s service; %q is %s service", f.Apply, a(need), f.Service, a(s.Kind))
 		}
 	}
 }
@@ -230,7 +238,7 @@ func (v *validator) service(owner any, name *string) *Service {
 			*name = names[0]
 			return l.Services[names[0]]
 		default:
-			v.errs.add(v.start(owner), `missing field "service" (the lab has several: %s)`, strings.Join(names, ", "))
+			v.missing(owner, "service", v.start(owner), `missing field "service" (the lab has several: %s)`, strings.Join(names, ", "))
 		}
 		return nil
 	}
@@ -247,13 +255,13 @@ func (v *validator) checkDefs() {
 	l := v.lab
 	v.checks = map[string]*CheckDef{}
 	if len(l.Checks) == 0 {
-		v.errs.add(v.at(l, "checks"), `missing field "checks" (the checks that grade the submission)`)
+		v.missing(l, "checks", v.at(l, "checks"), `missing field "checks" (the checks that grade the submission)`)
 		return
 	}
 	for _, c := range l.Checks {
 		switch {
 		case c.Name == "":
-			v.errs.add(c.Pos, `missing field "name" (e.g. "matches-reference")`)
+			v.missing(c, "name", c.Pos, `missing field "name" (e.g. "matches-reference")`)
 		case !validSlug(c.Name):
 			v.errs.add(v.at(c, "name"), "check name %q is not valid (lowercase letters and digits, words joined by single dashes)", c.Name)
 		case v.checks[c.Name] != nil:
@@ -263,12 +271,13 @@ func (v *validator) checkDefs() {
 		}
 		s := v.service(c, &c.Service)
 		if t, ok := checks.Lookup(c.Type); ok && s != nil && knownKind(s.Kind) && !slices.Contains(t.Kinds, s.Kind) {
-			v.errs.add(v.at(c, "service"), "a %s check cannot run against %q, a %s service (it needs %s)", c.Type, c.Service, s.Kind, strings.Join(t.Kinds, " or "))
+			v.errs.add(v.at(c, "service"), "a %s check cannot run against %q, %s service (it needs %s)", c.Type, c.Service, a(s.Kind), strings.Join(t.Kinds, " or "))
 		}
 		if c.Points < 0 {
 			v.errs.add(v.at(c, "points"), "points: must not be negative")
 		}
 		switch {
+		case v.d.failed(c, "timeout"):
 		case c.Timeout.Duration <= 0:
 			v.errs.add(v.at(c, "timeout"), "timeout: must be positive, such as 10s")
 		case c.Timeout.Duration > MaxTimeout:
@@ -298,6 +307,9 @@ func (v *validator) checkFields(c *CheckDef) {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			pos := c.Pos
 			if f, _, ok := strings.Cut(line, ":"); ok {
+				if v.d.failed(c.Check, f) {
+					continue
+				}
 				pos = v.d.at(c.Check, f, c.Pos)
 			}
 			v.errs.add(pos, "%s", line)
@@ -359,7 +371,7 @@ func (v *validator) needCycles() {
 func (v *validator) hints() {
 	for _, h := range v.lab.Hints {
 		if strings.TrimSpace(h.Text) == "" {
-			v.errs.add(h.Pos, `missing field "text"`)
+			v.missing(h, "text", h.Pos, `missing field "text"`)
 		}
 		if h.Check != "" && v.checks[h.Check] == nil {
 			v.errs.add(v.at(h, "check"), "hint for unknown check %q (the lab's checks: %s)", h.Check, v.checkNames())
@@ -372,7 +384,7 @@ func (v *validator) variants() {
 	for _, va := range v.lab.Variants {
 		switch {
 		case va.Name == "":
-			v.errs.add(va.Pos, `missing field "name"`)
+			v.missing(va, "name", va.Pos, `missing field "name"`)
 		case !validSlug(va.Name):
 			v.errs.add(v.at(va, "name"), "variant name %q is not valid (lowercase letters and digits, words joined by single dashes)", va.Name)
 		case seen[va.Name] != nil:
@@ -393,13 +405,13 @@ func (v *validator) variants() {
 			case 1:
 				va.Service = pg[0]
 			default:
-				v.errs.add(va.Pos, `missing field "service" (the lab has several postgres services: %s)`, strings.Join(pg, ", "))
+				v.missing(va, "service", va.Pos, `missing field "service" (the lab has several postgres services: %s)`, strings.Join(pg, ", "))
 			}
 		} else if s := v.service(va, &va.Service); s != nil && s.Kind != KindPostgres && knownKind(s.Kind) {
-			v.errs.add(v.at(va, "service"), "variant service %q is a %s service; a variant replaces the fixtures of a postgres service", va.Service, s.Kind)
+			v.errs.add(v.at(va, "service"), "variant service %q is %s service; a variant replaces the fixtures of a postgres service", va.Service, a(s.Kind))
 		}
 		if len(va.Fixtures) == 0 {
-			v.errs.add(v.at(va, "fixtures"), `missing field "fixtures" (the fixture files that replace the service's fixtures)`)
+			v.missing(va, "fixtures", v.at(va, "fixtures"), `missing field "fixtures" (the fixture files that replace the service's fixtures)`)
 		}
 	}
 }
@@ -415,7 +427,7 @@ func (v *validator) solutions() {
 	for _, w := range l.Wrong {
 		switch {
 		case w.Name == "":
-			v.errs.add(w.Pos, `missing field "name" (its folder under wrong/)`)
+			v.missing(w, "name", w.Pos, `missing field "name" (its folder under wrong/)`)
 		case !validSlug(w.Name):
 			v.errs.add(v.at(w, "name"), "wrong solution name %q is not valid (lowercase letters and digits, words joined by single dashes)", w.Name)
 		case seen[w.Name] != nil:
@@ -424,7 +436,7 @@ func (v *validator) solutions() {
 			seen[w.Name] = w
 		}
 		if len(w.Fails) == 0 {
-			v.errs.add(v.at(w, "fails"), `missing field "fails" (the checks this solution must fail)`)
+			v.missing(w, "fails", v.at(w, "fails"), `missing field "fails" (the checks this solution must fail)`)
 		}
 		for i, n := range w.Fails {
 			if v.checks[n] == nil {
@@ -452,6 +464,14 @@ func (v *validator) submissionNames() string {
 		}
 	}
 	return orNone(names)
+}
+
+// a prefixes a service kind with its article: "a postgres", "an nginx".
+func a(kind string) string {
+	if kind == KindNginx {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 func orNone(names []string) string {
