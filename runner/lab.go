@@ -46,8 +46,16 @@ type serviceState interface {
 // newServiceState returns the state of service name of the lab.
 func newServiceState(e *LabEnv, name string, svc *labs.Service) serviceState {
 	switch Kind(svc.Kind) {
+	case KindBox:
+		return newBoxState(e, name, svc)
+	case KindNginx:
+		return newNginxState(e, name, svc)
 	case KindPostgres:
 		return newPostgresState(e, name, svc)
+	case KindRedis:
+		return newRedisState(e, name, svc)
+	case KindRuntime:
+		return newRuntimeState(e, name, svc)
 	default:
 		return &plainState{env: e, name: name, svc: svc}
 	}
@@ -89,7 +97,7 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS) (env 
 	var specs []ServiceSpec
 	for _, name := range serviceNames(lab) {
 		svc := lab.Services[name]
-		spec := ServiceSpec{Name: name, Kind: Kind(svc.Kind), Image: svc.Image, Env: svc.Env}
+		spec := ServiceSpec{Name: name, Kind: Kind(svc.Kind), Image: svc.Image, Env: serviceEnv(lab, svc)}
 		spec.Files, err = readCopies(files, lab.Dir, svc.Files)
 		if err != nil {
 			return nil, err
@@ -238,6 +246,54 @@ type CheckOptions struct {
 	Live bool
 	// Name is the submission's name in the report.
 	Name string
+	// Slot grades as an isolated learner (see NewSlot) instead of the
+	// workspace learner; the slot's databases are fresh, so nothing is
+	// reset.
+	Slot *Slot
+}
+
+// Slot is an isolated learner on a running lab: on each postgres service,
+// a role of its own and its own copies of the data, so that submissions
+// can be graded in parallel on one server without seeing each other. The
+// caller must Close it.
+type Slot struct {
+	env *LabEnv
+	pg  map[string]*pgSlot
+}
+
+// SlotsSupported reports whether the lab can grade in slots: only when
+// every service is a postgres service, the others having one state each.
+func (e *LabEnv) SlotsSupported() bool {
+	return len(e.pg) == len(e.Lab.Services)
+}
+
+// NewSlot creates an isolated learner named id (lowercase letters,
+// digits, _).
+func (e *LabEnv) NewSlot(ctx context.Context, id string) (*Slot, error) {
+	if !identRe.MatchString(id) {
+		return nil, fmt.Errorf("slot id %q: use lowercase letters, digits and _", id)
+	}
+	s := &Slot{env: e, pg: map[string]*pgSlot{}}
+	for name, p := range e.pg {
+		ps, err := p.newSlot(ctx, id)
+		if err != nil {
+			s.Close(ctx)
+			return nil, err
+		}
+		s.pg[name] = ps
+	}
+	return s, nil
+}
+
+// Close drops the slot's databases and roles.
+func (s *Slot) Close(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var errs []error
+	for name, ps := range s.pg {
+		errs = append(errs, s.env.pg[name].dropSlot(ctx, ps))
+	}
+	return errors.Join(errs...)
 }
 
 // labRun is the state of one grading run.
@@ -253,14 +309,18 @@ type labRun struct {
 func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (*checks.Report, error) {
 	start := time.Now()
 	rep := &checks.Report{Lab: e.Lab.ID, Submission: opts.Name}
-	if !opts.Live {
+	if !opts.Live && opts.Slot == nil {
 		if err := e.Reset(ctx); err != nil {
 			return nil, err
 		}
 	}
 	run := &labRun{env: e, sub: sub, sql: map[string]*pgSQL{}}
 	for name, p := range e.pg {
-		run.sql[name] = &pgSQL{lab: p}
+		slot := p.learner
+		if opts.Slot != nil {
+			slot = opts.Slot.pg[name]
+		}
+		run.sql[name] = &pgSQL{lab: p, slot: slot}
 	}
 	defer func() {
 		for _, s := range run.sql {
@@ -274,7 +334,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 				Message: fmt.Sprintf("the submission has no file %s", f.File)})
 			continue
 		}
-		if err := e.apply(ctx, f, content, opts.Live); err != nil {
+		if err := e.apply(ctx, f, content, opts); err != nil {
 			var ee *EnvError
 			if errors.As(err, &ee) {
 				return nil, err
@@ -294,8 +354,11 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 // applyTimeout bounds applying one submission file.
 const applyTimeout = 30 * time.Second
 
-func (e *LabEnv) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+func (e *LabEnv) apply(ctx context.Context, f *labs.SubmissionFile, content string, opts CheckOptions) error {
 	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
-	return e.state[f.Service].Apply(ctx, f, content, live)
+	if opts.Slot != nil && f.Apply == labs.ApplySQL {
+		return e.pg[f.Service].ApplySQL(ctx, opts.Slot.pg[f.Service], f.File, content)
+	}
+	return e.state[f.Service].Apply(ctx, f, content, opts.Live)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"crypto/rand"
+	"encoding/hex"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,42 +38,68 @@ type Fixture struct {
 }
 
 // pgLab is the lab state on one Postgres service: a seeded template
-// database per data set (the main data and each hidden variant), a pristine
-// reference copy of each, and the learner's working copies. Names:
+// database per data set (the main data and each hidden variant) and a
+// pristine reference copy of each, shared by every learner slot; and, per
+// slot, the learner's working copies. Names:
 //
-//	<db>__seed, <db>__ref, <db>             main data
-//	<db>__v_<variant>__seed, __ref, <db>__v_<variant>   each variant
+//	<db>__seed, <db>__ref                    main data
+//	<db>__v_<variant>__seed, …__ref          each variant
+//	<slot db>, <slot db>__v_<variant>        a slot's working copies
 //
-// Reset is CREATE DATABASE … TEMPLATE, tens of milliseconds.
+// Tables belong to the NOLOGIN role lab_owner; each slot's role is a
+// member of it (so it may index and alter the lab's tables) and owns only
+// its own databases, which no other role may connect to. Reset is
+// CREATE DATABASE … TEMPLATE, tens of milliseconds.
 type pgLab struct {
 	svc      *Service
 	db       string
-	role     string
-	password string
 	variants []string
 	// strategy is " STRATEGY FILE_COPY" on servers that have it (15+):
 	// copying the files is faster than WAL-logging every page of a
 	// template, and with fsync off its checkpoints cost little.
 	strategy string
+	// learner is the default slot: the learner of a workspace.
+	learner *pgSlot
+}
+
+// ownerRole owns the lab's tables; learner roles are its members.
+const ownerRole = "lab_owner"
+
+// pgSlot is one learner on a pgLab: a role and its working databases.
+type pgSlot struct {
+	role, password, db string
 }
 
 func newPGLab(svc *Service, db string, variants []string) *pgLab {
-	return &pgLab{svc: svc, db: db, role: LearnerRole, password: LearnerPassword, variants: variants}
+	return &pgLab{svc: svc, db: db, variants: variants,
+		learner: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db}}
 }
 
 var identRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
-// variantDB returns the learner database of a data set ("" is the main one).
-func (p *pgLab) variantDB(variant string) string {
-	if variant == "" {
+// dbFor returns the slot's working database of a data set ("" is the main
+// one).
+func (s *pgSlot) dbFor(set string) string {
+	if set == "" {
+		return s.db
+	}
+	return s.db + "__v_" + set
+}
+
+// setBase is the name the template and reference of a data set derive from.
+func (p *pgLab) setBase(set string) string {
+	if set == "" {
 		return p.db
 	}
-	return p.db + "__v_" + variant
+	return p.db + "__v_" + set
 }
+
+// sets returns the data sets: "" and each variant.
+func (p *pgLab) sets() []string { return append([]string{""}, p.variants...) }
 
 // LearnerURL is the connection URL the learner uses.
 func (p *pgLab) LearnerURL() string {
-	return fmt.Sprintf("postgres://%s:%s@%s/%s", p.role, p.password, p.svc.HostPort, p.db)
+	return fmt.Sprintf("postgres://%s:%s@%s/%s", p.learner.role, p.learner.password, p.svc.HostPort, p.learner.db)
 }
 
 func (p *pgLab) connect(ctx context.Context, user, password, db string) (*pgx.Conn, error) {
@@ -113,10 +141,11 @@ func (p *pgLab) Seed(ctx context.Context, fixtures map[string][]Fixture) error {
 	defer su.Close(context.WithoutCancel(ctx))
 	setup := []string{
 		fmt.Sprintf(`DO $$BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %[1]s) THEN
-    CREATE ROLE %[2]s LOGIN PASSWORD %[3]s NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %s) THEN
+    CREATE ROLE %s NOLOGIN;
   END IF;
-END$$`, quoteLit(p.role), quoteIdent(p.role), quoteLit(p.password)),
+END$$`, quoteLit(ownerRole), ownerRole),
+		createRoleSQL(p.learner),
 		"REVOKE CONNECT ON DATABASE postgres FROM PUBLIC",
 		"REVOKE CONNECT ON DATABASE template1 FROM PUBLIC",
 	}
@@ -126,22 +155,31 @@ END$$`, quoteLit(p.role), quoteIdent(p.role), quoteLit(p.password)),
 		}
 	}
 	p.detectStrategy(su)
-	sets := append([]string{""}, p.variants...)
-	for _, set := range sets {
+	for _, set := range p.sets() {
 		if err := p.seedSet(ctx, su, set, fixtures[set]); err != nil {
 			return err
 		}
 	}
-	return p.reset(ctx, su, sets)
+	return p.reset(ctx, su, p.learner)
+}
+
+// createRoleSQL creates a slot's role, a member of the owner role, unless
+// it exists.
+func createRoleSQL(s *pgSlot) string {
+	return fmt.Sprintf(`DO $$BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %[1]s) THEN
+    CREATE ROLE %[2]s LOGIN PASSWORD %[3]s NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE %[4]s;
+  END IF;
+END$$`, quoteLit(s.role), quoteIdent(s.role), quoteLit(s.password), ownerRole)
 }
 
 func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures []Fixture) error {
-	base := p.variantDB(set)
+	base := p.setBase(set)
 	seed, ref := base+"__seed", base+"__ref"
 	for _, q := range []string{
 		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(ref)),
 		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(seed)),
-		fmt.Sprintf("CREATE DATABASE %s OWNER %s", quoteIdent(seed), quoteIdent(p.role)),
+		fmt.Sprintf("CREATE DATABASE %s OWNER %s", quoteIdent(seed), ownerRole),
 	} {
 		if _, err := su.Exec(ctx, q); err != nil {
 			return envErr(fmt.Errorf("create %s: %w", seed, err))
@@ -151,9 +189,9 @@ func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures 
 	if err != nil {
 		return err
 	}
-	// Fixtures run as the learner's role, so that the learner owns the
-	// tables (and may index them) without owning anything else.
-	if _, err := c.Exec(ctx, "SET ROLE "+quoteIdent(p.role)); err != nil {
+	// Fixtures run as the owner role, whose members (the learners) may
+	// then index and alter the tables without owning anything else.
+	if _, err := c.Exec(ctx, "SET ROLE "+ownerRole); err != nil {
 		c.Close(ctx)
 		return envErr(err)
 	}
@@ -194,7 +232,7 @@ func (p *pgLab) detectStrategy(su *pgx.Conn) {
 	}
 }
 
-// Reset recreates the learner's databases from the seeded templates.
+// Reset recreates the workspace learner's databases from the templates.
 func (p *pgLab) Reset(ctx context.Context) error {
 	su, err := p.superuser(ctx, PostgresDB)
 	if err != nil {
@@ -202,15 +240,15 @@ func (p *pgLab) Reset(ctx context.Context) error {
 	}
 	defer su.Close(context.WithoutCancel(ctx))
 	p.detectStrategy(su)
-	return p.reset(ctx, su, append([]string{""}, p.variants...))
+	return p.reset(ctx, su, p.learner)
 }
 
-func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, sets []string) error {
-	for _, set := range sets {
-		db := p.variantDB(set)
+func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, slot *pgSlot) error {
+	for _, set := range p.sets() {
+		db := slot.dbFor(set)
 		for _, q := range []string{
 			fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(db)),
-			fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s OWNER %s%s", quoteIdent(db), quoteIdent(db+"__seed"), quoteIdent(p.role), p.strategy),
+			fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s OWNER %s%s", quoteIdent(db), quoteIdent(p.setBase(set)+"__seed"), quoteIdent(slot.role), p.strategy),
 			fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(db)),
 		} {
 			if _, err := su.Exec(ctx, q); err != nil {
@@ -221,13 +259,55 @@ func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, sets []string) error {
 	return nil
 }
 
+// newSlot creates an isolated learner: a role of its own and working
+// copies of every data set, owned by it.
+func (p *pgLab) newSlot(ctx context.Context, id string) (*pgSlot, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, err
+	}
+	slot := &pgSlot{role: "lab_s_" + id, password: hex.EncodeToString(b[:]), db: p.db + "_s_" + id}
+	su, err := p.superuser(ctx, PostgresDB)
+	if err != nil {
+		return nil, err
+	}
+	defer su.Close(context.WithoutCancel(ctx))
+	p.detectStrategy(su)
+	if _, err := su.Exec(ctx, createRoleSQL(slot)); err != nil {
+		return nil, envErr(fmt.Errorf("create role %s: %w", slot.role, err))
+	}
+	if err := p.reset(ctx, su, slot); err != nil {
+		return nil, err
+	}
+	return slot, nil
+}
+
+// dropSlot removes a slot's databases and role.
+func (p *pgLab) dropSlot(ctx context.Context, slot *pgSlot) error {
+	su, err := p.superuser(ctx, PostgresDB)
+	if err != nil {
+		return err
+	}
+	defer su.Close(context.WithoutCancel(ctx))
+	var errs []error
+	for _, set := range p.sets() {
+		if _, err := su.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(slot.dbFor(set)))); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if _, err := su.Exec(ctx, "DROP ROLE IF EXISTS "+quoteIdent(slot.role)); err != nil {
+		errs = append(errs, err)
+	}
+	return envErr(errors.Join(errs...))
+}
+
 // ApplySQL runs a learner's script as the learner on the main database and
 // on every variant's, so that result checks see the same schema changes.
-func (p *pgLab) ApplySQL(ctx context.Context, name, script string) error {
-	for _, set := range append([]string{""}, p.variants...) {
-		c, err := p.connect(ctx, p.role, p.password, p.variantDB(set))
+func (p *pgLab) ApplySQL(ctx context.Context, slot *pgSlot, name, script string) error {
+	for _, set := range p.sets() {
+		c, err := p.connect(ctx, slot.role, slot.password, slot.dbFor(set))
 		if err != nil {
-			return envErr(fmt.Errorf("connect as %s: %w", p.role, err))
+			return envErr(fmt.Errorf("connect as %s: %w", slot.role, err))
 		}
 		_, err = c.Exec(ctx, script)
 		c.Close(context.WithoutCancel(ctx))

@@ -17,6 +17,7 @@ import (
 // are opened on first use and kept for the run.
 type pgSQL struct {
 	lab   *pgLab
+	slot  *pgSlot
 	conns map[checks.DB]*pgx.Conn
 }
 
@@ -31,11 +32,11 @@ func (s *pgSQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	var c *pgx.Conn
 	var err error
 	if db.Reference {
-		c, err = s.lab.superuser(ctx, s.lab.variantDB(db.Variant)+"__ref")
+		c, err = s.lab.superuser(ctx, s.lab.setBase(db.Variant)+"__ref")
 	} else {
-		c, err = s.lab.connect(ctx, s.lab.role, s.lab.password, s.lab.variantDB(db.Variant))
+		c, err = s.lab.connect(ctx, s.slot.role, s.slot.password, s.slot.dbFor(db.Variant))
 		if err != nil {
-			err = envErr(fmt.Errorf("connect as %s: %w", s.lab.role, err))
+			err = envErr(fmt.Errorf("connect as %s: %w", s.slot.role, err))
 		}
 	}
 	if err != nil {

@@ -58,7 +58,7 @@ func (st *postgresState) Apply(ctx context.Context, f *labs.SubmissionFile, cont
 		if live {
 			return nil // the learner ran it by hand
 		}
-		return st.lab.ApplySQL(ctx, f.File, content)
+		return st.lab.ApplySQL(ctx, st.lab.learner, f.File, content)
 	}
 	return fmt.Errorf("apply mode %q is not supported on a postgres service", f.Apply)
 }

@@ -18,7 +18,7 @@ func (e *LabEnv) ShellCommand(name string) ([]string, []string, error) {
 	switch svc.Kind {
 	case KindPostgres:
 		p := e.pg[name]
-		return []string{"psql", "-U", p.role, "-d", p.db}, []string{"PGPASSWORD=" + p.password}, nil
+		return []string{"psql", "-U", p.learner.role, "-d", p.learner.db}, []string{"PGPASSWORD=" + p.learner.password}, nil
 	case KindRedis:
 		return []string{"redis-cli"}, nil, nil
 	default:

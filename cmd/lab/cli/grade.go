@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/report"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// GradeOptions are the inputs of `lab grade`.
+type GradeOptions struct {
+	Deps *Deps
+	// Lab is the lab id, from the catalog (never from the submission).
+	Lab string
+	// Path is one submission (a file or a folder) or a folder of them.
+	Path string
+	// Jobs grade at once.
+	Jobs int
+	// Isolation is shared or container.
+	Isolation string
+	// Deadline bounds one submission.
+	Deadline time.Duration
+	// Shard is "i/n" or "".
+	Shard string
+	// Formats and Out choose the outputs.
+	Formats []string
+	Out     string
+}
+
+// NewCmdGrade builds `lab grade` and its `merge` subcommand.
+func NewCmdGrade(deps *Deps, runF func(context.Context, *GradeOptions) error) *cobra.Command {
+	opts := &GradeOptions{Deps: deps}
+	cmd := &cobra.Command{
+		Use:   "grade <lab> <path>",
+		Short: "Grade one submission or a folder of submissions",
+		Long: `grade grades submissions of a lab from the catalog. <path> is one submission
+(a file, or a folder holding the lab's files) or a folder of submissions, one
+subfolder per student. Lab definitions always come from the catalog: a
+lab.yaml inside a submission is ignored.
+
+Submissions are graded in parallel (-j) and isolated: for labs whose
+services are all Postgres, each submission gets its own role and databases
+on one shared server; otherwise each worker has its own services, reset
+between submissions. --isolation container gives every submission fresh
+containers. A submission that breaks, hangs or attacks the grader gets an
+error result and the batch goes on.
+
+Formats (several with --out DIR): terminal, json (Exercism's results.json
+with scores), junit, csv (a gradebook), html (a report for instructors),
+github (workflow annotations, and a job summary in $GITHUB_STEP_SUMMARY).
+--shard i/n grades every n-th submission from the i-th, sorted by name, for
+a CI matrix; 'lab grade merge' combines the shards' results.json files.
+
+Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
+3 environment error.`,
+		Args: usageArgs(cobra.ExactArgs(2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Lab, opts.Path = args[0], args[1]
+			if opts.Isolation != runner.IsolationShared && opts.Isolation != runner.IsolationContainer {
+				return &UsageError{Err: fmt.Errorf("--isolation %q: use shared or container", opts.Isolation)}
+			}
+			if opts.Jobs < 1 {
+				return &UsageError{Err: fmt.Errorf("-j %d: need at least 1", opts.Jobs)}
+			}
+			if _, _, err := parseShard(opts.Shard); opts.Shard != "" && err != nil {
+				return err
+			}
+			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return gradeRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "submissions graded at once")
+	cmd.Flags().StringVar(&opts.Isolation, "isolation", runner.IsolationShared, "shared (fast) or container (fresh containers per submission)")
+	cmd.Flags().DurationVar(&opts.Deadline, "deadline", 2*time.Minute, "time limit for grading one submission")
+	cmd.Flags().StringVar(&opts.Shard, "shard", "", "grade only shard i of n (i/n), for a CI matrix")
+	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
+	cmd.AddCommand(newCmdGradeMerge(deps))
+	return cmd
+}
+
+func gradeRun(ctx context.Context, opts *GradeOptions) error {
+	deps := opts.Deps
+	formats, err := parseFormats(opts.Formats, opts.Out)
+	if err != nil {
+		return err
+	}
+	lab, files, err := deps.LoadLab(opts.Lab, "")
+	if err != nil {
+		return err
+	}
+	entries, err := readSubmissions(lab, opts.Path, deps.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	if entries, err = shard(entries, opts.Shard); err != nil {
+		return err
+	}
+	d, err := deps.Driver(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	bar := newProgressBar(deps.IO, len(entries))
+	t0 := time.Now()
+	reports, err := d.GradeBatch(ctx, lab, files, entries, runner.BatchOptions{
+		Jobs:      opts.Jobs,
+		Isolation: opts.Isolation,
+		Deadline:  opts.Deadline,
+		Progress:  func(done, total int, _ *checks.Report) { bar.set(done) },
+	})
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	if deps.Verbose || deps.IO.ErrTTY {
+		el := time.Since(t0)
+		fmt.Fprintf(deps.IO.ErrOut, "graded %d submissions in %s (%.1f/s)\n", len(reports), el.Round(time.Millisecond), float64(len(reports))/el.Seconds())
+	}
+	if err := writeOutputs(deps, reports, formats, opts.Out, ""); err != nil {
+		return err
+	}
+	return batchExit(reports)
+}
+
+func newCmdGradeMerge(deps *Deps) *cobra.Command {
+	var formats []string
+	var out string
+	cmd := &cobra.Command{
+		Use:   "merge <results.json>...",
+		Short: "Combine the results.json of several shards into one set of outputs",
+		Args:  usageArgs(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fs, err := parseFormats(formats, out)
+			if err != nil {
+				return err
+			}
+			var shards [][]checks.Report
+			for _, p := range args {
+				f, err := os.Open(p)
+				if err != nil {
+					return &UsageError{Err: err}
+				}
+				reps, err := report.ReadJSON(f)
+				f.Close()
+				if err != nil {
+					return &UsageError{Err: fmt.Errorf("%s: %w", p, err)}
+				}
+				shards = append(shards, reps)
+			}
+			merged := report.Merge(shards...)
+			if err := writeOutputs(deps, merged, fs, out, ""); err != nil {
+				return err
+			}
+			return batchExit(merged)
+		},
+	}
+	cmd.Flags().StringSliceVar(&formats, "format", nil, "output formats: "+formatNames())
+	cmd.Flags().StringVarP(&out, "out", "o", "", "write each format to a file in this folder")
+	return cmd
+}

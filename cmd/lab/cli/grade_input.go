@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// maxSubmissionFile bounds what is read of one submission file; a larger
+// file is graded as missing, with a message saying why.
+const maxSubmissionFile = 1 << 20
+
+// readSubmissions reads path as one submission (a single file, or a folder
+// holding the lab's submission files) or as a folder of submissions (one
+// subfolder per student). notes collects what the learner-facing output
+// should mention (an ignored lab.yaml, an oversized file).
+func readSubmissions(lab *labs.Lab, path string, notes io.Writer) ([]runner.Entry, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("read submissions: %w", err)}
+	}
+	names := submissionNames(lab)
+	if !info.IsDir() {
+		if len(names) != 1 {
+			return nil, &UsageError{Err: fmt.Errorf("%s is a file, but lab %s takes %d files (%s); pass a folder", path, lab.ID, len(names), strings.Join(names, ", "))}
+		}
+		content, note := readCapped(path)
+		if note != "" {
+			fmt.Fprintf(notes, "note: %s\n", note)
+		}
+		sub := runner.Submission{}
+		if note == "" {
+			sub[names[0]] = content
+		}
+		return []runner.Entry{{Name: strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), Files: sub}}, nil
+	}
+	if holdsAny(path, names) {
+		e := readFolder(path, names, notes)
+		return []runner.Entry{e}, nil
+	}
+	dirents, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	var entries []runner.Entry
+	for _, de := range dirents {
+		if !de.IsDir() || strings.HasPrefix(de.Name(), ".") {
+			continue
+		}
+		entries = append(entries, readFolder(filepath.Join(path, de.Name()), names, notes))
+	}
+	if len(entries) == 0 {
+		return nil, &UsageError{Err: fmt.Errorf("%s holds none of the lab's files (%s) and no submission folders", path, strings.Join(names, ", "))}
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	return entries, nil
+}
+
+func holdsAny(dir string, names []string) bool {
+	for _, n := range names {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(n))); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// readFolder reads one submission folder. Lab definitions never come from a
+// submission: a lab.yaml in it is ignored, and said so.
+func readFolder(dir string, names []string, notes io.Writer) runner.Entry {
+	e := runner.Entry{Name: filepath.Base(dir), Files: runner.Submission{}}
+	if _, err := os.Stat(filepath.Join(dir, labs.FileName)); err == nil {
+		fmt.Fprintf(notes, "note: %s: its lab.yaml is ignored; lab definitions come from the catalog\n", e.Name)
+	}
+	for _, n := range names {
+		content, note := readCapped(filepath.Join(dir, filepath.FromSlash(n)))
+		if note != "" {
+			if !strings.Contains(note, "no such file") {
+				fmt.Fprintf(notes, "note: %s: %s\n", e.Name, note)
+			}
+			continue
+		}
+		e.Files[n] = content
+	}
+	return e
+}
+
+// readCapped reads a submission file, refusing one over the size limit
+// without reading it all.
+func readCapped(path string) (string, string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err.Error()
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSubmissionFile+1))
+	if err != nil {
+		return "", err.Error()
+	}
+	if len(b) > maxSubmissionFile {
+		return "", fmt.Sprintf("%s is larger than %d KiB and is not graded", filepath.Base(path), maxSubmissionFile>>10)
+	}
+	return string(b), ""
+}
+
+// shard keeps the entries of shard i of n (1-based): sorted by name, every
+// n-th from the i-th, so that a CI matrix splits a class deterministically.
+func shard(entries []runner.Entry, spec string) ([]runner.Entry, error) {
+	if spec == "" {
+		return entries, nil
+	}
+	i, n, err := parseShard(spec)
+	if err != nil {
+		return nil, err
+	}
+	sorted := append([]runner.Entry(nil), entries...)
+	sort.Slice(sorted, func(a, b int) bool { return sorted[a].Name < sorted[b].Name })
+	var out []runner.Entry
+	for k, e := range sorted {
+		if k%n == i-1 {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func parseShard(spec string) (int, int, error) {
+	a, b, ok := strings.Cut(spec, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return 0, 0, &UsageError{Err: fmt.Errorf("--shard %q: want i/n with 1 ≤ i ≤ n, e.g. 2/4", spec)}
+	}
+	return i, n, nil
+}

@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/report"
+)
+
+// gradeFormats are the output formats of `lab grade`, with the file each
+// is written to under --out.
+var gradeFormats = []struct{ name, file string }{
+	{"terminal", ""},
+	{"json", "results.json"},
+	{"junit", "junit.xml"},
+	{"csv", "gradebook.csv"},
+	{"html", "report.html"},
+	{"github", ""},
+}
+
+func formatNames() string {
+	var names []string
+	for _, f := range gradeFormats {
+		names = append(names, f.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// parseFormats splits --format values ("json,junit" or repeated flags)
+// and checks them against --out.
+func parseFormats(values []string, out string) ([]string, error) {
+	var formats []string
+	for _, v := range values {
+		for _, f := range strings.Split(v, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" || slices.Contains(formats, f) {
+				continue
+			}
+			known := false
+			for _, g := range gradeFormats {
+				known = known || g.name == f
+			}
+			if !known {
+				return nil, &UsageError{Err: fmt.Errorf("--format %q: unknown format (known: %s)", f, formatNames())}
+			}
+			formats = append(formats, f)
+		}
+	}
+	if len(formats) == 0 {
+		formats = []string{"terminal"}
+	}
+	if out == "" {
+		var toStdout []string
+		for _, f := range formats {
+			if f != "terminal" && f != "github" {
+				toStdout = append(toStdout, f)
+			}
+		}
+		if len(toStdout) > 1 {
+			return nil, &UsageError{Err: fmt.Errorf("formats %s would all go to standard output; give --out DIR to write each to its own file", strings.Join(toStdout, ", "))}
+		}
+	}
+	return formats, nil
+}
+
+// writeOutputs renders reports in every format: to files under out when
+// set (terminal still goes to standard output), else to standard output.
+// github writes workflow annotations to standard output and appends the
+// job summary to $GITHUB_STEP_SUMMARY when that is set.
+func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out string, subject string) error {
+	if out != "" {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
+	}
+	for _, f := range formats {
+		var buf bytes.Buffer
+		var err error
+		switch f {
+		case "terminal":
+			opts := report.TerminalOptions{TTY: deps.IO.OutTTY, Color: deps.IO.Color}
+			if len(reports) == 1 {
+				err = report.Terminal(deps.IO.Out, reports[0], opts)
+			} else {
+				err = report.TerminalBatch(deps.IO.Out, reports, opts)
+			}
+			if err != nil {
+				return err
+			}
+			continue
+		case "github":
+			for _, r := range reports {
+				if err := report.GitHubAnnotations(deps.IO.Out, r, subject); err != nil {
+					return err
+				}
+			}
+			if p := deps.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
+				if err := report.AppendGitHubSummary(p, reports); err != nil {
+					return err
+				}
+			}
+			continue
+		case "json":
+			if len(reports) == 1 && out == "" {
+				err = report.JSON(&buf, reports[0])
+			} else {
+				err = report.JSONBatch(&buf, reports)
+			}
+		case "junit":
+			err = report.JUnit(&buf, reports)
+		case "csv":
+			err = report.CSV(&buf, reports)
+		case "html":
+			err = report.HTML(&buf, reports, report.HTMLOptions{Generated: time.Now()})
+		}
+		if err != nil {
+			return fmt.Errorf("render %s: %w", f, err)
+		}
+		if out == "" {
+			if _, err := io.Copy(deps.IO.Out, &buf); err != nil {
+				return err
+			}
+			continue
+		}
+		path := filepath.Join(out, fileFor(f))
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(deps.IO.ErrOut, "wrote %s\n", path)
+	}
+	return nil
+}
+
+func fileFor(format string) string {
+	for _, g := range gradeFormats {
+		if g.name == format {
+			return g.file
+		}
+	}
+	return format
+}
+
+// batchExit is the exit code of a graded batch: 0 all passed, 1 any
+// failed, 3 when some only errored.
+func batchExit(reports []checks.Report) error {
+	code := ExitOK
+	for _, r := range reports {
+		switch r.Status {
+		case checks.Fail:
+			code = ExitFailed
+		case checks.Error:
+			if code == ExitOK {
+				code = ExitEnvironment
+			}
+		}
+	}
+	if code == ExitOK {
+		return nil
+	}
+	return &ExitError{Code: code}
+}

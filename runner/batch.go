@@ -1,0 +1,175 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
+)
+
+// Isolation modes of a batch.
+const (
+	// IsolationShared grades on shared services: for labs whose services
+	// are all postgres, each submission gets its own role and databases
+	// on one server (a Slot); otherwise each worker owns one set of
+	// services and resets it between submissions.
+	IsolationShared = "shared"
+	// IsolationContainer gives each submission fresh containers.
+	IsolationContainer = "container"
+)
+
+// Entry is one submission of a batch.
+type Entry struct {
+	// Name identifies the submission (a student, a folder).
+	Name string
+	// Files are its submission files.
+	Files Submission
+}
+
+// BatchOptions tune GradeBatch.
+type BatchOptions struct {
+	// Jobs is how many submissions are graded at once; 0 means 1.
+	Jobs int
+	// Isolation is IsolationShared (default) or IsolationContainer.
+	Isolation string
+	// Deadline bounds grading one submission; 0 means 2 minutes.
+	Deadline time.Duration
+	// Progress, when set, is called after each submission (from several
+	// goroutines; it must be safe for that).
+	Progress func(done, total int, rep *checks.Report)
+}
+
+// GradeBatch grades every entry and returns one report each, in the order
+// of entries. A submission that breaks, hangs or errors gets a report with
+// status error and never stops the batch; the error returned is for the
+// batch as a whole (services would not start). Everything the batch
+// started is removed before it returns.
+func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, files fs.FS, entries []Entry, opts BatchOptions) ([]checks.Report, error) {
+	jobs := max(opts.Jobs, 1)
+	jobs = min(jobs, max(len(entries), 1))
+	if opts.Deadline <= 0 {
+		opts.Deadline = 2 * time.Minute
+	}
+	reports := make([]checks.Report, len(entries))
+	var mu sync.Mutex
+	done := 0
+	finish := func(i int, rep *checks.Report) {
+		reports[i] = *rep
+		mu.Lock()
+		done++
+		n := done
+		mu.Unlock()
+		if opts.Progress != nil {
+			opts.Progress(n, len(entries), rep)
+		}
+	}
+
+	// grade runs one submission under its deadline with the given grader.
+	grade := func(i int, check func(ctx context.Context) (*checks.Report, error)) {
+		e := entries[i]
+		sctx, cancel := context.WithTimeout(ctx, opts.Deadline)
+		defer cancel()
+		start := time.Now()
+		rep, err := check(sctx)
+		if err != nil {
+			msg := err.Error()
+			if sctx.Err() == context.DeadlineExceeded {
+				msg = fmt.Sprintf("grading did not finish within %s: %v", opts.Deadline, err)
+			}
+			rep = &checks.Report{Lab: lab.ID, Submission: e.Name, Message: msg}
+			rep.Summarize()
+		}
+		rep.Submission = e.Name
+		rep.Duration = time.Since(start)
+		finish(i, rep)
+	}
+
+	queue := make(chan int)
+	go func() {
+		defer close(queue)
+		for i := range entries {
+			select {
+			case queue <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	var startErr error
+	var errOnce sync.Once
+	switch {
+	case opts.Isolation == IsolationContainer:
+		for range jobs {
+			wg.Go(func() {
+				for i := range queue {
+					grade(i, func(ctx context.Context) (*checks.Report, error) {
+						env, err := d.StartLab(ctx, lab, files)
+						if err != nil {
+							return nil, err
+						}
+						defer env.Close(ctx)
+						return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name})
+					})
+				}
+			})
+		}
+	default:
+		env, err := d.StartLab(ctx, lab, files)
+		if err != nil {
+			return nil, err
+		}
+		defer env.Close(ctx)
+		if env.SlotsSupported() {
+			for range jobs {
+				wg.Go(func() {
+					for i := range queue {
+						grade(i, func(ctx context.Context) (*checks.Report, error) {
+							slot, err := env.NewSlot(ctx, fmt.Sprintf("n%d", i))
+							if err != nil {
+								return nil, err
+							}
+							defer slot.Close(ctx)
+							return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name, Slot: slot})
+						})
+					}
+				})
+			}
+			break
+		}
+		// One set of services per worker, reset between submissions.
+		envs := []*LabEnv{env}
+		for len(envs) < jobs {
+			more, err := d.StartLab(ctx, lab, files)
+			if err != nil {
+				errOnce.Do(func() { startErr = err })
+				break
+			}
+			defer more.Close(ctx)
+			envs = append(envs, more)
+		}
+		for _, env := range envs {
+			wg.Go(func() {
+				for i := range queue {
+					grade(i, func(ctx context.Context) (*checks.Report, error) {
+						return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name})
+					})
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if startErr != nil && done == 0 {
+		return nil, startErr
+	}
+	if err := ctx.Err(); err != nil {
+		return reports, errors.Join(err, fmt.Errorf("graded %d of %d submissions", done, len(entries)))
+	}
+	return reports, nil
+}
