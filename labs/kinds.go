@@ -2,6 +2,7 @@ package labs
 
 // The service kinds a lab can declare. The runner has one file per kind.
 const (
+	KindBackend  = "backend"
 	KindBox      = "box"
 	KindNginx    = "nginx"
 	KindPostgres = "postgres"
@@ -29,6 +30,8 @@ type kindSpec struct {
 
 // kinds is the table of service kinds, sorted by name.
 var kinds = []kindSpec{
+	// The upstream HTTP server of nginx labs, configured by env only.
+	{name: KindBackend},
 	{name: KindBox, fixtures: true, files: true},
 	{name: KindNginx, files: true},
 	{name: KindPostgres, fixtures: true, database: true},

@@ -19,9 +19,9 @@ func (d *Deps) loadCatalog() ([]*labs.Lab, error) {
 	return labs.Bundled()
 }
 
-// printDefinitionErrors prints lab-definition errors one per line,
-// path:line:col first as compilers do, and a count. Other errors are
-// returned for Main to print.
+// printDefinitionErrors prints lab-definition errors (labs.Errors) one per
+// line, path:line:col first as compilers do, and a count, and returns a
+// silent exit 2. Other errors are returned as they are, for Main to print.
 func printDefinitionErrors(w io.Writer, err error) error {
 	es, ok := err.(labs.Errors)
 	if !ok {

@@ -45,10 +45,7 @@ func showRun(_ context.Context, opts *ShowOptions) error {
 	io := deps.IO
 	lab, _, err := deps.LoadLab(opts.ID, "")
 	if err != nil {
-		if _, ok := err.(interface{ ExitCode() int }); ok {
-			return printDefinitionErrors(io.ErrOut, err)
-		}
-		return err
+		return printDefinitionErrors(io.ErrOut, err)
 	}
 	task, err := lab.Task()
 	if err != nil {
@@ -77,15 +74,18 @@ func showRun(_ context.Context, opts *ShowOptions) error {
 	if err != nil {
 		return fmt.Errorf("render task of lab %q: %w", lab.ID, err)
 	}
-	p := io.Palette()
+	dim := func(s string) string { return s }
+	if io.Color {
+		dim = io.Palette().Dim
+	}
 	meta := []string{lab.ID, lab.Difficulty}
 	if lab.Estimate.Duration > 0 {
 		meta = append(meta, "~"+shortDuration(lab.Estimate.Duration))
 	}
 	meta = append(meta, "services: "+strings.Join(serviceKinds(lab), ", "))
-	fmt.Fprintf(io.Out, "%s\n", p.Dim(strings.Join(meta, " · ")))
+	fmt.Fprintln(io.Out, dim(strings.Join(meta, " · ")))
 	fmt.Fprint(io.Out, out)
-	fmt.Fprintf(io.Out, "%s\n", p.Dim(fmt.Sprintf("Start it with `lab start %s`.", lab.ID)))
+	fmt.Fprintln(io.Out, dim(fmt.Sprintf("Start it with `lab start %s`.", lab.ID)))
 	return nil
 }
 

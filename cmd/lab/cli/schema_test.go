@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/labrunner/labrunner/labs"
+)
+
+func TestSchemaCommand(t *testing.T) {
+	c := newCatalogTest(t)
+	out, _, code := c.run(false, "schema")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if doc["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
+		t.Errorf("$schema = %v", doc["$schema"])
+	}
+	if !bytes.Equal([]byte(out), labs.Schema()) {
+		t.Error("output differs from labs.Schema()")
+	}
+	if _, _, code := c.run(false, "schema", "extra"); code != ExitUsage {
+		t.Errorf("an argument: exit %d, want 2", code)
+	}
+}
