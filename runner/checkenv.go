@@ -28,16 +28,38 @@ func (e *checkEnv) SQL() (checks.SQL, error) {
 }
 
 func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+	if r, ok := e.run.env.state[e.service].(programRunner); ok {
+		return r.run(ctx, cmd, opts)
+	}
 	svc := e.run.env.Session.Service(e.service)
 	if svc == nil {
 		return checks.ExecResult{}, fmt.Errorf("service %q is not running", e.service)
 	}
-	eo := ExecOptions{User: opts.User}
+	eo := ExecOptions{User: opts.User, Env: opts.Env}
 	if opts.Stdin != "" {
 		eo.Stdin = strings.NewReader(opts.Stdin)
 	}
 	res, err := svc.Exec(ctx, cmd, eo)
-	return checks.ExecResult{ExitCode: res.ExitCode, Stdout: res.Stdout, Stderr: res.Stderr}, err
+	return checks.ExecResult{ExitCode: res.ExitCode, Stdout: res.Stdout, Stderr: res.Stderr, Truncated: res.Truncated}, err
+}
+
+func (e *checkEnv) Redis() (checks.Redis, error) {
+	st, ok := e.run.env.state[e.service].(*redisState)
+	if !ok {
+		return nil, fmt.Errorf("service %q is not a redis service", e.service)
+	}
+	c, err := st.client()
+	if err != nil {
+		return nil, err
+	}
+	return redisDo{c}, nil
+}
+
+func (e *checkEnv) Service(name string) (checks.Env, error) {
+	if _, ok := e.run.env.Lab.Services[name]; !ok {
+		return nil, fmt.Errorf("the lab has no service %q (services: %s)", name, strings.Join(serviceNames(e.run.env.Lab), ", "))
+	}
+	return &checkEnv{run: e.run, service: name, reveal: e.reveal}, nil
 }
 
 func (e *checkEnv) BaseURL() (string, error) {

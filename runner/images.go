@@ -24,6 +24,9 @@ const (
 
 var imageSets = map[string]map[Kind]string{
 	ImageSetOfficial: {
+		// No registry has the backend: both sets use the image that
+		// images/build.sh backend builds from images/backend.
+		KindBackend:  "labrunner/backend:1",
 		KindPostgres: "postgres:16.6-alpine3.21",
 		KindRedis:    "redis:7.4.2-alpine3.21",
 		KindNginx:    "nginx:1.27.3-alpine",
@@ -31,6 +34,7 @@ var imageSets = map[string]map[Kind]string{
 		KindRuntime:  "python:3.12.8-slim-bookworm",
 	},
 	ImageSetOffline: {
+		KindBackend:  "labrunner/backend:1",
 		KindPostgres: "labrunner/postgres:15",
 		KindRedis:    "labrunner/redis:7",
 		KindNginx:    "labrunner/nginx:1.22",
@@ -49,7 +53,7 @@ var imageSets = map[string]map[Kind]string{
 //
 //	LAB_IMAGE_SET=offline
 //	LAB_IMAGE_POSTGRES=...   LAB_IMAGE_REDIS=...   LAB_IMAGE_NGINX=...
-//	LAB_IMAGE_BOX=...        LAB_IMAGE_RUNTIME=...
+//	LAB_IMAGE_BOX=...        LAB_IMAGE_RUNTIME=...   LAB_IMAGE_BACKEND=...
 type Config struct {
 	// ImageSet is the base set of images: ImageSetOfficial or ImageSetOffline.
 	ImageSet string `yaml:"image_set"`

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/moby/moby/api/types/container"
 )
 
 // Kind is a service kind a lab can declare.
@@ -12,6 +14,7 @@ type Kind string
 
 // The service kinds.
 const (
+	KindBackend  Kind = "backend"
 	KindBox      Kind = "box"
 	KindNginx    Kind = "nginx"
 	KindPostgres Kind = "postgres"
@@ -33,6 +36,9 @@ type kindSpec struct {
 	probe func(ctx context.Context, t probeTarget) error
 	// url is how a client on the host connects, given "host:port".
 	url func(hostPort string) string
+	// hostConfig adds the kind's limits to its containers' host
+	// configuration, when not nil.
+	hostConfig func(hc *container.HostConfig)
 }
 
 // probeTarget is what a readiness probe may use.
@@ -47,6 +53,7 @@ var idleCmd = []string{"/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sle
 
 // kinds is the table of service kinds, one file each.
 var kinds = map[Kind]kindSpec{
+	KindBackend:  backendKind,
 	KindBox:      boxKind,
 	KindNginx:    nginxKind,
 	KindPostgres: postgresKind,

@@ -1,6 +1,13 @@
 package runner
 
 var runtimeKind = kindSpec{
-	cmd:   idleCmd,
-	probe: execProbe("python3", "-c", "pass"),
+	cmd: idleCmd,
+	env: map[string]string{
+		// The program's folder is read-only; output reaches the check
+		// even when the program is killed.
+		"PYTHONDONTWRITEBYTECODE": "1",
+		"PYTHONUNBUFFERED":        "1",
+	},
+	probe:      execProbe("python3", "-c", "pass"),
+	hostConfig: limitRuntime,
 }

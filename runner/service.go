@@ -121,6 +121,9 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 					mnet.MustParsePort(kind.port): {{HostIP: netip.MustParseAddr("127.0.0.1")}},
 				}
 			}
+			if kind.hostConfig != nil {
+				kind.hostConfig(hc)
+			}
 		}),
 	}
 	if kind.port != "" {

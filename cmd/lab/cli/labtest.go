@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// TestOptions are the inputs of `lab test`.
+type TestOptions struct {
+	Deps *Deps
+	// Paths are lab folders or catalog folders; none means the catalog.
+	Paths []string
+	// Jobs labs are proven at once.
+	Jobs int
+	// Repeat runs every case this many times, to catch flaky checks.
+	Repeat int
+}
+
+// NewCmdTest builds `lab test`.
+func NewCmdTest(deps *Deps, runF func(context.Context, *TestOptions) error) *cobra.Command {
+	opts := &TestOptions{Deps: deps}
+	cmd := &cobra.Command{
+		Use:   "test [path...]",
+		Short: "Prove labs: the starter fails, the reference passes, known-wrong solutions fail",
+		Long: `test proves labs on real containers: for each lab, the untouched starter must
+fail at least one check, the reference solution must pass every check, and
+each known-wrong solution must fail exactly the checks it names (skipped
+checks aren't counted; an errored check is always a problem). --repeat N
+runs every case N times to catch flaky checks. Labs run in parallel (-j).
+
+path is a lab folder or a catalog folder; without one, the catalog in use
+(--labs, LAB_CATALOG or the bundled labs). Exit status: 0 all proven,
+1 a lab is wrong, 2 a lab definition is invalid, 3 environment error.`,
+		Args: usageArgs(cobra.ArbitraryArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if opts.Jobs < 1 || opts.Repeat < 1 {
+				return &UsageError{Err: fmt.Errorf("-j and --repeat need at least 1")}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return testRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 2, "labs proven at once")
+	cmd.Flags().IntVar(&opts.Repeat, "repeat", 1, "run every case this many times")
+	return cmd
+}
+
+// labAndFiles is a loaded lab with the file system its Dir is in.
+type labAndFiles struct {
+	lab   *labs.Lab
+	files fs.FS
+}
+
+// loadForTest loads the labs of the paths (lab or catalog folders).
+func loadForTest(deps *Deps, paths []string) ([]labAndFiles, error) {
+	var out []labAndFiles
+	if len(paths) == 0 {
+		if deps.Catalog != "" {
+			paths = []string{deps.Catalog}
+		} else {
+			all, err := labs.Bundled()
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range all {
+				out = append(out, labAndFiles{l, labs.BundledFS()})
+			}
+			return out, nil
+		}
+	}
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(filepath.Join(abs, labs.FileName)); err == nil {
+			fsys := os.DirFS(filepath.Dir(abs))
+			l, err := labs.Load(fsys, filepath.Base(abs))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, labAndFiles{l, fsys})
+			continue
+		}
+		fsys := os.DirFS(abs)
+		all, err := labs.LoadCatalog(fsys, ".")
+		if err != nil {
+			return nil, err
+		}
+		if len(all) == 0 {
+			return nil, &UsageError{Err: fmt.Errorf("%s holds no lab (no lab.yaml in it or its subfolders)", p)}
+		}
+		for _, l := range all {
+			out = append(out, labAndFiles{l, fsys})
+		}
+	}
+	return out, nil
+}
+
+func testRun(ctx context.Context, opts *TestOptions) error {
+	deps := opts.Deps
+	all, err := loadForTest(deps, opts.Paths)
+	if err != nil {
+		return printDefinitionErrors(deps.IO.ErrOut, err)
+	}
+	d, err := deps.Driver(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	p := deps.IO.Palette()
+	var mu sync.Mutex
+	failed, errored := 0, 0
+	sem := make(chan struct{}, opts.Jobs)
+	var wg sync.WaitGroup
+	for _, lf := range all {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			t0 := time.Now()
+			lines, bad, err := proveLab(ctx, d, lf, opts.Repeat)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				errored++
+				fmt.Fprintf(deps.IO.Out, "%s %s: %v\n", p.Red("!"), lf.lab.ID, err)
+			case bad:
+				failed++
+				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Red("✗"), lf.lab.ID, since(t0))
+			default:
+				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Green("✓"), lf.lab.ID, since(t0))
+			}
+			for _, l := range lines {
+				fmt.Fprintln(deps.IO.Out, "    "+l)
+			}
+		})
+	}
+	wg.Wait()
+	fmt.Fprintf(deps.IO.Out, "%d labs: %d proven, %d wrong, %d could not run\n", len(all), len(all)-failed-errored, failed, errored)
+	switch {
+	case failed > 0:
+		return &ExitError{Code: ExitFailed}
+	case errored > 0:
+		return &ExitError{Code: ExitEnvironment}
+	}
+	return nil
+}
+
+// proveLab starts a lab once and proves it repeat times; it returns a line
+// per case (only problems, unless everything is fine) and whether any
+// case misbehaved.
+func proveLab(ctx context.Context, d *runner.Driver, lf labAndFiles, repeat int) ([]string, bool, error) {
+	env, err := d.StartLab(ctx, lf.lab, lf.files)
+	if err != nil {
+		return nil, false, err
+	}
+	defer env.Close(ctx)
+	var lines []string
+	bad := false
+	for n := 1; n <= repeat; n++ {
+		proof, err := runner.Prove(ctx, env)
+		if err != nil {
+			return lines, bad, err
+		}
+		for _, c := range proof.Cases {
+			run := ""
+			if repeat > 1 {
+				run = fmt.Sprintf(" (run %d)", n)
+			}
+			if c.Problem != "" {
+				bad = true
+				lines = append(lines, fmt.Sprintf("✗ %s%s: %s", c.Name, run, c.Problem))
+			} else if n == 1 {
+				lines = append(lines, fmt.Sprintf("✓ %s %s (%d/%d)", c.Name, c.Want, c.Report.Score, c.Report.MaxScore))
+			}
+		}
+	}
+	return lines, bad, nil
+}

@@ -1,0 +1,255 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/moby/moby/client"
+
+	"github.com/labrunner/labrunner/labs"
+)
+
+// nginxState is the serviceState of an nginx service. The lab's files are
+// copied in before nginx starts; Seed keeps a copy of /etc/nginx/conf.d as
+// the seeded configuration. Apply installs the learner's file into
+// conf.d (instead of default.conf), has `nginx -t` judge it, and reloads
+// without a restart; Reset restores the seeded conf.d and the lab's files
+// and reloads. A reload returns once workers of the new generation serve.
+type nginxState struct {
+	env  *LabEnv
+	name string
+	svc  *labs.Service
+}
+
+func newNginxState(e *LabEnv, name string, svc *labs.Service) *nginxState {
+	return &nginxState{env: e, name: name, svc: svc}
+}
+
+// Paths in the nginx container.
+const (
+	nginxConfD = "/etc/nginx/conf.d"
+	// nginxSeedConfD is the seeded conf.d, kept by Seed.
+	nginxSeedConfD = "/var/lib/labrunner/nginx-conf.d"
+)
+
+// nginxReloadScript defines `reload`: it signals nginx to reload and
+// waits until the workers that served before are gone or shutting down
+// and a new one serves, for at most 5 s. It reads /proc rather than
+// running ps, which busybox and Debian spell differently.
+const nginxReloadScript = `
+workers() {
+  for p in /proc/[0-9]*; do
+    c=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+    case $c in
+    *"shutting down"*) ;;
+    "nginx: worker process"*) echo "${p#/proc/}" ;;
+    esac
+  done
+}
+reload() {
+  old=" $(workers | tr '\n' ' ')"
+  if ! out=$(nginx -s reload 2>&1); then
+    printf '%s\n' "$out"
+    exit 4
+  fi
+  i=0
+  while [ $i -lt 500 ]; do
+    new=0 stale=0
+    for w in $(workers); do
+      case $old in *" $w "*) stale=1 ;; *) new=1 ;; esac
+    done
+    if [ $new = 1 ] && [ $stale = 0 ]; then exit 0; fi
+    i=$((i + 1))
+    sleep 0.01
+  done
+  echo "nginx did not switch to the new configuration within 5 s"
+  exit 5
+}
+`
+
+// nginxResetScript restores the seeded conf.d and reloads, unless conf.d
+// is the seeded one already.
+const nginxResetScript = nginxReloadScript + `
+d=` + nginxConfD + ` seed=` + nginxSeedConfD + `
+[ -d "$seed" ] || { echo "the seeded configuration $seed is missing"; exit 3; }
+if command -v diff >/dev/null 2>&1 && diff -r "$seed" "$d" >/dev/null 2>&1; then exit 0; fi
+rm -rf "$d" && cp -a "$seed" "$d" || exit 3
+reload
+`
+
+// nginxApplyScript installs stdin as conf.d/$1 in place of default.conf,
+// tests the configuration (exit 1 with nginx's output when it fails, the
+// seeded conf.d restored) and reloads.
+const nginxApplyScript = nginxReloadScript + `
+d=` + nginxConfD + ` seed=` + nginxSeedConfD + `
+rm -f "$d/default.conf"
+cat >"$d/$1" || exit 3
+if ! out=$(nginx -t 2>&1); then
+  printf '%s\n' "$out"
+  rm -rf "$d" && cp -a "$seed" "$d"
+  exit 1
+fi
+reload
+`
+
+func (st *nginxState) service() (*Service, error) {
+	svc := st.env.Session.Service(st.name)
+	if svc == nil {
+		return nil, &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
+	}
+	return svc, nil
+}
+
+func (st *nginxState) Seed(ctx context.Context) error {
+	if len(st.svc.Fixtures) > 0 {
+		return fmt.Errorf("service %s: an nginx service takes no fixtures (use files)", st.name)
+	}
+	svc, err := st.service()
+	if err != nil {
+		return err
+	}
+	script := fmt.Sprintf(`set -e; mkdir -p %[1]s; rm -rf %[2]s; cp -a %[3]s %[2]s`, path.Dir(nginxSeedConfD), nginxSeedConfD, nginxConfD)
+	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script}, ExecOptions{User: "0"})
+	if err != nil {
+		return envErr(fmt.Errorf("seed %s: %w", st.name, err))
+	}
+	if res.ExitCode != 0 {
+		return envErr(fmt.Errorf("seed %s: keep conf.d: exit %d: %s", st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
+	}
+	return nil
+}
+
+func (st *nginxState) Reset(ctx context.Context) error {
+	svc, err := st.service()
+	if err != nil {
+		return err
+	}
+	// The lab's static files go back too, in case they were edited by hand.
+	files, err := readCopies(st.env.files, st.env.Lab.Dir, st.svc.Files)
+	if err != nil {
+		return err
+	}
+	if len(files) > 0 {
+		if err := svc.CopyFiles(ctx, files...); err != nil {
+			return err
+		}
+	}
+	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", nginxResetScript}, ExecOptions{User: "0"})
+	if err != nil {
+		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
+	}
+	if res.ExitCode != 0 {
+		return envErr(fmt.Errorf("reset %s: %s%s", st.name, strings.TrimSpace(res.Stdout), st.logTail(ctx, svc)))
+	}
+	return nil
+}
+
+func (st *nginxState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+	if f.Apply != labs.ApplyNginxConfig {
+		return fmt.Errorf("apply mode %q is not supported on an nginx service", f.Apply)
+	}
+	if live {
+		return nil // the learner edited and reloaded the configuration by hand
+	}
+	svc, err := st.service()
+	if err != nil {
+		return err
+	}
+	dst := nginxConfName(f.File)
+	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", nginxApplyScript, "apply", dst},
+		ExecOptions{User: "0", Stdin: strings.NewReader(content)})
+	if err != nil {
+		if isDeadline(err) {
+			return fmt.Errorf("%s: nginx did not load it in time", f.File)
+		}
+		return envErr(fmt.Errorf("apply %s to %s: %w", f.File, st.name, err))
+	}
+	switch res.ExitCode {
+	case 0:
+		return nil
+	case 1:
+		return errors.New(nginxTestError(res.Stdout, dst, f.File))
+	case 5:
+		// The configuration passed `nginx -t` but the running nginx did
+		// not take it (a port it cannot bind, a path it cannot create).
+		return fmt.Errorf("%s: nginx accepted the file but could not switch to it%s", f.File, st.logTail(ctx, svc))
+	}
+	return envErr(fmt.Errorf("apply %s to %s: exit %d: %s", f.File, st.name, res.ExitCode, strings.TrimSpace(res.Stdout+res.Stderr)))
+}
+
+// nginxConfName is the name the learner's file gets in conf.d: nginx.conf
+// includes only *.conf there.
+func nginxConfName(file string) string {
+	name := path.Base(file)
+	if !strings.HasSuffix(name, ".conf") {
+		name += ".conf"
+	}
+	return name
+}
+
+// nginxErrRe matches nginx's error lines, as printed before the error log
+// is open (`nginx: [emerg] unknown directive "servr" in
+// /etc/nginx/conf.d/site.conf:12`) and in the error log's format
+// (`2025/01/02 10:00:00 [emerg] 187#187: unknown directive …`).
+var nginxErrRe = regexp.MustCompile(`\[(emerg|alert|crit|error)\] (?:\d+#\d+: )?(.*?)(?: in (/\S+):(\d+))?$`)
+
+// nginxTestError turns `nginx -t` output into the learner's message: each
+// error as "<file>:<line>: <message>", the learner's file by the name it
+// has in the workspace.
+func nginxTestError(out, installed, file string) string {
+	var msgs []string
+	for _, line := range strings.Split(out, "\n") {
+		m := nginxErrRe.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			continue
+		}
+		msg := m[2]
+		if m[3] != "" {
+			where := m[3]
+			if where == path.Join(nginxConfD, installed) {
+				where = file
+			}
+			msg = fmt.Sprintf("%s:%s: %s", where, m[4], msg)
+		}
+		if strings.Contains(msg, `"http" directive is not allowed here`) || strings.Contains(msg, `"events" directive is not allowed here`) {
+			msg += fmt.Sprintf(" (%s is included inside the http block of nginx.conf: write server and upstream blocks, not http or events)", file)
+		}
+		// With the error log on stderr, nginx can print a line twice.
+		if !slices.Contains(msgs, msg) {
+			msgs = append(msgs, msg)
+		}
+	}
+	if len(msgs) == 0 {
+		return fmt.Sprintf("%s: nginx -t failed: %s", file, strings.TrimSpace(out))
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// logTail returns the last error lines nginx logged (to the container's
+// stderr), as ": …" to end a message, or "".
+func (st *nginxState) logTail(ctx context.Context, svc *Service) string {
+	rc, err := st.env.Session.d.cli.ContainerLogs(ctx, svc.ContainerID, client.ContainerLogsOptions{ShowStderr: true, ShowStdout: true, Tail: "20"})
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+	var errs []string
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, lvl := range []string{"[emerg]", "[alert]", "[crit]"} {
+			if i := strings.Index(line, lvl); i >= 0 {
+				errs = append(errs, strings.TrimSpace(line[i:]))
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return ""
+	}
+	return ": " + errs[len(errs)-1]
+}

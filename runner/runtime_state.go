@@ -1,0 +1,280 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
+)
+
+// How a learner's program runs in a runtime container: as an unprivileged
+// user, in the folder its files are copied to, under limits of its own
+// (the container has limits too, which bound everything in it).
+const (
+	// ProgramUser runs the learner's code; it owns nothing but its
+	// temporary files, and the submission files are read-only to it.
+	ProgramUser = "nobody"
+	// AppDir holds the submission files applied with mode `program`.
+	AppDir = "/app"
+	// programMemory bounds a process's address space (ulimit -v): an
+	// allocation loop ends with the language's out-of-memory error.
+	programMemory = 384 << 20
+	// programFileSize bounds one file the program writes (ulimit -f).
+	programFileSize = 64 << 20
+	// programKillGrace is how long a program that ignores SIGTERM at its
+	// deadline has before SIGKILL.
+	programKillGrace = 500 * time.Millisecond
+	// programMargin is kept of a check's deadline for reading the output
+	// and cleaning up after a program that was stopped.
+	programMargin = 700 * time.Millisecond
+	// defaultProgramTimeout bounds a run whose context has no deadline.
+	defaultProgramTimeout = 10 * time.Second
+)
+
+// Limits of a runtime container as a whole.
+const (
+	runtimeMemory = 512 << 20
+	runtimePids   = 128
+	runtimeTmp    = "rw,nosuid,nodev,size=64m,mode=1777"
+)
+
+// limitRuntime is the runtime kind's host configuration: memory without
+// swap, a process limit (a fork loop gets "Cannot fork"), no privilege
+// gain through setuid binaries, and the world-writable folders in memory
+// and bounded, so that a program cannot fill the host's disk.
+func limitRuntime(hc *container.HostConfig) {
+	hc.Memory = runtimeMemory
+	hc.MemorySwap = runtimeMemory
+	pids := int64(runtimePids)
+	hc.PidsLimit = &pids
+	hc.SecurityOpt = append(hc.SecurityOpt, "no-new-privileges")
+	if hc.Tmpfs == nil {
+		hc.Tmpfs = map[string]string{}
+	}
+	hc.Tmpfs["/tmp"] = runtimeTmp
+	hc.Tmpfs["/var/tmp"] = runtimeTmp
+}
+
+// runtimeState is the serviceState of a runtime service: submission files
+// with apply mode `program` are copied into AppDir, read-only and owned by
+// root, and checks run commands there as ProgramUser.
+type runtimeState struct {
+	env  *LabEnv
+	name string
+	svc  *labs.Service
+}
+
+func newRuntimeState(e *LabEnv, name string, svc *labs.Service) *runtimeState {
+	return &runtimeState{env: e, name: name, svc: svc}
+}
+
+func (st *runtimeState) service() (*Service, error) {
+	svc := st.env.Session.Service(st.name)
+	if svc == nil {
+		return nil, envErr(fmt.Errorf("runtime service %s is not running", st.name))
+	}
+	return svc, nil
+}
+
+// root runs a shell script as root in the container.
+func (st *runtimeState) root(ctx context.Context, what, script string, args ...string) error {
+	svc, err := st.service()
+	if err != nil {
+		return err
+	}
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, args...), ExecOptions{User: "root"})
+	if err != nil {
+		return err
+	}
+	if res.ExitCode != 0 {
+		return envErr(fmt.Errorf("%s in %s: exit %d: %s", what, st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
+	}
+	return nil
+}
+
+func (st *runtimeState) Seed(ctx context.Context) error {
+	if len(st.svc.Fixtures) > 0 {
+		return fmt.Errorf("service %s: a runtime service takes no fixtures (use files)", st.name)
+	}
+	return st.root(ctx, "prepare "+AppDir, `mkdir -p "$1" && chown root:root "$1" && chmod 0755 "$1"`, AppDir)
+}
+
+// Reset stops every process of the learner's program, removes the applied
+// files and the program's temporary files.
+func (st *runtimeState) Reset(ctx context.Context) error {
+	st.killPrograms(ctx)
+	svc, err := st.service()
+	if err != nil {
+		return err
+	}
+	// As the program's user: it may delete its own files in the sticky
+	// temporary folders, whatever their modes.
+	if _, err := svc.Exec(ctx, []string{"/bin/sh", "-c", "find /tmp /var/tmp /dev/shm -mindepth 1 -user " + ProgramUser + " -delete 2>/dev/null; true"}, ExecOptions{User: ProgramUser}); err != nil {
+		return err
+	}
+	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete`, AppDir)
+}
+
+// Apply copies a program file into AppDir, read-only, owned by root. It
+// is copied in live mode too: the learner edits it in the workspace.
+func (st *runtimeState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+	if f.Apply != labs.ApplyProgram {
+		return fmt.Errorf("apply mode %q is not supported on a runtime service", f.Apply)
+	}
+	svc, err := st.service()
+	if err != nil {
+		return err
+	}
+	const script = `set -e; umask 022; f="$1/$2"; mkdir -p "$(dirname "$f")"; cat >"$f.tmp"; chmod 0444 "$f.tmp"; mv -f "$f.tmp" "$f"`
+	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script, "labrunner", AppDir, f.File},
+		ExecOptions{User: "root", Stdin: strings.NewReader(content)})
+	if err != nil {
+		return err
+	}
+	if res.ExitCode != 0 {
+		return envErr(fmt.Errorf("copy %s into %s: exit %d: %s", f.File, st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
+	}
+	return nil
+}
+
+// killPrograms kills every process of ProgramUser in the container: what a
+// program left running (children, a process that outlived its deadline).
+// kill -1 as that user reaches exactly its processes, and not itself.
+func (st *runtimeState) killPrograms(ctx context.Context) {
+	svc, err := st.service()
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	svc.Exec(ctx, []string{"/bin/sh", "-c", "kill -9 -1 2>/dev/null; true"}, ExecOptions{User: ProgramUser})
+}
+
+// ProgramTimeoutError is a learner's program that did not finish by its
+// deadline and was stopped.
+type ProgramTimeoutError struct {
+	// Limit is how long the program could run.
+	Limit time.Duration
+}
+
+func (e *ProgramTimeoutError) Error() string {
+	return fmt.Sprintf("the program did not finish within %s; it was stopped", e.Limit.Round(100*time.Millisecond))
+}
+
+// Unwrap makes the error a deadline for errors.Is.
+func (e *ProgramTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// run runs cmd as the learner's program: as ProgramUser unless opts says
+// otherwise, in AppDir, with the lab's connection variables, under the
+// process limits, stopped a little before ctx's deadline so that the
+// outcome can say why. Every process of the program is killed afterwards.
+func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+	svc, err := st.service()
+	if err != nil {
+		return checks.ExecResult{}, err
+	}
+	if len(cmd) == 0 {
+		return checks.ExecResult{}, errors.New("empty command")
+	}
+	limit := defaultProgramTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		limit = time.Until(dl) - programMargin
+	}
+	if limit < 100*time.Millisecond {
+		return checks.ExecResult{}, &ProgramTimeoutError{Limit: max(limit, 0)}
+	}
+	user := opts.User
+	if user == "" {
+		user = ProgramUser
+	}
+	eo := ExecOptions{User: user, WorkingDir: AppDir, Env: append([]string{"HOME=/tmp"}, opts.Env...)}
+	if opts.Stdin != "" {
+		eo.Stdin = strings.NewReader(opts.Stdin)
+	}
+	// timeout(1) runs the program in its own process group and signals the
+	// whole group: TERM at the limit, KILL after the grace.
+	script := fmt.Sprintf(`ulimit -v %d; ulimit -f %d; exec timeout -k %s %s "$@"`,
+		programMemory>>10, programFileSize>>9, seconds(programKillGrace), seconds(limit))
+	start := time.Now()
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, cmd...), eo)
+	elapsed := time.Since(start)
+	st.killPrograms(ctx)
+	if err != nil {
+		if isDeadline(err) {
+			return checks.ExecResult{}, &ProgramTimeoutError{Limit: limit}
+		}
+		return checks.ExecResult{}, err
+	}
+	out := checks.ExecResult{ExitCode: res.ExitCode, Stdout: res.Stdout, Stderr: res.Stderr, Truncated: res.Truncated}
+	switch {
+	case (res.ExitCode == 124 || res.ExitCode == 137) && elapsed >= limit:
+		return out, &ProgramTimeoutError{Limit: limit}
+	case res.ExitCode == 137:
+		out.Stderr += fmt.Sprintf("\n[lab] the program was killed (SIGKILL); it probably ran out of memory (the limit is %d MiB)\n", runtimeMemory>>20)
+	case res.ExitCode == 127 && strings.Contains(res.Stderr, "timeout"):
+		return out, envErr(fmt.Errorf("run in %s: the image has no timeout(1) (coreutils or busybox)", st.name))
+	}
+	return out, nil
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// runtimeEnv is the environment of a runtime service: how to reach the
+// lab's other services on the lab network, then the service's own env,
+// which wins. Postgres is reached as the learner's role in the lab
+// database, Redis as the learner's user where the service has one.
+//
+//	DATABASE_URL  the first postgres service (by name)
+//	REDIS_URL     the first redis service
+//	<NAME>_URL    every postgres, redis and nginx service ("db" → DB_URL)
+func runtimeEnv(lab *labs.Lab, svc *labs.Service) map[string]string {
+	env := map[string]string{}
+	for _, name := range serviceNames(lab) {
+		s := lab.Services[name]
+		var url, first string
+		switch Kind(s.Kind) {
+		case KindPostgres:
+			db := s.Database
+			if db == "" {
+				db = labs.DefaultDatabase
+			}
+			url = fmt.Sprintf("postgres://%s:%s@%s:5432/%s", LearnerRole, LearnerPassword, name, db)
+			first = "DATABASE_URL"
+		case KindRedis:
+			url, first = redisURL(name, s), "REDIS_URL"
+		case KindNginx:
+			url = "http://" + name
+		default:
+			continue
+		}
+		if first != "" && env[first] == "" {
+			env[first] = url
+		}
+		env[strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+"_URL"] = url
+	}
+	maps.Copy(env, svc.Env)
+	return env
+}
+
+// serviceEnv is the environment a service of the lab starts with.
+func serviceEnv(lab *labs.Lab, svc *labs.Service) map[string]string {
+	if Kind(svc.Kind) == KindRuntime {
+		return runtimeEnv(lab, svc)
+	}
+	return svc.Env
+}
+
+// programRunner is a service state that runs a check's commands itself
+// instead of a plain exec: the runtime runs them as the learner's program.
+type programRunner interface {
+	run(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error)
+}
+
+var _ programRunner = (*runtimeState)(nil)
