@@ -89,19 +89,23 @@ func (c *Access) Validate() error {
 }
 
 // accessTypeScript prints dir, file or missing for $1, as root.
-const accessTypeScript = `if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; else echo missing; fi`
+const accessTypeScript = `if [ -d "$1" ]; then echo dir; elif [ -e "$1" ] || [ -L "$1" ]; then echo file; else echo missing; fi`
 
-// accessScript tries each operation ($3…) on the path $1, whose type is $2,
-// and prints "<op> <status>" for each, 0 meaning allowed; a directory
-// write adds the group of the file it created.
-const accessScript = `p=$1; t=$2; shift 2
+// accessScript runs as the user. It prints "type dir", "type file", or
+// "type unknown" when the user cannot see the path at all; then it tries
+// each operation ($2…) on the path $1 and prints "<op> <status>" for each,
+// 0 meaning allowed; a directory write adds the group of the file it
+// created.
+const accessScript = `p=$1; shift
+if [ -d "$p" ]; then t=dir; elif [ -e "$p" ] || [ -L "$p" ]; then t=file; else echo "type unknown"; exit 0; fi
+echo "type $t"
 for op in "$@"; do
   case $op in
   read)
-    if [ "$t" = dir ]; then ls -a "$p" >/dev/null 2>&1; else true 2>/dev/null <"$p"; fi
+    if [ $t = dir ]; then ls -a "$p" >/dev/null 2>&1; else true 2>/dev/null <"$p"; fi
     echo "read $?" ;;
   write)
-    if [ "$t" = dir ]; then
+    if [ $t = dir ]; then
       f="$p/.labrunner-access-$$"
       if (set -C; true 2>/dev/null >"$f"); then
         g=$(stat -c %G "$f" 2>/dev/null || ls -ld "$f" | awk '{print $4}')
@@ -114,29 +118,19 @@ for op in "$@"; do
       true 2>/dev/null >>"$p"; echo "write $?"
     fi ;;
   execute)
-    if [ "$t" = dir ]; then (cd "$p") 2>/dev/null; else test -x "$p"; fi
+    if [ $t = dir ]; then (cd "$p") 2>/dev/null; else test -x "$p"; fi
     echo "execute $?" ;;
   esac
 done
 `
 
-// Run implements Check.
+// Run implements Check. It costs one command as the user, and a second
+// one as root only when the user cannot see the path, to tell a missing
+// path from a hidden one.
 func (c *Access) Run(ctx context.Context, env Env) Outcome {
-	res, err := env.Exec(ctx, []string{"/bin/sh", "-c", accessTypeScript, "access", c.Path}, ExecOptions{User: "0"})
-	if err != nil {
-		return execError(ctx, err)
-	}
-	typ := strings.TrimSpace(res.Stdout)
-	switch typ {
-	case "missing":
-		return Failed(fmt.Sprintf("%s does not exist", c.Path))
-	case "dir", "file":
-	default:
-		return Errored(fmt.Sprintf("could not look at %s: exit %d: %s", c.Path, res.ExitCode, strings.TrimSpace(res.Stderr)))
-	}
 	ops := append(slices.Clone(c.Allow), c.Deny...)
-	cmd := append([]string{"/bin/sh", "-c", accessScript, "access", c.Path, typ}, ops...)
-	res, err = env.Exec(ctx, cmd, ExecOptions{User: c.User})
+	cmd := append([]string{"/bin/sh", "-c", accessScript, "access", c.Path}, ops...)
+	res, err := env.Exec(ctx, cmd, ExecOptions{User: c.User})
 	if err != nil || res.ExitCode == 126 {
 		if noSuchUser(err, res) {
 			return Failed(fmt.Sprintf("user %s does not exist", c.User))
@@ -145,6 +139,7 @@ func (c *Access) Run(ctx context.Context, env Env) Outcome {
 			return execError(ctx, err)
 		}
 	}
+	typ := ""
 	got := map[string]bool{}
 	newGroup := ""
 	for _, line := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
@@ -152,9 +147,32 @@ func (c *Access) Run(ctx context.Context, env Env) Outcome {
 		if len(f) < 2 {
 			continue
 		}
-		got[f[0]] = f[1] == "0"
-		if f[0] == "write" && len(f) > 2 {
+		switch {
+		case f[0] == "type":
+			typ = f[1]
+		case f[0] == "write" && len(f) > 2:
 			newGroup = f[2]
+			fallthrough
+		default:
+			got[f[0]] = f[1] == "0"
+		}
+	}
+	if typ == "unknown" {
+		// The user cannot reach the path: every operation is refused,
+		// if the path exists at all.
+		res, err := env.Exec(ctx, []string{"/bin/sh", "-c", accessTypeScript, "access", c.Path}, ExecOptions{User: "0"})
+		if err != nil {
+			return execError(ctx, err)
+		}
+		switch typ = strings.TrimSpace(res.Stdout); typ {
+		case "missing":
+			return Failed(fmt.Sprintf("%s does not exist", c.Path))
+		case "dir", "file":
+		default:
+			return Errored(fmt.Sprintf("could not look at %s: exit %d: %s", c.Path, res.ExitCode, strings.TrimSpace(res.Stderr)))
+		}
+		for _, op := range ops {
+			got[op] = false
 		}
 	}
 	var problems []string

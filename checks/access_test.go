@@ -107,18 +107,28 @@ func TestAccessRunOnThisMachine(t *testing.T) {
 func TestAccessCanned(t *testing.T) {
 	t.Run("probe output missing is an error", func(t *testing.T) {
 		c := &Access{User: "web", Path: "/srv", Allow: []string{"read"}}
-		out := c.Run(context.Background(), &execEnv{exec: canned(ExecResult{Stdout: "dir\n"}, ExecResult{ExitCode: 2, Stderr: "sh: syntax error"})})
+		out := c.Run(context.Background(), &execEnv{exec: canned(ExecResult{ExitCode: 2, Stdout: "type dir\n", Stderr: "sh: syntax error"})})
 		if out.Status != Error || !strings.Contains(out.Message, "could not try read as web: exit 2: sh: syntax error") {
 			t.Errorf("got %s %q", out.Status, out.Message)
 		}
 	})
-	t.Run("runs the probe as the user, the lookup as root", func(t *testing.T) {
+	t.Run("one command as the user when the path is visible", func(t *testing.T) {
 		c := &Access{User: "www-data", Path: "/srv/site/index.html", Allow: []string{"read"}}
-		env := &execEnv{exec: canned(ExecResult{Stdout: "file\n"}, ExecResult{Stdout: "read 0\n"})}
+		env := &execEnv{exec: canned(ExecResult{Stdout: "type file\nread 0\n"})}
 		if out := c.Run(context.Background(), env); out.Status != Pass {
 			t.Errorf("got %s %q", out.Status, out.Message)
 		}
-		if len(env.calls) != 2 || env.calls[0].user != "0" || env.calls[1].user != "www-data" {
+		if len(env.calls) != 1 || env.calls[0].user != "www-data" {
+			t.Errorf("calls = %+v", env.calls)
+		}
+	})
+	t.Run("a hidden path is looked up as root", func(t *testing.T) {
+		c := &Access{User: "guest", Path: "/srv/secret/key", Deny: []string{"read"}}
+		env := &execEnv{exec: canned(ExecResult{Stdout: "type unknown\n"}, ExecResult{Stdout: "file\n"})}
+		if out := c.Run(context.Background(), env); out.Status != Pass {
+			t.Errorf("got %s %q", out.Status, out.Message)
+		}
+		if len(env.calls) != 2 || env.calls[1].user != "0" {
 			t.Errorf("calls = %+v", env.calls)
 		}
 	})

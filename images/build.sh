@@ -8,6 +8,8 @@
 #   labrunner/nginx:1.22        nginx, with the official image's layout
 #   labrunner/box:bookworm      a plain Debian box for OS labs
 #   labrunner/python:3.11       python3 with psycopg2 and redis from Debian
+#   labrunner/backend:1         the upstream HTTP server of nginx labs (Go,
+#                               compiled here with CGO_ENABLED=0; needs go)
 #
 # Every step is cached: the base is built only when the image is missing and
 # the others use Docker's build cache, so a second run takes seconds.
@@ -59,8 +61,9 @@ declare -A tags=(
 	[nginx]=labrunner/nginx:1.22
 	[box]=labrunner/box:bookworm
 	[python]=labrunner/python:3.11
+	[backend]=labrunner/backend:1
 )
-order=(postgres redis nginx box python)
+order=(postgres redis nginx box python backend)
 
 kinds=("$@")
 [[ ${#kinds[@]} -eq 0 ]] && kinds=("${order[@]}")
@@ -73,6 +76,13 @@ for kind in "${kinds[@]}"; do
 		exit 2
 	fi
 	start=$(date +%s%N)
+	if [[ "$kind" == backend ]]; then
+		# A static binary built on the host: no Go image is needed.
+		if ! (cd "$here/.." && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$here/backend/backend" ./images/backend); then
+			log "building the backend binary failed (is Go installed?)"
+			exit 1
+		fi
+	fi
 	if ! docker build -q --build-arg BASE="$base" -t "$tag" "$here/$kind" >/tmp/labrunner-build-"$kind".log 2>&1; then
 		log "building $tag failed:"
 		tail -n 20 /tmp/labrunner-build-"$kind".log >&2
