@@ -174,7 +174,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 		}
 		if et := v.Type().Elem(); et.Kind() == reflect.Struct && n.Kind != yaml.MappingNode && !v.Type().Implements(unmarshalerType) {
 			// Left nil: the loader drops it and reports nothing more.
-			d.fail(l, n, "%s: expected %s (a mapping of fields), got %s", name, noun(et), describe(n))
+			d.fail(l, n, "%s: expected %s (a mapping of fields), got %s", name, noun(et, name), describe(n))
 			return
 		}
 		if v.IsNil() {
@@ -257,7 +257,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, l loc) {
 // keys that are not fields are errors; otherwise they are returned for the
 // caller.
 func (d *decoder) fields(n *yaml.Node, v reflect.Value, l loc, rest *[]pair) {
-	what := noun(v.Type())
+	what := noun(v.Type(), l.field)
 	if n.Kind != yaml.MappingNode {
 		d.fail(l, n, "expected %s (a mapping of fields), got %s", what, describe(n))
 		return
@@ -419,8 +419,9 @@ func expected(t reflect.Type) string {
 	return "a value"
 }
 
-// noun names a struct type in messages.
-func noun(t reflect.Type) string {
+// noun names a struct type in messages: the lab's parts by what they are,
+// a check type's inner structs by their field.
+func noun(t reflect.Type, field string) string {
 	switch t {
 	case reflect.TypeOf(Lab{}):
 		return "the lab"
@@ -438,6 +439,9 @@ func noun(t reflect.Type) string {
 		return "a variant"
 	case reflect.TypeOf(WrongSolution{}):
 		return "a wrong solution"
+	}
+	if field != "" {
+		return field
 	}
 	return "a " + t.Name()
 }
