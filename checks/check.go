@@ -52,6 +52,20 @@ type Env interface {
 	// Submission returns the content of the learner's submission file
 	// named file (as listed under `submission:`).
 	Submission(file string) (string, error)
+	// Redis returns a client of the check's Redis service, connected as
+	// the grader (the default user), not as the learner.
+	Redis() (Redis, error)
+	// Service returns the Env of another service of the lab, for checks
+	// that look at more than one (a workload run in a runtime, counted in
+	// Redis and Postgres). It has the same reveal setting.
+	Service(name string) (Env, error)
+}
+
+// Redis sends commands to a Redis service.
+type Redis interface {
+	// Do sends one command and returns its reply: nil for a nil reply, a
+	// string, an int64, or a []any of those. An error reply is an error.
+	Do(ctx context.Context, args ...any) (any, error)
 }
 
 // ExecOptions tunes Env.Exec.
@@ -60,6 +74,8 @@ type ExecOptions struct {
 	User string
 	// Stdin is fed to the command.
 	Stdin string
+	// Env is added to the command's environment ("NAME=value").
+	Env []string
 }
 
 // ExecResult is a command's exit code and captured (capped) output.
@@ -67,6 +83,9 @@ type ExecResult struct {
 	ExitCode int
 	Stdout   string
 	Stderr   string
+	// Truncated reports that stdout or stderr was longer than the cap and
+	// was cut.
+	Truncated bool
 }
 
 // DB names one of the databases of a Postgres service a check can query.

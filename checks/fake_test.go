@@ -14,6 +14,11 @@ type fakeEnv struct {
 	errs     map[fakeKey]error
 	variants []string
 	queries  []fakeKey
+	// redis answers Redis(); services answer Service(name); exec, when
+	// set, answers Exec.
+	redis    Redis
+	services map[string]Env
+	exec     func(ctx context.Context, cmd []string, opts ExecOptions) (ExecResult, error)
 }
 
 type fakeKey struct {
@@ -25,8 +30,24 @@ func (f *fakeEnv) Reveal() bool             { return f.reveal }
 func (f *fakeEnv) SQL() (SQL, error)        { return f, nil }
 func (f *fakeEnv) Variants() []string       { return f.variants }
 func (f *fakeEnv) BaseURL() (string, error) { return "", errors.New("no http") }
-func (f *fakeEnv) Exec(context.Context, []string, ExecOptions) (ExecResult, error) {
+func (f *fakeEnv) Exec(ctx context.Context, cmd []string, opts ExecOptions) (ExecResult, error) {
+	if f.exec != nil {
+		return f.exec(ctx, cmd, opts)
+	}
 	return ExecResult{}, errors.New("no exec")
+}
+func (f *fakeEnv) Redis() (Redis, error) {
+	if f.redis == nil {
+		return nil, errors.New("not a redis service")
+	}
+	return f.redis, nil
+}
+func (f *fakeEnv) Service(name string) (Env, error) {
+	s, ok := f.services[name]
+	if !ok {
+		return nil, fmt.Errorf("no service %q", name)
+	}
+	return s, nil
 }
 func (f *fakeEnv) Submission(name string) (string, error) {
 	s, ok := f.files[name]

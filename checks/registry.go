@@ -20,12 +20,15 @@ type Type struct {
 // self-registration: this table is the whole list.
 var types = []Type{
 	{Name: "access", Kinds: []string{"box", "nginx", "runtime"}, New: func() Check { return &Access{} }},
+	{Name: "command", Kinds: []string{"backend", "box", "nginx", "postgres", "redis", "runtime"}, New: func() Check { return &Command{} }},
 	{Name: "file", Kinds: []string{"box", "nginx", "runtime"}, New: func() Check { return &File{} }},
 	{Name: "http", Kinds: []string{"backend", "nginx"}, New: func() Check { return &HTTP{} }},
+	{Name: "redis.key", Kinds: []string{"redis"}, New: func() Check { return &RedisKey{} }},
 	{Name: "sql.assert", Kinds: []string{"postgres"}, New: func() Check { return &SQLAssert{} }},
 	{Name: "sql.index", Kinds: []string{"postgres"}, New: func() Check { return &SQLIndex{} }},
 	{Name: "sql.plan", Kinds: []string{"postgres"}, New: func() Check { return &SQLPlan{} }},
 	{Name: "sql.result", Kinds: []string{"postgres"}, New: func() Check { return &SQLResult{} }},
+	{Name: "workload", Kinds: []string{"runtime"}, New: func() Check { return &Workload{} }},
 }
 
 // Lookup returns the check type named name.

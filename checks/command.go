@@ -1,0 +1,191 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Command is the `command` check: a command runs in the check's service,
+// and its exit code and output must be as expected. In a runtime service
+// the command runs as the learner's program: as an unprivileged user in
+// /app, with the lab's connection variables (DATABASE_URL, REDIS_URL), and
+// stopped at the check's deadline.
+//
+//	checks:
+//	- name: finds-user
+//	  type: command
+//	  service: app
+//	  command: [python3, /lab/harness.py, '["get_user", 1]']
+//	  # shell: redis-cli GET user:1   # instead of command: run by /bin/sh -c
+//	  env: {RATE_LIMIT: "3"}          # added to the environment
+//	  stdin: ""                       # fed to the command
+//	  user: ""                        # default: root, or the program's user in a runtime
+//	  exit_code: 0                    # the default
+//	  stdout: {equals: '{"id": 1}'}   # or contains / matches / absent (no output)
+//	  stderr: {absent: true}
+//	  message: get_user(1) must return the user   # the learner's sentence on failure
+type Command struct {
+	// Command is the program and its arguments.
+	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
+	// Shell is a script run by /bin/sh -c, instead of Command.
+	Shell string `yaml:"shell,omitempty" json:"shell,omitempty"`
+	// Env is added to the command's environment.
+	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	// Stdin is fed to the command.
+	Stdin string `yaml:"stdin,omitempty" json:"stdin,omitempty"`
+	// User runs the command as this user.
+	User string `yaml:"user,omitempty" json:"user,omitempty"`
+	// ExitCode is the expected exit code; default 0.
+	ExitCode *int `yaml:"exit_code,omitempty" json:"exit_code,omitempty"`
+	// Stdout is what the standard output must be. Trailing newlines are
+	// ignored by equals.
+	Stdout *Match `yaml:"stdout,omitempty" json:"stdout,omitempty"`
+	// Stderr is what the standard error must be.
+	Stderr *Match `yaml:"stderr,omitempty" json:"stderr,omitempty"`
+	// Message is shown to the learner when the check fails.
+	Message string `yaml:"message,omitempty" json:"message,omitempty"`
+}
+
+var _ Check = (*Command)(nil)
+
+// Validate implements Check.
+func (c *Command) Validate() error {
+	var errs []error
+	switch {
+	case len(c.Command) == 0 && strings.TrimSpace(c.Shell) == "":
+		errs = append(errs, errors.New("command: set command (a list) or shell (a script)"))
+	case len(c.Command) > 0 && c.Shell != "":
+		errs = append(errs, errors.New("shell: set command or shell, not both"))
+	case len(c.Command) > 0 && strings.TrimSpace(c.Command[0]) == "":
+		errs = append(errs, errors.New("command: the program name must not be empty"))
+	}
+	errs = append(errs, validateEnv(c.Env)...)
+	if c.ExitCode != nil && (*c.ExitCode < 0 || *c.ExitCode > 255) {
+		errs = append(errs, errors.New("exit_code: must be between 0 and 255"))
+	}
+	for _, m := range []struct {
+		name string
+		m    *Match
+	}{{"stdout", c.Stdout}, {"stderr", c.Stderr}} {
+		if m.m != nil {
+			if err := m.m.validate(m.name); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validateEnv checks the names of an env: field.
+func validateEnv(env map[string]string) []error {
+	var errs []error
+	for _, k := range sortedKeys(env) {
+		if k == "" || strings.ContainsAny(k, "= \t\n") {
+			errs = append(errs, fmt.Errorf("env: %q is not a variable name", k))
+		}
+	}
+	return errs
+}
+
+// envList turns an env: field into NAME=value entries, sorted.
+func envList(env map[string]string) []string {
+	var out []string
+	for _, k := range sortedKeys(env) {
+		out = append(out, k+"="+env[k])
+	}
+	return out
+}
+
+func (c *Command) argv() []string {
+	if c.Shell != "" {
+		return []string{"/bin/sh", "-c", c.Shell}
+	}
+	return c.Command
+}
+
+// Run implements Check.
+func (c *Command) Run(ctx context.Context, env Env) Outcome {
+	res, err := env.Exec(ctx, c.argv(), ExecOptions{User: c.User, Stdin: c.Stdin, Env: envList(c.Env)})
+	if err != nil {
+		out := commandError(ctx, err)
+		out.Output = commandOutput(res)
+		return out
+	}
+	want := 0
+	if c.ExitCode != nil {
+		want = *c.ExitCode
+	}
+	var problems []string
+	if res.ExitCode != want {
+		problems = append(problems, fmt.Sprintf("exited with code %d, expected %d", res.ExitCode, want))
+	}
+	if c.Stdout != nil {
+		if p := matchOutput(c.Stdout, res.Stdout, env.Reveal()); p != "" {
+			problems = append(problems, "its output "+p)
+		}
+	}
+	if c.Stderr != nil {
+		if p := matchOutput(c.Stderr, res.Stderr, env.Reveal()); p != "" {
+			problems = append(problems, "its error output "+p)
+		}
+	}
+	if len(problems) == 0 {
+		return Passed()
+	}
+	msg := "the command " + strings.Join(problems, "; ")
+	if c.Message != "" {
+		msg = c.Message + ": " + msg
+	}
+	if res.Truncated {
+		msg += " (its output was longer than the grader keeps and was cut)"
+	}
+	return Outcome{Status: Fail, Message: msg, Output: commandOutput(res)}
+}
+
+// matchOutput compares a command's output with m: equals ignores
+// trailing newlines on both sides, absent means no output at all.
+func matchOutput(m *Match, out string, reveal bool) string {
+	if m.Equals != nil {
+		want := strings.TrimRight(*m.Equals, "\n")
+		m = &Match{Equals: &want}
+		out = strings.TrimRight(out, "\n")
+	}
+	return m.check(out, out != "" || !m.Absent, reveal)
+}
+
+// commandError is the outcome of a command that could not run or did not
+// finish. A deadline the runner enforced on the learner's program says
+// so itself; one of the check is said here.
+func commandError(ctx context.Context, err error) Outcome {
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return Errored(err.Error())
+	}
+	return execError(ctx, err)
+}
+
+// Caps of the output shown with a result: the start of stdout and the end
+// of stderr (where a traceback says what went wrong).
+const (
+	shownStdout = 2 << 10
+	shownStderr = 3 << 10
+)
+
+// commandOutput is a command's output for a result, capped.
+func commandOutput(res ExecResult) string {
+	var b strings.Builder
+	if s := strings.TrimRight(res.Stdout, "\n"); s != "" {
+		if len(s) > shownStdout {
+			s = s[:shownStdout] + "\n… (cut)"
+		}
+		b.WriteString("stdout:\n" + s + "\n")
+	}
+	if s := strings.TrimRight(res.Stderr, "\n"); s != "" {
+		if len(s) > shownStderr {
+			s = "(cut) …\n" + s[len(s)-shownStderr:]
+		}
+		b.WriteString("stderr:\n" + s + "\n")
+	}
+	return b.String()
+}
