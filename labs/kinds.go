@@ -26,6 +26,8 @@ type kindSpec struct {
 	files bool
 	// database: the kind has a lab database.
 	database bool
+	// acl: the kind can have a restricted learner user (`acl: true`).
+	acl bool
 }
 
 // kinds is the table of service kinds, sorted by name.
@@ -35,7 +37,7 @@ var kinds = []kindSpec{
 	{name: KindBox, fixtures: true, files: true},
 	{name: KindNginx, files: true},
 	{name: KindPostgres, fixtures: true, database: true},
-	{name: KindRedis, fixtures: true},
+	{name: KindRedis, fixtures: true, acl: true},
 	{name: KindRuntime, files: true},
 }
 

@@ -64,6 +64,11 @@ type Service struct {
 	Files []*FileCopy `yaml:"files,omitempty"`
 	// Database is the lab database of a postgres service; default "lab".
 	Database string `yaml:"database,omitempty"`
+	// ACL gives a redis service a restricted user, learner (password
+	// learner), that the learner's programs connect as: dangerous commands
+	// (FLUSHALL, CONFIG, KEYS, DEBUG, INFO, …) are denied to it. The grader
+	// keeps using the default user.
+	ACL bool `yaml:"acl,omitempty"`
 
 	// Name is the service's key in the services map.
 	Name string `yaml:"-"`

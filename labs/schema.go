@@ -182,6 +182,7 @@ var schemaFields = map[string]map[string]any{
 	"Service.fixtures": desc("Files that seed the service, in order (postgres: SQL run as the superuser; redis: commands; box: shell scripts run as root). Paths are relative to the lab folder."),
 	"Service.files":    desc("Files or folders of the lab copied into the container before it starts (nginx, box, runtime)."),
 	"Service.database": with(desc("The lab database of a postgres service."), "default", DefaultDatabase),
+	"Service.acl":      desc("redis only: create a user learner (password learner) with dangerous commands (FLUSHALL, CONFIG, KEYS, INFO, …) denied; runtimes connect as it. The grader keeps the default user."),
 
 	"FileCopy.src":  desc("A file or folder of the lab, relative to the lab folder."),
 	"FileCopy.dst":  desc("The absolute path in the container."),

@@ -154,6 +154,9 @@ func (v *validator) services() {
 			if s.Database != "" && !spec.database {
 				v.errs.add(v.at(s, "database"), "database: only a postgres service has a database")
 			}
+			if s.ACL && !spec.acl {
+				v.errs.add(v.at(s, "acl"), "acl: only a redis service has a learner user")
+			}
 			if spec.database && s.Database == "" {
 				s.Database = DefaultDatabase
 			}
