@@ -109,14 +109,15 @@ func (st *runtimeState) Seed(ctx context.Context) error {
 // Reset stops every process of the learner's program, removes the applied
 // files and the program's temporary files.
 func (st *runtimeState) Reset(ctx context.Context) error {
-	st.killPrograms(ctx)
 	svc, err := st.service()
 	if err != nil {
 		return err
 	}
-	// As the program's user: it may delete its own files in the sticky
-	// temporary folders, whatever their modes.
-	if _, err := svc.Exec(ctx, []string{"/bin/sh", "-c", "find /tmp /var/tmp /dev/shm -mindepth 1 -user " + ProgramUser + " -delete 2>/dev/null; true"}, ExecOptions{User: ProgramUser}); err != nil {
+	// As the program's user: kill -1 reaches exactly its processes (and
+	// not the shell itself), and it may delete its own files in the
+	// sticky temporary folders, whatever their modes.
+	script := "kill -9 -1 2>/dev/null; find /tmp /var/tmp /dev/shm -mindepth 1 -user " + ProgramUser + " -delete 2>/dev/null; true"
+	if _, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script}, ExecOptions{User: ProgramUser}); err != nil {
 		return err
 	}
 	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete`, AppDir)
@@ -199,13 +200,19 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 		eo.Stdin = strings.NewReader(opts.Stdin)
 	}
 	// timeout(1) runs the program in its own process group and signals the
-	// whole group: TERM at the limit, KILL after the grace.
-	script := fmt.Sprintf(`ulimit -v %d; ulimit -f %d; exec timeout -k %s %s "$@"`,
+	// whole group: TERM at the limit, KILL after the grace. Then the shell,
+	// the program's user too, kills whatever the program left running
+	// (children in other groups, daemons) with kill -1.
+	script := fmt.Sprintf(`ulimit -v %d; ulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; exit $rc`,
 		programMemory>>10, programFileSize>>9, seconds(programKillGrace), seconds(limit))
 	start := time.Now()
 	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, cmd...), eo)
 	elapsed := time.Since(start)
-	st.killPrograms(ctx)
+	if err != nil || res.ExitCode >= 124 {
+		// The shell itself may have been stopped (by the deadline, or by
+		// the program): clean up from outside.
+		st.killPrograms(ctx)
+	}
 	if err != nil {
 		if isDeadline(err) {
 			return checks.ExecResult{}, &ProgramTimeoutError{Limit: limit}
