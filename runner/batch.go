@@ -127,15 +127,19 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, files fs.FS, ent
 		}
 		defer env.Close(ctx)
 		if env.SlotsSupported() {
-			for range jobs {
+			// One slot per worker: each submission runs in a transaction
+			// that is rolled back (or the slot is recreated when the
+			// submission committed), so the next one starts pristine.
+			for w := range jobs {
 				wg.Go(func() {
+					slot, err := env.NewSlot(ctx, fmt.Sprintf("w%d", w))
+					if err != nil {
+						errOnce.Do(func() { startErr = err })
+						return
+					}
+					defer slot.Close(ctx)
 					for i := range queue {
 						grade(i, func(ctx context.Context) (*checks.Report, error) {
-							slot, err := env.NewSlot(ctx, fmt.Sprintf("n%d", i))
-							if err != nil {
-								return nil, err
-							}
-							defer slot.Close(ctx)
 							return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name, Slot: slot})
 						})
 					}

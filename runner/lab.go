@@ -306,25 +306,37 @@ type labRun struct {
 // Check grades sub: reset to the seeded state, apply the submission files,
 // run the checks. Problems applying a file are reported as a failing
 // result of the file, and the checks still run, since they say more.
-func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (*checks.Report, error) {
+func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (_ *checks.Report, err error) {
 	start := time.Now()
 	rep := &checks.Report{Lab: e.Lab.ID, Submission: opts.Name}
-	if !opts.Live && opts.Slot == nil {
-		if err := e.Reset(ctx); err != nil {
-			return nil, err
+	if !opts.Live {
+		// Postgres services grade in a transaction that is rolled back
+		// (see pgSQL) and need no reset; the other kinds are reset.
+		for _, name := range serviceNames(e.Lab) {
+			if e.pg[name] != nil && !e.programsUseDatabases() {
+				continue
+			}
+			if err := e.state[name].Reset(ctx); err != nil {
+				return nil, err
+			}
 		}
 	}
 	run := &labRun{env: e, sub: sub, sql: map[string]*pgSQL{}}
 	for name, p := range e.pg {
-		slot := p.learner
-		if opts.Slot != nil {
-			slot = opts.Slot.pg[name]
+		s := &pgSQL{lab: p, slot: p.grading, tx: true}
+		switch {
+		case opts.Live, e.programsUseDatabases():
+			s = &pgSQL{lab: p, slot: p.learner}
+		case opts.Slot != nil:
+			s.slot = opts.Slot.pg[name]
 		}
-		run.sql[name] = &pgSQL{lab: p, slot: slot}
+		run.sql[name] = s
 	}
 	defer func() {
 		for _, s := range run.sql {
-			s.Close(context.WithoutCancel(ctx))
+			if cerr := s.Close(ctx); cerr != nil && err == nil {
+				err = cerr
+			}
 		}
 	}()
 	for _, f := range e.Lab.Submission {
@@ -334,7 +346,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 				Message: fmt.Sprintf("the submission has no file %s", f.File)})
 			continue
 		}
-		if err := e.apply(ctx, f, content, opts); err != nil {
+		if err := e.apply(ctx, run, f, content, opts); err != nil {
 			var ee *EnvError
 			if errors.As(err, &ee) {
 				return nil, err
@@ -354,11 +366,14 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 // applyTimeout bounds applying one submission file.
 const applyTimeout = 30 * time.Second
 
-func (e *LabEnv) apply(ctx context.Context, f *labs.SubmissionFile, content string, opts CheckOptions) error {
+func (e *LabEnv) apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, opts CheckOptions) error {
 	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
-	if opts.Slot != nil && f.Apply == labs.ApplySQL {
-		return e.pg[f.Service].ApplySQL(ctx, opts.Slot.pg[f.Service], f.File, content)
+	if s := run.sql[f.Service]; s != nil && f.Apply == labs.ApplySQL {
+		if opts.Live {
+			return nil // the learner ran it by hand
+		}
+		return s.Apply(ctx, f.File, content)
 	}
 	return e.state[f.Service].Apply(ctx, f, content, opts.Live)
 }

@@ -141,6 +141,23 @@ func TestLabCheck(t *testing.T) {
 			t.Errorf("got %+v", r)
 		}
 	})
+	t.Run("a script that commits does not leak into the next check", func(t *testing.T) {
+		grade(t, runner.Submission{"q.sql": "SELECT 1", "index.sql": "COMMIT; DELETE FROM t WHERE k = 3; CREATE INDEX ON t (k);"})
+		rep := grade(t, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t WHERE k = 3", "index.sql": ""})
+		if got := statuses(rep); got != "result=pass index=fail plan=skip" {
+			t.Errorf("after a committing script: %s", got)
+		}
+	})
+	t.Run("CREATE INDEX CONCURRENTLY works and is undone", func(t *testing.T) {
+		rep := grade(t, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t WHERE k = 3", "index.sql": "CREATE INDEX CONCURRENTLY t_k ON t (k);"})
+		if got := statuses(rep); got != "result=pass index=pass plan=pass" {
+			t.Errorf("concurrently: %s %+v", got, rep.Results)
+		}
+		rep = grade(t, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t WHERE k = 3", "index.sql": ""})
+		if got := statuses(rep); got != "result=pass index=fail plan=skip" {
+			t.Errorf("next check: %s", got)
+		}
+	})
 	t.Run("several statements in a query file", func(t *testing.T) {
 		rep := grade(t, runner.Submission{"q.sql": "SELECT 1; SELECT 2;", "index.sql": ""})
 		if r := rep.Results[0]; r.Status != checks.Fail || !strings.Contains(r.Message, "one query, not several") {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"sync"
 	"strings"
 	"time"
 
@@ -58,8 +59,14 @@ type pgLab struct {
 	// copying the files is faster than WAL-logging every page of a
 	// template, and with fsync off its checkpoints cost little.
 	strategy string
-	// learner is the default slot: the learner of a workspace.
+	mu       sync.Mutex // guards strategy
+	// learner is the workspace learner's working databases, which they
+	// change by hand; `lab check --live` grades them.
 	learner *pgSlot
+	// grading is the workspace's grading databases: same role, databases
+	// only graded submissions touch, always inside a transaction that is
+	// rolled back, so that they stay pristine between checks.
+	grading *pgSlot
 }
 
 // ownerRole owns the lab's tables; learner roles are its members.
@@ -72,7 +79,8 @@ type pgSlot struct {
 
 func newPGLab(svc *Service, db string, variants []string) *pgLab {
 	return &pgLab{svc: svc, db: db, variants: variants,
-		learner: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db}}
+		learner: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db},
+		grading: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db + "__g"}}
 }
 
 var identRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
@@ -155,12 +163,46 @@ END$$`, quoteLit(ownerRole), ownerRole),
 		}
 	}
 	p.detectStrategy(su)
-	for _, set := range p.sets() {
-		if err := p.seedSet(ctx, su, set, fixtures[set]); err != nil {
+	// The data sets are independent: seed them at once, each on its own
+	// connection, then clone the working copies at once.
+	if err := p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
+		return p.seedSet(ctx, su, set, fixtures[set])
+	}); err != nil {
+		return err
+	}
+	return p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
+		for _, slot := range []*pgSlot{p.learner, p.grading} {
+			if err := p.resetSet(ctx, su, slot, set); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// parallel runs f for every data set at once, each with a superuser
+// connection of its own, and returns the first error.
+func (p *pgLab) parallel(ctx context.Context, sets []string, f func(ctx context.Context, su *pgx.Conn, set string) error) error {
+	errs := make([]error, len(sets))
+	var wg sync.WaitGroup
+	for i, set := range sets {
+		wg.Go(func() {
+			su, err := p.superuser(ctx, PostgresDB)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer su.Close(context.WithoutCancel(ctx))
+			errs[i] = f(ctx, su, set)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
-	return p.reset(ctx, su, p.learner)
+	return nil
 }
 
 // createRoleSQL creates a slot's role, a member of the owner role, unless
@@ -223,6 +265,8 @@ func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures 
 }
 
 func (p *pgLab) detectStrategy(su *pgx.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	v := su.PgConn().ParameterStatus("server_version")
 	if i := strings.IndexFunc(v, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 {
 		v = v[:i]
@@ -234,26 +278,40 @@ func (p *pgLab) detectStrategy(su *pgx.Conn) {
 
 // Reset recreates the workspace learner's databases from the templates.
 func (p *pgLab) Reset(ctx context.Context) error {
-	su, err := p.superuser(ctx, PostgresDB)
-	if err != nil {
-		return err
-	}
-	defer su.Close(context.WithoutCancel(ctx))
-	p.detectStrategy(su)
-	return p.reset(ctx, su, p.learner)
+	return p.resetSlot(ctx, p.learner)
+}
+
+// resetSlot recreates a slot's databases from the templates, the data
+// sets at once.
+func (p *pgLab) resetSlot(ctx context.Context, slot *pgSlot) error {
+	return p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
+		p.detectStrategy(su)
+		return p.resetSet(ctx, su, slot, set)
+	})
 }
 
 func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, slot *pgSlot) error {
 	for _, set := range p.sets() {
-		db := slot.dbFor(set)
-		for _, q := range []string{
-			fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(db)),
-			fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s OWNER %s%s", quoteIdent(db), quoteIdent(p.setBase(set)+"__seed"), quoteIdent(slot.role), p.strategy),
-			fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(db)),
-		} {
-			if _, err := su.Exec(ctx, q); err != nil {
-				return envErr(fmt.Errorf("reset %s: %w", db, err))
-			}
+		if err := p.resetSet(ctx, su, slot, set); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resetSet recreates a slot's database of one data set from its template.
+func (p *pgLab) resetSet(ctx context.Context, su *pgx.Conn, slot *pgSlot, set string) error {
+	db := slot.dbFor(set)
+	p.mu.Lock()
+	strategy := p.strategy
+	p.mu.Unlock()
+	for _, q := range []string{
+		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(db)),
+		fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s OWNER %s%s", quoteIdent(db), quoteIdent(p.setBase(set)+"__seed"), quoteIdent(slot.role), strategy),
+		fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(db)),
+	} {
+		if _, err := su.Exec(ctx, q); err != nil {
+			return envErr(fmt.Errorf("reset %s: %w", db, err))
 		}
 	}
 	return nil

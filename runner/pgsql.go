@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,10 +16,25 @@ import (
 
 // pgSQL implements checks.SQL on a pgLab for one check run. Connections
 // are opened on first use and kept for the run.
+//
+// With tx set, each of the slot's databases is used inside one
+// transaction for the whole run — the submission's script, then every
+// check's query, each query under a savepoint so that a failing one does
+// not abort the rest — and Close rolls it back. The databases are then as
+// pristine as before, without the cost of recreating them. A script that
+// commits, or one that cannot run in a transaction block (CREATE INDEX
+// CONCURRENTLY, VACUUM), leaves them changed; Close then recreates them.
+// Sequences advanced by nextval are not rolled back by Postgres; Close
+// restores them too.
 type pgSQL struct {
 	lab   *pgLab
 	slot  *pgSlot
+	tx    bool
 	conns map[checks.DB]*pgx.Conn
+	// dirty is set when the slot's databases may have changed for good.
+	dirty bool
+	// seqs is the sequences' state of each database before the run.
+	seqs map[checks.DB]string
 }
 
 var _ checks.SQL = (*pgSQL)(nil)
@@ -46,7 +62,87 @@ func (s *pgSQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 		s.conns = map[checks.DB]*pgx.Conn{}
 	}
 	s.conns[db] = c
+	if s.tx && !db.Reference {
+		state, err := sequencesState(ctx, c)
+		if err != nil {
+			return nil, envErr(fmt.Errorf("read sequences: %w", err))
+		}
+		if s.seqs == nil {
+			s.seqs = map[checks.DB]string{}
+		}
+		s.seqs[db] = state
+		if _, err := c.Exec(ctx, "BEGIN"); err != nil {
+			return nil, envErr(fmt.Errorf("begin: %w", err))
+		}
+	}
 	return c, nil
+}
+
+// inTx reports whether c has a transaction open (even a failed one).
+func inTx(c *pgx.Conn) bool { return c.PgConn().TxStatus() != 'I' }
+
+// savepoint runs f under a savepoint when c is in a transaction, rolling
+// back to it when f fails, so that the transaction stays usable.
+func savepoint(ctx context.Context, c *pgx.Conn, f func() error) error {
+	if !inTx(c) {
+		return f()
+	}
+	if _, err := c.Exec(ctx, "SAVEPOINT lab_step"); err != nil {
+		return err
+	}
+	ferr := f()
+	// The step's context may be spent (a deadline); undoing must not be.
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if !inTx(c) {
+		return ferr // the step committed or rolled back the transaction
+	}
+	if ferr != nil {
+		if _, err := c.Exec(uctx, "ROLLBACK TO SAVEPOINT lab_step"); err != nil {
+			return errors.Join(ferr, err)
+		}
+	}
+	if _, err := c.Exec(uctx, "RELEASE SAVEPOINT lab_step"); err != nil {
+		return errors.Join(ferr, err)
+	}
+	return ferr
+}
+
+// Apply runs a submission script on the slot's database of every data set.
+func (s *pgSQL) Apply(ctx context.Context, name, script string) error {
+	for _, set := range s.lab.sets() {
+		c, err := s.conn(ctx, checks.DB{Variant: set})
+		if err != nil {
+			return err
+		}
+		err = savepoint(ctx, c, func() error {
+			_, err := c.Exec(ctx, script)
+			return err
+		})
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "25001" && s.tx {
+			// Not allowed in a transaction block: run it outside, and
+			// recreate the databases afterwards.
+			s.dirty = true
+			if _, err = c.Exec(ctx, "ROLLBACK"); err == nil {
+				_, err = c.Exec(ctx, script)
+			}
+			if err == nil {
+				_, err = c.Exec(ctx, "BEGIN")
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s did not finish in time; it was cancelled", name)
+			}
+			return fmt.Errorf("%s: %w", name, describePGError(script, err))
+		}
+		if s.tx && !inTx(c) {
+			// The script committed: what follows is not rolled back.
+			s.dirty = true
+		}
+	}
+	return nil
 }
 
 // Query implements checks.SQL: one statement, extended protocol (a script
@@ -65,7 +161,16 @@ func (s *pgSQL) Query(ctx context.Context, db checks.DB, query string) (*checks.
 		defer tx.Rollback(context.WithoutCancel(ctx))
 		return readRows(ctx, tx, query)
 	}
-	return readRows(ctx, c, query)
+	var rows *checks.Rows
+	err = savepoint(ctx, c, func() error {
+		var err error
+		rows, err = readRows(ctx, c, query)
+		return err
+	})
+	if s.tx && !inTx(c) {
+		s.dirty = true
+	}
+	return rows, err
 }
 
 type querier interface {
@@ -118,9 +223,41 @@ func describeQueryError(query string, err error) error {
 	return describePGError(query, err)
 }
 
-// Close closes the run's connections.
-func (s *pgSQL) Close(ctx context.Context) {
-	for _, c := range s.conns {
+// Close rolls back the run's transactions, closes its connections, and
+// recreates the slot's databases when the run changed them for good.
+func (s *pgSQL) Close(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	for db, c := range s.conns {
+		if s.tx && !db.Reference {
+			if inTx(c) {
+				if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
+					s.dirty = true
+				}
+			} else {
+				s.dirty = true
+			}
+			if !s.dirty {
+				if now, err := sequencesState(ctx, c); err != nil || now != s.seqs[db] {
+					s.dirty = true
+				}
+			}
+		}
 		c.Close(ctx)
 	}
+	s.conns = nil
+	if s.tx && s.dirty {
+		s.dirty = false
+		return s.lab.resetSlot(ctx, s.slot)
+	}
+	return nil
+}
+
+// sequencesState returns the state of every sequence of the database,
+// to tell whether a run advanced one: nextval is not undone by a rollback.
+func sequencesState(ctx context.Context, c *pgx.Conn) (string, error) {
+	var state string
+	err := c.QueryRow(ctx, `SELECT coalesce(string_agg(format('%I.%I=%s', schemaname, sequencename, last_value), ',' ORDER BY 1), '')
+  FROM pg_sequences`).Scan(&state)
+	return state, err
 }
