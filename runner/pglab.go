@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
