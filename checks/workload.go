@@ -306,6 +306,10 @@ func (t *tableScans) query() string {
 }
 
 func (t *tableScans) read(ctx context.Context) (int64, string, error) {
+	// Within a transaction the statistics are read once and kept.
+	if _, err := t.db.Query(ctx, Learner, "SELECT pg_stat_clear_snapshot()"); err != nil {
+		return 0, "", err
+	}
 	rows, err := t.db.Query(ctx, Learner, t.query())
 	if err != nil {
 		return 0, "", err

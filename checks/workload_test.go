@@ -55,6 +55,7 @@ func newWorkloadEnv(cache bool) *workloadEnv {
 func (w *workloadEnv) setScans() {
 	tq := (&tableScans{table: "users"}).query()
 	w.db.results[fakeKey{Learner, tq}] = rows([]string{"n", "t"}, []any{fmt.Sprint(w.scans), sinceTS})
+	w.db.results[fakeKey{Learner, "SELECT pg_stat_clear_snapshot()"}] = rows([]string{"pg_stat_clear_snapshot"}, []any{nil})
 }
 
 // pollDB answers the wait for the program's connections: still open

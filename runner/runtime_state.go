@@ -278,6 +278,20 @@ func serviceEnv(lab *labs.Lab, svc *labs.Service) map[string]string {
 	return svc.Env
 }
 
+// programsUseDatabases reports whether a learner's program runs in the lab
+// (it has a runtime service). The program works on the learner's
+// databases through DATABASE_URL, in transactions of its own, so checks
+// must read those databases, outside of a grading transaction, and a
+// grading run resets them first.
+func (e *LabEnv) programsUseDatabases() bool {
+	for _, s := range e.Lab.Services {
+		if Kind(s.Kind) == KindRuntime {
+			return true
+		}
+	}
+	return false
+}
+
 // programRunner is a service state that runs a check's commands itself
 // instead of a plain exec: the runtime runs them as the learner's program.
 type programRunner interface {
