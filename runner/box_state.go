@@ -115,7 +115,8 @@ func (st *boxState) Reset(ctx context.Context) error {
 }
 
 // recreate replaces the box's container with a new one from the same
-// image, with the same name, network alias, labels and files. The
+// image, with the same name, network alias, labels and files. The old one
+// is renamed out of the way and removed while the new one starts. The
 // session's Service keeps its identity; only its container changes.
 func (st *boxState) recreate(ctx context.Context) error {
 	s := st.env.Session
@@ -127,10 +128,24 @@ func (st *boxState) recreate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.d.cli.ContainerRemove(ctx, old.ContainerID, client.ContainerRemoveOptions{Force: true}); err != nil && !isNotFound(err) {
-		return envErr(fmt.Errorf("reset %s: remove container: %w", st.name, err))
+	oldID := old.ContainerID
+	if _, err := s.d.cli.ContainerRename(ctx, oldID, client.ContainerRenameOptions{NewName: "labrunner-" + s.ID + "-" + st.name + "-old-" + newSessionID()}); err != nil && !isNotFound(err) {
+		return envErr(fmt.Errorf("reset %s: rename container: %w", st.name, err))
 	}
-	// The name is free once the engine has removed the container.
+	removed := make(chan error, 1)
+	go func() {
+		// Without a cancelled ctx cutting it short: the old container
+		// must go whatever happens to the new one.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		_, err := s.d.cli.ContainerRemove(rctx, oldID, client.ContainerRemoveOptions{Force: true})
+		if err != nil && !isNotFound(err) {
+			err = envErr(fmt.Errorf("reset %s: remove old container: %w", st.name, err))
+		} else {
+			err = nil
+		}
+		removed <- err
+	}()
 	spec := ServiceSpec{Name: st.name, Kind: KindBox, Image: st.svc.Image, Env: st.svc.Env, Files: files}
 	svc, err := s.d.startService(ctx, s, spec)
 	if svc != nil {
@@ -139,10 +154,11 @@ func (st *boxState) recreate(ctx context.Context) error {
 		s.services[st.name] = old
 		s.mu.Unlock()
 	}
+	rmErr := <-removed
 	if err != nil {
 		return fmt.Errorf("reset %s: %w", st.name, err)
 	}
-	return nil
+	return rmErr
 }
 
 func (st *boxState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {

@@ -16,11 +16,16 @@ import (
 )
 
 // nginxState is the serviceState of an nginx service. The lab's files are
-// copied in before nginx starts; Seed keeps a copy of /etc/nginx/conf.d as
-// the seeded configuration. Apply installs the learner's file into
-// conf.d (instead of default.conf), has `nginx -t` judge it, and reloads
-// without a restart; Reset restores the seeded conf.d and the lab's files
-// and reloads. A reload returns once workers of the new generation serve.
+// copied in before nginx starts; Seed keeps a copy of them and of
+// /etc/nginx/conf.d in the container. Apply installs the learner's file
+// into conf.d (instead of default.conf), has `nginx -t` judge it, and
+// reloads without a restart; Reset puts the lab's files and the seeded
+// conf.d back (cp -a, in one exec) and reloads when conf.d changed.
+//
+// A reload returns once the workers of the old configuration are shutting
+// down and a new one serves. nginx's master lets old and new workers
+// accept side by side for 100 ms after a reload, so that is the floor of a
+// reload, and a check after Reset and Apply pays it twice.
 type nginxState struct {
 	env  *LabEnv
 	name string
@@ -34,8 +39,10 @@ func newNginxState(e *LabEnv, name string, svc *labs.Service) *nginxState {
 // Paths in the nginx container.
 const (
 	nginxConfD = "/etc/nginx/conf.d"
-	// nginxSeedConfD is the seeded conf.d, kept by Seed.
-	nginxSeedConfD = "/var/lib/labrunner/nginx-conf.d"
+	// nginxSeed holds what Seed keeps: conf.d, and files/<n> for the
+	// lab's n-th `files:` entry.
+	nginxSeed      = "/var/lib/labrunner/nginx"
+	nginxSeedConfD = nginxSeed + "/conf.d"
 )
 
 // nginxReloadScript defines `reload`: it signals nginx to reload and
@@ -45,7 +52,9 @@ const (
 const nginxReloadScript = `
 workers() {
   for p in /proc/[0-9]*; do
-    c=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+    # read drops the NULs between arguments; no process per entry.
+    c=
+    read -r c 2>/dev/null <"$p/cmdline"
     case $c in
     *"shutting down"*) ;;
     "nginx: worker process"*) echo "${p#/proc/}" ;;
@@ -73,13 +82,33 @@ reload() {
 }
 `
 
-// nginxResetScript restores the seeded conf.d and reloads, unless conf.d
-// is the seeded one already.
+// nginxSeedScript keeps conf.d and each path given ($1…, the lab's files)
+// under nginxSeed.
+const nginxSeedScript = `set -e
+s=` + nginxSeed + `
+rm -rf "$s"
+mkdir -p "$s/files"
+cp -a ` + nginxConfD + ` "$s/conf.d"
+n=0
+for p in "$@"; do
+  n=$((n + 1))
+  cp -a "$p" "$s/files/$n"
+done
+`
+
+// nginxResetScript puts back each path given ($1…, the lab's files, as
+// Seed kept them) and the seeded conf.d, and reloads unless conf.d was the
+// seeded one already.
 const nginxResetScript = nginxReloadScript + `
-d=` + nginxConfD + ` seed=` + nginxSeedConfD + `
-[ -d "$seed" ] || { echo "the seeded configuration $seed is missing"; exit 3; }
-if command -v diff >/dev/null 2>&1 && diff -r "$seed" "$d" >/dev/null 2>&1; then exit 0; fi
-rm -rf "$d" && cp -a "$seed" "$d" || exit 3
+s=` + nginxSeed + ` d=` + nginxConfD + `
+[ -d "$s/conf.d" ] || { echo "the seeded configuration $s/conf.d is missing"; exit 3; }
+n=0
+for p in "$@"; do
+  n=$((n + 1))
+  rm -rf "$p" && cp -a "$s/files/$n" "$p" || exit 3
+done
+if command -v diff >/dev/null 2>&1 && diff -r "$s/conf.d" "$d" >/dev/null 2>&1; then exit 0; fi
+rm -rf "$d" && cp -a "$s/conf.d" "$d" || exit 3
 reload
 `
 
@@ -114,15 +143,23 @@ func (st *nginxState) Seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	script := fmt.Sprintf(`set -e; mkdir -p %[1]s; rm -rf %[2]s; cp -a %[3]s %[2]s`, path.Dir(nginxSeedConfD), nginxSeedConfD, nginxConfD)
-	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script}, ExecOptions{User: "0"})
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", nginxSeedScript, "seed"}, st.fileDsts()...), ExecOptions{User: "0"})
 	if err != nil {
 		return envErr(fmt.Errorf("seed %s: %w", st.name, err))
 	}
 	if res.ExitCode != 0 {
-		return envErr(fmt.Errorf("seed %s: keep conf.d: exit %d: %s", st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
+		return envErr(fmt.Errorf("seed %s: keep conf.d and files: exit %d: %s", st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
 	}
 	return nil
+}
+
+// fileDsts are the paths of the lab's `files:` in the container.
+func (st *nginxState) fileDsts() []string {
+	var out []string
+	for _, f := range st.svc.Files {
+		out = append(out, f.Dst)
+	}
+	return out
 }
 
 func (st *nginxState) Reset(ctx context.Context) error {
@@ -130,17 +167,8 @@ func (st *nginxState) Reset(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The lab's static files go back too, in case they were edited by hand.
-	files, err := readCopies(st.env.files, st.env.Lab.Dir, st.svc.Files)
-	if err != nil {
-		return err
-	}
-	if len(files) > 0 {
-		if err := svc.CopyFiles(ctx, files...); err != nil {
-			return err
-		}
-	}
-	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", nginxResetScript}, ExecOptions{User: "0"})
+	// The lab's files go back too, in case they were edited by hand.
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", nginxResetScript, "reset"}, st.fileDsts()...), ExecOptions{User: "0"})
 	if err != nil {
 		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
 	}
