@@ -119,22 +119,26 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 	}
 	var problems []string
 	if res.ExitCode != want {
-		problems = append(problems, fmt.Sprintf("exited with code %d, expected %d", res.ExitCode, want))
+		p := fmt.Sprintf("the command exited with code %d, expected %d", res.ExitCode, want)
+		if last := lastLine(res.Stderr); last != "" {
+			p += " (" + quoteShort(last) + ")"
+		}
+		problems = append(problems, p)
 	}
 	if c.Stdout != nil {
 		if p := matchOutput(c.Stdout, res.Stdout, env.Reveal()); p != "" {
-			problems = append(problems, "its output "+p)
+			problems = append(problems, "the command's output "+p)
 		}
 	}
 	if c.Stderr != nil {
 		if p := matchOutput(c.Stderr, res.Stderr, env.Reveal()); p != "" {
-			problems = append(problems, "its error output "+p)
+			problems = append(problems, "the command's error output "+p)
 		}
 	}
 	if len(problems) == 0 {
 		return Passed()
 	}
-	msg := "the command " + strings.Join(problems, "; ")
+	msg := strings.Join(problems, "; ")
 	if c.Message != "" {
 		msg = c.Message + ": " + msg
 	}
@@ -155,12 +159,20 @@ func matchOutput(m *Match, out string, reveal bool) string {
 	return m.check(out, out != "" || !m.Absent, reveal)
 }
 
+// ProgramStopped is implemented by the error of a learner's program that
+// the runner stopped at its limit (a deadline a little before the
+// check's); its message is a sentence for the learner.
+type ProgramStopped interface {
+	error
+	ProgramStopped()
+}
+
 // commandError is the outcome of a command that could not run or did not
-// finish. A deadline the runner enforced on the learner's program says
-// so itself; one of the check is said here.
+// finish.
 func commandError(ctx context.Context, err error) Outcome {
-	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-		return Errored(err.Error())
+	var stopped ProgramStopped
+	if errors.As(err, &stopped) {
+		return Errored(stopped.Error())
 	}
 	return execError(ctx, err)
 }
@@ -188,4 +200,14 @@ func commandOutput(res ExecResult) string {
 		b.WriteString("stderr:\n" + s + "\n")
 	}
 	return b.String()
+}
+
+// lastLine is the last non-empty line of s: where a traceback says what
+// went wrong.
+func lastLine(s string) string {
+	s = strings.TrimRight(s, " \t\r\n")
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.TrimSpace(s)
 }

@@ -16,8 +16,9 @@ func num(n int) *int { return &n }
 // its own limit: a deadline, before the check's context expired.
 type limitError struct{}
 
-func (limitError) Error() string { return "the program did not finish within 4.3s; it was stopped" }
-func (limitError) Unwrap() error { return context.DeadlineExceeded }
+func (limitError) Error() string   { return "the program did not finish within 4.3s; it was stopped" }
+func (limitError) Unwrap() error   { return context.DeadlineExceeded }
+func (limitError) ProgramStopped() {}
 
 func TestCommand(t *testing.T) {
 	tests := []struct {
@@ -30,14 +31,15 @@ func TestCommand(t *testing.T) {
 		msg    string
 	}{
 		{"exit 0 passes", Command{Command: []string{"true"}}, ExecResult{}, nil, true, Pass, ""},
-		{"exit 1 fails", Command{Command: []string{"false"}}, ExecResult{ExitCode: 1, Stderr: "boom"}, nil, true, Fail, "exited with code 1, expected 0"},
+		{"exit 1 fails", Command{Command: []string{"false"}}, ExecResult{ExitCode: 1, Stderr: "boom"}, nil, true, Fail, `exited with code 1, expected 0 ("boom")`},
+		{"traceback's last line", Command{Command: []string{"x"}}, ExecResult{ExitCode: 1, Stderr: "Traceback (most recent call last):\n  File \"x\"\nMemoryError\n\n"}, nil, true, Fail, `expected 0 ("MemoryError")`},
 		{"expected exit code", Command{Command: []string{"false"}, ExitCode: num(1)}, ExecResult{ExitCode: 1}, nil, true, Pass, ""},
 		{"equals ignores trailing newlines", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("a\nb\n")}}, ExecResult{Stdout: "a\nb\n\n"}, nil, true, Pass, ""},
-		{"equals differs", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "2\n"}, nil, true, Fail, `its output is "2", expected "1"`},
+		{"equals differs", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "2\n"}, nil, true, Fail, `the command's output is "2", expected "1"`},
 		{"hidden expectation", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "2\n"}, nil, false, Fail, `is "2", which is not the expected value`},
 		{"contains", Command{Command: []string{"x"}, Stdout: &Match{Contains: "ada"}}, ExecResult{Stdout: "hello ada"}, nil, true, Pass, ""},
 		{"matches", Command{Command: []string{"x"}, Stdout: &Match{Matches: `^a [0-9]+$`}}, ExecResult{Stdout: "a 12"}, nil, true, Pass, ""},
-		{"no error output", Command{Command: []string{"x"}, Stderr: &Match{Absent: true}}, ExecResult{Stderr: "Traceback"}, nil, true, Fail, `its error output is "Traceback", expected none`},
+		{"no error output", Command{Command: []string{"x"}, Stderr: &Match{Absent: true}}, ExecResult{Stderr: "Traceback"}, nil, true, Fail, `the command's error output is "Traceback", expected none`},
 		{"no error output passes", Command{Command: []string{"x"}, Stderr: &Match{Absent: true}}, ExecResult{}, nil, true, Pass, ""},
 		{"message first", Command{Command: []string{"x"}, Message: "get_user(1) must return Ada"}, ExecResult{ExitCode: 2}, nil, true, Fail, "get_user(1) must return Ada: the command exited with code 2"},
 		{"truncated output said", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "yyyy", Truncated: true}, nil, true, Fail, "was cut"},

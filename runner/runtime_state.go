@@ -31,9 +31,9 @@ const (
 	// programKillGrace is how long a program that ignores SIGTERM at its
 	// deadline has before SIGKILL.
 	programKillGrace = 500 * time.Millisecond
-	// programMargin is kept of a check's deadline for reading the output
-	// and cleaning up after a program that was stopped.
-	programMargin = 700 * time.Millisecond
+	// programMargin is kept of a check's deadline for the grace, reading
+	// the output and cleaning up after a program that was stopped.
+	programMargin = programKillGrace + 700*time.Millisecond
 	// defaultProgramTimeout bounds a run whose context has no deadline.
 	defaultProgramTimeout = 10 * time.Second
 )
@@ -171,6 +171,11 @@ func (e *ProgramTimeoutError) Error() string {
 
 // Unwrap makes the error a deadline for errors.Is.
 func (e *ProgramTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// ProgramStopped marks the error as a learner-facing sentence for checks.
+func (e *ProgramTimeoutError) ProgramStopped() {}
+
+var _ checks.ProgramStopped = (*ProgramTimeoutError)(nil)
 
 // run runs cmd as the learner's program: as ProgramUser unless opts says
 // otherwise, in AppDir, with the lab's connection variables, under the
