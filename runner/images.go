@@ -31,7 +31,9 @@ var imageSets = map[string]map[Kind]string{
 		KindRedis:    "redis:7.4.2-alpine3.21",
 		KindNginx:    "nginx:1.27.3-alpine",
 		KindBox:      "debian:bookworm-20250113-slim",
-		KindRuntime:  "python:3.12.8-slim-bookworm",
+		// python:3.12.8-slim-bookworm with psycopg2-binary and redis,
+		// built from images/official/python (needs PyPI).
+		KindRuntime: "labrunner/python:3.12",
 	},
 	ImageSetOffline: {
 		KindBackend:  "labrunner/backend:1",
