@@ -34,7 +34,13 @@ func (d *Deps) LoadLab(id, catalog string) (*labs.Lab, fs.FS, error) {
 		if _, err := os.Stat(filepath.Join(abs, id, labs.FileName)); err != nil {
 			return nil, nil, &UsageError{Err: fmt.Errorf("no lab %q in catalog %s (see `lab list`)", id, catalog)}
 		}
-		fsys, dir = os.DirFS(abs), id
+		// LoadDir names files in messages the way the user named the
+		// catalog; the FS is the same folder.
+		lab, err := labs.LoadDir(filepath.Join(catalog, id))
+		if err != nil {
+			return nil, nil, err
+		}
+		return lab, os.DirFS(abs), nil
 	}
 	if _, err := fs.Stat(fsys, dir+"/"+labs.FileName); err != nil {
 		return nil, nil, &UsageError{Err: fmt.Errorf("no lab %q in the catalog (see `lab list`)", id)}
