@@ -41,7 +41,7 @@ const (
 // Limits of a runtime container as a whole.
 const (
 	runtimeMemory = 512 << 20
-	runtimePids   = 128
+	runtimePids   = 64
 	runtimeTmp    = "rw,nosuid,nodev,size=64m,mode=1777"
 )
 
