@@ -43,13 +43,16 @@ func newBoxState(e *LabEnv, name string, svc *labs.Service) *boxState {
 const scriptDir = "/run/labrunner"
 
 // scriptWrapper writes stdin to $scriptDir/$1, runs it with the command in
-// $2… (none: by its #! line) with stdin at end of file, removes it and
-// exits with its status. Its own failures exit 125 with "labrunner:" on
-// stderr.
+// $2… (none: by its #! line) with stdin at end of file, then kills every
+// process it left behind (kill -1: all but the box's init and the
+// wrapper) — a background job would hold the output open until the apply
+// deadline, and a fork bomb would go on — removes the script and exits
+// with its status. Its own failures exit 125 with "labrunner:" on stderr.
 const scriptWrapper = `f=` + scriptDir + `/$1; shift
 { mkdir -p ` + scriptDir + ` && cat >"$f" && chmod 700 "$f"; } || { echo "labrunner: cannot write $f" >&2; exit 125; }
 "$@" "$f" </dev/null
 rc=$?
+for i in 1 2 3 4 5; do kill -9 -1 2>/dev/null || break; done
 rm -f "$f"
 exit $rc
 `

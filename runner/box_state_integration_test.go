@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -112,6 +113,21 @@ func TestBoxLab(t *testing.T) {
 		rep := grade(t, "yes 'spam spam spam' | head -c 50000000\nexit 1\n", false)
 		if r := rep.Results[0]; r.Status != checks.Fail || len(r.Message) > 4<<10 || !strings.HasPrefix(r.Message, "solution.sh exited with status 1:\n…\nspam spam spam") {
 			t.Errorf("got %.300q (len %d)", r.Message, len(r.Message))
+		}
+	})
+	t.Run("what a script leaves running is stopped", func(t *testing.T) {
+		start := time.Now()
+		rep := grade(t, boxSolution+"sleep 600 &\nbomb() { bomb | bomb & }\nbomb\n", false)
+		if rep.Status != checks.Pass {
+			t.Errorf("got %+v", rep.Results)
+		}
+		if el := time.Since(start); el > 15*time.Second {
+			t.Errorf("took %s: the apply waited for the background jobs", el)
+		}
+		// Left: init, its sleep, and this command (sh, ls, wc).
+		res, err := env.Session.Service("box").Exec(ctx, []string{"sh", "-c", "ls -d /proc/[0-9]* | wc -l"}, runner.ExecOptions{})
+		if n, _ := strconv.Atoi(strings.TrimSpace(res.Stdout)); err != nil || n == 0 || n > 6 {
+			t.Errorf("%q processes in the box after the apply (%v)", res.Stdout, err)
 		}
 	})
 	t.Run("reset recreates the box", func(t *testing.T) {
