@@ -3,11 +3,13 @@ package runner_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/moby/moby/client"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
@@ -145,4 +147,40 @@ print(redis.Redis(host="cache").ping())`
 			t.Errorf("found %s with %d services, db %q", found.Lab, len(found.Services()), found.Service("db").URL())
 		}
 	})
+}
+
+// TestLimits: every container has memory, process and CPU limits, and the
+// services no added privileges.
+func TestLimits(t *testing.T) {
+	d := dockertest.Driver(t)
+	s := dockertest.Session(t, d, "test-limits")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := s.Start(ctx,
+		runner.ServiceSpec{Name: "db", Kind: runner.KindPostgres},
+		runner.ServiceSpec{Name: "box", Kind: runner.KindBox},
+	); err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range s.Services() {
+		insp, err := d.Client().ContainerInspect(ctx, svc.ContainerID, client.ContainerInspectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc := insp.Container.HostConfig
+		if hc.Memory == 0 || hc.PidsLimit == nil || *hc.PidsLimit == 0 || hc.NanoCPUs == 0 {
+			t.Errorf("%s: memory %d, pids %v, cpus %d: want all limited", svc.Name, hc.Memory, hc.PidsLimit, hc.NanoCPUs)
+		}
+		if svc.Kind == runner.KindPostgres && (len(hc.CapDrop) == 0 || !slices.Contains(hc.SecurityOpt, "no-new-privileges")) {
+			t.Errorf("%s: cap-drop %v, security-opt %v", svc.Name, hc.CapDrop, hc.SecurityOpt)
+		}
+	}
+	// A fork loop in the box meets its process limit.
+	res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "for i in $(seq 1 2000); do sleep 5 & done 2>&1 | tail -1; echo done"}, runner.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Stdout+res.Stderr, "fork") && !strings.Contains(res.Stdout+res.Stderr, "Resource temporarily unavailable") {
+		t.Errorf("2000 processes were allowed: %q %q", res.Stdout, res.Stderr)
+	}
 }

@@ -121,6 +121,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 					mnet.MustParsePort(kind.port): {{HostIP: netip.MustParseAddr("127.0.0.1")}},
 				}
 			}
+			defaultLimits(spec.Kind, hc)
 			if kind.hostConfig != nil {
 				kind.hostConfig(hc)
 			}
