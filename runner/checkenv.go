@@ -40,6 +40,7 @@ func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptio
 		eo.Stdin = strings.NewReader(opts.Stdin)
 	}
 	res, err := svc.Exec(ctx, cmd, eo)
+	e.run.noteEnv(err)
 	return checks.ExecResult{ExitCode: res.ExitCode, Stdout: res.Stdout, Stderr: res.Stderr, Truncated: res.Truncated}, err
 }
 

@@ -301,6 +301,18 @@ type labRun struct {
 	env *LabEnv
 	sub Submission
 	sql map[string]*pgSQL
+	// envFailure is the first failure of the environment during the run
+	// (a connection lost, a container gone): the run's grade cannot be
+	// trusted then.
+	envFailure error
+}
+
+// noteEnv records err when it is the environment's failure.
+func (r *labRun) noteEnv(err error) {
+	var ee *EnvError
+	if r.envFailure == nil && errors.As(err, &ee) {
+		r.envFailure = err
+	}
 }
 
 // Check grades sub: reset to the seeded state, apply the submission files,
@@ -358,6 +370,13 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 	rep.Results = append(rep.Results, runChecks(ctx, e.Lab, func(def *labs.CheckDef) checks.Env {
 		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal}
 	})...)
+	for _, s := range run.sql {
+		run.noteEnv(s.envFailure)
+	}
+	if run.envFailure != nil {
+		// A grade computed against a broken environment would be wrong.
+		return nil, &EnvError{Err: fmt.Errorf("the environment failed during the check, so there is no grade: %w", run.envFailure)}
+	}
 	rep.Duration = time.Since(start)
 	rep.Summarize()
 	return rep, nil

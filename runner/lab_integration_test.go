@@ -2,10 +2,13 @@ package runner_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/moby/moby/client"
 
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/internal/dockertest"
@@ -174,4 +177,31 @@ func TestLabCheck(t *testing.T) {
 			t.Errorf("got %v %+v", err, rep)
 		}
 	})
+}
+
+// TestCheckWhenTheServiceDies: a service that goes away in the middle of a
+// check is an environment error, never a grade.
+func TestCheckWhenTheServiceDies(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	lab, files := miniLab()
+	lab.Checks[0].Timeout = checks.Duration{Duration: 20 * time.Second}
+	env, err := d.StartLab(ctx, lab, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close(context.Background())
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		d.Client().ContainerKill(context.Background(), env.Session.Service("db").ContainerID, client.ContainerKillOptions{})
+	}()
+	rep, err := env.Check(ctx, runner.Submission{"q.sql": "SELECT count(*) AS n FROM t, pg_sleep(3) WHERE k = 3", "index.sql": ""}, runner.CheckOptions{})
+	var ee *runner.EnvError
+	if !errors.As(err, &ee) {
+		t.Fatalf("got report %+v, err %v; want an EnvError", rep, err)
+	}
+	if ee.ExitCode() != 3 {
+		t.Errorf("exit code %d", ee.ExitCode())
+	}
 }

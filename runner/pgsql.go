@@ -35,6 +35,23 @@ type pgSQL struct {
 	dirty bool
 	// seqs is the sequences' state of each database before the run.
 	seqs map[checks.DB]string
+	// envFailure is the first error of the server rather than of a query:
+	// a lost connection, a server that went away.
+	envFailure error
+}
+
+// classify returns err, noting it as the environment's failure when the
+// connection broke under it (not at the deadline) rather than the query
+// failing.
+func (s *pgSQL) classify(ctx context.Context, c *pgx.Conn, err error) error {
+	var pe *pgconn.PgError
+	if err == nil || errors.As(err, &pe) || ctx.Err() != nil || !c.IsClosed() {
+		return err
+	}
+	if s.envFailure == nil {
+		s.envFailure = envErr(fmt.Errorf("lost the connection to %s: %w", s.lab.svc.Name, err))
+	}
+	return s.envFailure
 }
 
 var _ checks.SQL = (*pgSQL)(nil)
@@ -151,6 +168,10 @@ func (s *pgSQL) Apply(ctx context.Context, name, script string) error {
 func (s *pgSQL) Query(ctx context.Context, db checks.DB, query string) (*checks.Rows, error) {
 	c, err := s.conn(ctx, db)
 	if err != nil {
+		var ee *EnvError
+		if errors.As(err, &ee) && s.envFailure == nil && ctx.Err() == nil {
+			s.envFailure = err
+		}
 		return nil, err
 	}
 	if db.Reference {
@@ -167,6 +188,7 @@ func (s *pgSQL) Query(ctx context.Context, db checks.DB, query string) (*checks.
 		rows, err = readRows(ctx, c, query)
 		return err
 	})
+	err = s.classify(ctx, c, err)
 	if s.tx && !inTx(c) {
 		s.dirty = true
 	}
