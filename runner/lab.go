@@ -87,8 +87,11 @@ type Submission map[string]string
 // StartLab starts the lab's services in parallel, seeds them, and returns
 // the running lab. files holds the lab's folder at lab.Dir. On error,
 // everything started is removed.
-func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS) (env *LabEnv, err error) {
+func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS, opts ...StartOption) (env *LabEnv, err error) {
 	s := d.NewSession(lab.ID)
+	for _, o := range opts {
+		o(s)
+	}
 	defer func() {
 		if err != nil {
 			s.Close(ctx)
@@ -113,6 +116,13 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS) (env 
 	}
 	return env, nil
 }
+
+// StartOption tunes StartLab.
+type StartOption func(*Session)
+
+// KeepRunning marks the lab's session as meant to outlive this process,
+// as `lab start` does, so that it is never taken for a stale one.
+func KeepRunning() StartOption { return func(s *Session) { s.Keep = true } }
 
 // AttachLab returns the running lab of session id, as StartLab left it.
 func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, files fs.FS, id string) (*LabEnv, error) {

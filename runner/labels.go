@@ -13,4 +13,7 @@ const (
 	LabelCreated = "io.labrunner.created"
 	LabelPID     = "io.labrunner.pid"
 	LabelHost    = "io.labrunner.host"
+	// LabelKeep marks a session meant to outlive the process that started
+	// it (`lab start`); any other session whose process is gone is stale.
+	LabelKeep = "io.labrunner.keep"
 )

@@ -23,6 +23,9 @@ type Session struct {
 	ID string
 	// Lab is the id of the lab the session runs.
 	Lab string
+	// Keep marks the session as meant to outlive this process (a
+	// learner's `lab start`); set it before Start.
+	Keep bool
 
 	d *Driver
 
@@ -48,7 +51,7 @@ func newSessionID() string {
 // labels returns the labels of an object of this session.
 func (s *Session) labels() map[string]string {
 	host, _ := os.Hostname()
-	return map[string]string{
+	l := map[string]string{
 		LabelManaged: "true",
 		LabelLab:     s.Lab,
 		LabelSession: s.ID,
@@ -56,6 +59,10 @@ func (s *Session) labels() map[string]string {
 		LabelPID:     strconv.Itoa(os.Getpid()),
 		LabelHost:    host,
 	}
+	if s.Keep {
+		l[LabelKeep] = "true"
+	}
+	return l
 }
 
 // Service returns the started service named name, or nil.

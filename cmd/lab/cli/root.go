@@ -42,7 +42,15 @@ func (d *Deps) Driver(ctx context.Context) (*runner.Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return runner.NewDriver(ctx, cfg)
+	drv, err := runner.NewDriver(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// What a killed or crashed run left behind is found on the next run.
+	if stale, err := drv.Stale(ctx); err == nil && len(stale) > 0 {
+		fmt.Fprintf(d.IO.ErrOut, "note: %d sessions of lab commands that are gone still have containers; `lab gc --stale` removes them\n", len(stale))
+	}
+	return drv, nil
 }
 
 // Config loads the image configuration.

@@ -94,7 +94,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	defer d.Close()
 	fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", lab.ID)
 	t0 := time.Now()
-	env, err := d.StartLab(ctx, lab, files)
+	env, err := d.StartLab(ctx, lab, files, runner.KeepRunning())
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,136 @@
+package main_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// startAndWaitForContainers starts the binary with args in dir and waits
+// until it has created a container; it returns the running command.
+func startAndWaitForContainers(t *testing.T, d *runner.Driver, c labCmd, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "LAB_STATE_DIR="+c.state)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pidLabel := fmt.Sprintf("%s=%d", runner.LabelPID, cmd.Process.Pid)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if cs, _, _ := d.List(context.Background(), pidLabel); len(cs) > 0 {
+			return cmd
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	t.Fatalf("lab %v created no container within 30s", args)
+	return nil
+}
+
+func leftBy(t *testing.T, d *runner.Driver, pid int) int {
+	cs, ns, err := d.List(context.Background(), fmt.Sprintf("%s=%d", runner.LabelPID, pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(cs) + len(ns)
+}
+
+// TestInterruptCleansUp: SIGINT or SIGTERM while a cold check or a grade
+// is starting or running removes everything that run created.
+func TestInterruptCleansUp(t *testing.T) {
+	d := dockertest.Driver(t)
+	bin := buildLab(t)
+	tests := []struct {
+		name string
+		sig  syscall.Signal
+		args func(dir string) []string
+	}{
+		{"SIGINT during a cold check", syscall.SIGINT, func(dir string) []string {
+			w := &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: "sql-index"}}
+			if err := w.Save(); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"check", "-C", dir}
+		}},
+		{"SIGTERM during a grade", syscall.SIGTERM, func(dir string) []string {
+			for i := range 5 {
+				writeFile(t, filepath.Join(dir, "subs", fmt.Sprint(i), "solution.sql"), "SELECT pg_sleep(30)")
+			}
+			return []string{"grade", "sql-join", filepath.Join(dir, "subs"), "-j", "2"}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c := labCmd{t: t, bin: bin, dir: dir, state: t.TempDir()}
+			cmd := startAndWaitForContainers(t, d, c, tt.args(dir)...)
+			time.Sleep(300 * time.Millisecond)
+			cmd.Process.Signal(tt.sig)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(60 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("lab did not exit within 60s of the signal")
+			}
+			if cmd.ProcessState.ExitCode() == 0 {
+				t.Error("an interrupted run exited 0")
+			}
+			if n := leftBy(t, d, cmd.Process.Pid); n > 0 {
+				t.Errorf("%d containers and networks left after %s", n, tt.sig)
+			}
+		})
+	}
+}
+
+// TestKilledRunIsFoundAndCollected: after SIGKILL, the next lab command
+// notices the stale session and `lab gc --stale` removes it, leaving kept
+// sessions (lab start) alone.
+func TestKilledRunIsFoundAndCollected(t *testing.T) {
+	d := dockertest.Driver(t)
+	bin := buildLab(t)
+	dir := t.TempDir()
+	w := &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: "sql-index"}}
+	if err := w.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c := labCmd{t: t, bin: bin, dir: dir, state: t.TempDir()}
+	cmd := startAndWaitForContainers(t, d, c, "check", "-C", dir)
+	cmd.Process.Kill()
+	cmd.Wait()
+	pid := cmd.Process.Pid
+	if leftBy(t, d, pid) == 0 {
+		t.Skip("the killed run had already removed its containers")
+	}
+	t.Cleanup(func() {
+		// Whatever happens, nothing of the killed run stays.
+		cs, _, _ := d.List(context.Background(), fmt.Sprintf("%s=%d", runner.LabelPID, pid))
+		for range cs {
+			d.GC(context.Background())
+			break
+		}
+	})
+	_, errOut, _ := c.run("doctor")
+	if !strings.Contains(errOut, "lab gc --stale") {
+		t.Errorf("the next command does not mention the stale session:\n%s", errOut)
+	}
+	out, errOut, code := c.run("gc", "--stale")
+	if code != 0 || !strings.Contains(out, "process "+fmt.Sprint(pid)+" gone") {
+		t.Errorf("gc --stale: exit %d\n%s%s", code, out, errOut)
+	}
+	if n := leftBy(t, d, pid); n > 0 {
+		t.Errorf("%d objects of the killed run left after gc --stale", n)
+	}
+}
