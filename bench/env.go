@@ -28,7 +28,25 @@ type env struct {
 	// lab is the path of the lab binary.
 	lab string
 	seq atomic.Int64
+	// owned are label sets ("key=value", all must match) of what lab
+	// processes of this run created: their containers carry the lab's id,
+	// not runID. finalSweep proves that none of them is left either.
+	owned [][]string
+	// warnings are what the run noticed besides its measurements (a
+	// submission graded as an environment error, say); printed after the
+	// table and kept in results.json.
+	warnings []string
 }
+
+// warn records a warning and shows it at once in the progress.
+func (e *env) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	e.warnings = append(e.warnings, msg)
+	fmt.Fprintf(os.Stderr, "bench: warning: %s\n", msg)
+}
+
+// own records a label set of objects a lab process of this run creates.
+func (e *env) own(labels ...string) { e.owned = append(e.owned, labels) }
 
 // nextSession returns a fresh io.labrunner.session value of this run.
 func (e *env) nextSession() string {
@@ -105,6 +123,14 @@ func (e *env) finalSweep(interrupted bool) error {
 		removed += n
 		err = errors.Join(err, err2)
 	}
+	for _, labels := range e.owned {
+		n, err2 := e.removeLeftovers(labels...)
+		if n > 0 {
+			err2 = errors.Join(err2, fmt.Errorf("%d objects labelled %v were left by a lab process (removed now)", n, labels))
+		}
+		removed += n
+		err = errors.Join(err, err2)
+	}
 	if err != nil {
 		return fmt.Errorf("final cleanup: %w", err)
 	}
@@ -117,7 +143,7 @@ func (e *env) finalSweep(interrupted bool) error {
 	if len(cs)+len(ns) > 0 {
 		return fmt.Errorf("final cleanup: %d containers and %d networks labelled %s are left", len(cs), len(ns), label)
 	}
-	fmt.Fprintf(os.Stderr, "bench: cleanup: %d leftovers removed at the end; nothing labelled %s is left\n", removed, label)
+	fmt.Fprintf(os.Stderr, "bench: cleanup: %d leftovers removed at the end; nothing labelled %s is left, nor anything of the %d lab processes and sessions the run started\n", removed, label, len(e.owned))
 	return nil
 }
 

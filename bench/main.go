@@ -12,7 +12,10 @@
 // io.labrunner.managed=true, io.labrunner.lab=bench-<run> and
 // io.labrunner.session=bench-<run>-<seq>, and is removed before it exits,
 // also on error and on Ctrl-C; it then proves that nothing of the run is
-// left on the engine.
+// left on the engine. The rows that run the lab binary (cold and warm
+// check, reset, batch grading) find what each lab process created by its
+// io.labrunner.pid and session labels and prove the same of it. Lab
+// processes keep their progress in a temporary LAB_STATE_DIR.
 package main
 
 import (
@@ -46,6 +49,16 @@ func run() (status int) {
 		fmt.Fprintf(os.Stderr, "bench: usage: -n >= 1, -warmup >= 0, -run a valid regexp (%v)\n", err)
 		return 2
 	}
+
+	// The lab processes the suite runs record progress (`lab check`): in
+	// a folder of this run, never in the user's.
+	stateDir, err := os.MkdirTemp("", "lab-bench-state-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		return 3
+	}
+	defer os.RemoveAll(stateDir)
+	os.Setenv("LAB_STATE_DIR", stateDir)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -84,7 +97,10 @@ func run() (status int) {
 	}
 	wall := time.Since(began)
 	printTable(os.Stdout, results)
-	fmt.Printf("\n%d runs per side (+%d warm-up), medians; ratio = labrunner/reference; total wall time %.1f s\n", *n, *warmup, wall.Seconds())
+	fmt.Printf("\n%d runs per side (+%d warm-up) unless a note says otherwise, medians; ratio = labrunner/reference (for 1/s rows higher is better, otherwise lower); total wall time %.1f s\n", *n, *warmup, wall.Seconds())
+	for _, w := range e.warnings {
+		fmt.Printf("warning: %s\n", w)
+	}
 	if *jsonPath != "" {
 		if err := writeJSON(*jsonPath, newReport(ctx, e, *n, *warmup, began, wall, results)); err != nil {
 			fmt.Fprintf(os.Stderr, "bench: %v\n", err)

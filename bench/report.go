@@ -74,6 +74,7 @@ type report struct {
 	GoVersion   string      `json:"go"`
 	CPUs        int         `json:"cpus"`
 	Rows        []reportRow `json:"rows"`
+	Warnings    []string    `json:"warnings,omitempty"`
 }
 
 type reportRow struct {
@@ -96,6 +97,7 @@ func newReport(ctx context.Context, e *env, n, warmup int, started time.Time, wa
 		ImageSet:    imageSet(e.cfg),
 		GoVersion:   runtime.Version(),
 		CPUs:        runtime.NumCPU(),
+		Warnings:    e.warnings,
 	}
 	if v, _, err := e.d.ServerVersion(ctx); err == nil {
 		rep.Engine = v

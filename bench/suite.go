@@ -23,6 +23,9 @@ type row struct {
 	op   string
 	unit unit
 	note string
+	// noRef marks a row without a reference in a benchmark that has one:
+	// the reference's value for it is ignored.
+	noRef bool
 }
 
 // runFunc performs one run of one side of a benchmark and returns one value
@@ -39,6 +42,10 @@ type benchmark struct {
 	// scale multiplies the number of runs, for operations cheap and noisy
 	// enough to deserve more samples; 0 means 1.
 	scale int
+	// maxRuns, when > 0, caps the number of measured runs, for operations
+	// expensive enough (seconds to minutes) that -n runs would not fit the
+	// suite's time budget.
+	maxRuns int
 	// setup, when not nil, runs once before the first run, unmeasured: it
 	// prepares what every run needs (running services for a warm check,
 	// what the reference must know). The teardown it returns, when not
@@ -66,13 +73,16 @@ func suite(e *env) []benchmark {
 		cliMemory("lab --version", version, version),
 		cliMemory("lab doctor", doctor, inspect),
 	)
-	// Next rows, against DESIGN.md "Performance targets":
-	//   - cold `lab check` of a Postgres lab vs testcontainers' postgres
-	//     module (official image) run + terminate;
-	//   - warm `lab check` (services running) and `lab reset`;
-	//   - batch grading throughput (unitPerSecond) vs a container per
-	//     submission;
-	//   - peak memory of `lab check` / `lab grade` (unitBytes, cliMemory).
+	// Against DESIGN.md "Performance targets", on the sql-join lab.
+	bs = append(bs,
+		coldCheck(),
+		warmCheck(),
+		checkPieces(),
+		batchGrade(),
+		pgdataTmpfs(),
+		cliStartup("lab list", []string{"list"}, version, "reference: docker --version"),
+		cliStartup("lab validate labs/", []string{"validate", "labs/"}, version, "reference: docker --version"),
+	)
 	return bs
 }
 
@@ -92,9 +102,12 @@ type result struct {
 func runBenchmark(ctx context.Context, e *env, b benchmark, n, warmup int) []result {
 	res := make([]result, len(b.rows))
 	for i, r := range b.rows {
-		res[i] = result{row: r, hasRef: b.reference != nil}
+		res[i] = result{row: r, hasRef: b.reference != nil && !r.noRef}
 	}
 	runs := n * max(b.scale, 1)
+	if b.maxRuns > 0 {
+		runs = min(runs, b.maxRuns)
+	}
 	began := time.Now()
 	fail := func(side string, err error) []result {
 		err = fmt.Errorf("%s %s: %w", b.name, side, err)
@@ -141,6 +154,9 @@ func runBenchmark(ctx context.Context, e *env, b benchmark, n, warmup int) []res
 			}
 			if i >= 0 {
 				for j, v := range vals {
+					if s.name == "reference" && b.rows[j].noRef {
+						continue
+					}
 					*s.dst(j) = append(*s.dst(j), v)
 				}
 			}
