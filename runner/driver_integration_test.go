@@ -138,6 +138,27 @@ print(redis.Redis(host="cache").ping())`
 			t.Errorf("box cannot resolve web: %v %+v", err, res)
 		}
 	})
+	t.Run("learners' containers reach no network beyond the lab's", func(t *testing.T) {
+		// From an internal network nothing outside answers: a connect
+		// times out or has no route, where an ordinary network reaches
+		// the address or at least gets it refused.
+		code := `import socket
+for addr in [("192.0.2.1", 80), ("1.1.1.1", 443)]:
+    s = socket.socket(); s.settimeout(1)
+    try:
+        s.connect(addr); print("reached", addr)
+    except OSError as e:
+        print("error", addr, e.errno, e)`
+		res, err := s.Service("app").Exec(ctx, []string{"python3", "-c", code}, runner.ExecOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
+			if !strings.Contains(line, "timed out") && !strings.Contains(line, "unreachable") {
+				t.Errorf("the runtime has a route out: %s (stderr %q)", line, res.Stderr)
+			}
+		}
+	})
 	t.Run("FindSession sees the same services", func(t *testing.T) {
 		found, err := d.FindSession(ctx, s.ID)
 		if err != nil {

@@ -129,6 +129,11 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 	}
 	if kind.port != "" {
 		opts = append(opts, testcontainers.WithExposedPorts(kind.port))
+		if sess.pubNetwork != "" {
+			// The session network is internal; the port is published
+			// through this one.
+			opts = append(opts, tcnetwork.WithNetworkName(nil, sess.pubNetwork))
+		}
 	} else {
 		// No port: do not let testcontainers publish the image's ports.
 		opts = append(opts, testcontainers.WithExposedPorts())

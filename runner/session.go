@@ -29,9 +29,14 @@ type Session struct {
 
 	d *Driver
 
-	mu       sync.Mutex
-	network  string
-	services map[string]*Service
+	mu sync.Mutex
+	// network is where services reach each other by name. When the
+	// session runs learners' code (box, runtime), it is internal: no
+	// traffic leaves it, and services with a published port also join
+	// pubNetwork, through which the port is published.
+	network    string
+	pubNetwork string
+	services   map[string]*Service
 }
 
 // NewSession returns an empty session for lab; nothing is created until
@@ -88,7 +93,11 @@ func (s *Session) Services() []*Service {
 // until each answers its readiness probe. On error, the services of this
 // call that did start are left in the session for Close to remove.
 func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
-	if err := s.ensureNetwork(ctx); err != nil {
+	isolate := false
+	for _, spec := range specs {
+		isolate = isolate || spec.Kind == KindBox || spec.Kind == KindRuntime
+	}
+	if err := s.ensureNetwork(ctx, isolate); err != nil {
 		return err
 	}
 	errs := make([]error, len(specs))
@@ -110,21 +119,30 @@ func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
 	return errors.Join(errs...)
 }
 
-func (s *Session) ensureNetwork(ctx context.Context) error {
+// ensureNetwork creates the session's network; internal when isolate is
+// set, with a second, ordinary network for published ports.
+func (s *Session) ensureNetwork(ctx context.Context, isolate bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.network != "" {
 		return nil
 	}
 	name := "labrunner-" + s.ID
-	_, err := s.d.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
-		Driver: "bridge",
-		Labels: s.labels(),
-	})
-	if err != nil {
+	if _, err := s.d.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
+		Driver:   "bridge",
+		Internal: isolate,
+		Labels:   s.labels(),
+	}); err != nil {
 		return envErr(fmt.Errorf("create network: %w", err))
 	}
 	s.network = name
+	if isolate {
+		pub := name + "-pub"
+		if _, err := s.d.cli.NetworkCreate(ctx, pub, client.NetworkCreateOptions{Driver: "bridge", Labels: s.labels()}); err != nil {
+			return envErr(fmt.Errorf("create network: %w", err))
+		}
+		s.pubNetwork = pub
+	}
 	return nil
 }
 
@@ -138,7 +156,7 @@ func (s *Session) Close(ctx context.Context) error {
 	err := s.d.removeByLabel(ctx, LabelSession+"="+s.ID)
 	s.mu.Lock()
 	s.services = map[string]*Service{}
-	s.network = ""
+	s.network, s.pubNetwork = "", ""
 	s.mu.Unlock()
 	return err
 }
@@ -157,6 +175,9 @@ func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
 		return nil, &EnvError{Err: fmt.Errorf("session %s has no containers (removed by `lab stop` or `lab gc`?)", id)}
 	}
 	s := &Session{ID: id, d: d, services: map[string]*Service{}, network: "labrunner-" + id}
+	if nl, err := d.cli.NetworkList(ctx, client.NetworkListOptions{Filters: make(client.Filters).Add("name", s.network+"-pub")}); err == nil && len(nl.Items) > 0 {
+		s.pubNetwork = s.network + "-pub"
+	}
 	for _, c := range list.Items {
 		svc, err := d.serviceFromContainer(ctx, c.ID)
 		if err != nil {
