@@ -34,9 +34,12 @@ func runChecks(ctx context.Context, lab *labs.Lab, envFor envFunc) []checks.Resu
 		case len(blocked) > 0:
 			res.Status = checks.Skip
 			res.Message = "skipped: needs " + strings.Join(blocked, ", ") + " to pass first"
+		case ctx.Err() == context.DeadlineExceeded:
+			res.Status = checks.Error
+			res.Message = "not run: the time for grading this submission ran out"
 		case ctx.Err() != nil:
 			res.Status = checks.Error
-			res.Message = "not run: the run was cancelled"
+			res.Message = "not run: the run was interrupted"
 		default:
 			start := time.Now()
 			out := runOne(ctx, def, envFor(def))
