@@ -138,7 +138,10 @@ func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
 // Seed creates the learner role and, for the main data and each variant,
 // the seeded template, the reference copy and the learner's copy.
 // fixtures maps a data set ("" or a variant name) to its scripts.
-func (p *pgLab) Seed(ctx context.Context, fixtures map[string][]Fixture) error {
+//
+// withLearner creates the learner's working databases too; a session no
+// learner works in by hand (a one-off check, a grade) does without them.
+func (p *pgLab) Seed(ctx context.Context, fixtures map[string][]Fixture, withLearner bool) error {
 	if !identRe.MatchString(p.db) {
 		return fmt.Errorf("database name %q: use lowercase letters, digits and _", p.db)
 	}
@@ -171,7 +174,11 @@ END$$`, quoteLit(ownerRole), ownerRole),
 		return err
 	}
 	return p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
-		for _, slot := range []*pgSlot{p.learner, p.grading} {
+		slots := []*pgSlot{p.grading}
+		if withLearner {
+			slots = append(slots, p.learner)
+		}
+		for _, slot := range slots {
 			if err := p.resetSet(ctx, su, slot, set); err != nil {
 				return err
 			}

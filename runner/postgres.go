@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/moby/moby/api/types/container"
 )
 
 // Superuser credentials of every Postgres service. The port is published on
@@ -21,7 +22,13 @@ var postgresKind = kindSpec{
 		"POSTGRES_USER":     PostgresUser,
 		"POSTGRES_PASSWORD": PostgresPassword,
 		"POSTGRES_DB":       PostgresDB,
+		// Data in memory (a tmpfs, see limitPostgres): disposable, and
+		// CREATE DATABASE … TEMPLATE is several times faster than on
+		// the overlay file system, where it also failed now and then with
+		// "Interrupted system call" under load.
+		"PGDATA": postgresData,
 	},
+	hostConfig: limitPostgres,
 	// Disposable data: durability settings off, query semantics unchanged.
 	cmd: []string{"postgres",
 		"-c", "fsync=off",
@@ -44,6 +51,24 @@ var postgresKind = kindSpec{
 		return conn.QueryRow(ctx, "SELECT 1").Scan(&one)
 	},
 	url: postgresURL,
+}
+
+// postgresData is the data directory, on a tmpfs.
+const postgresData = "/var/lib/postgresql/tmpfs"
+
+// Memory of a Postgres container, data included (tmpfs pages count).
+const (
+	postgresMemory  = 2 << 30
+	postgresDataMax = "1536m"
+)
+
+func limitPostgres(hc *container.HostConfig) {
+	hc.Memory = postgresMemory
+	hc.MemorySwap = postgresMemory
+	if hc.Tmpfs == nil {
+		hc.Tmpfs = map[string]string{}
+	}
+	hc.Tmpfs[postgresData] = "rw,nosuid,nodev,size=" + postgresDataMax
 }
 
 func postgresURL(hostPort string) string {

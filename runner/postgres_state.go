@@ -45,7 +45,7 @@ func (st *postgresState) Seed(ctx context.Context) error {
 			return err
 		}
 	}
-	return st.lab.Seed(ctx, sets)
+	return st.lab.Seed(ctx, sets, st.env.Session.Keep)
 }
 
 func (st *postgresState) Reset(ctx context.Context) error { return st.lab.Reset(ctx) }

@@ -111,7 +111,6 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 		testcontainers.WithName("labrunner-" + sess.ID + "-" + spec.Name),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithEnv(env),
-		tcnetwork.WithNetworkName([]string{spec.Name}, sess.network),
 		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, kind: kind, cli: d.cli.Client}),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			if kind.port != "" {
@@ -126,6 +125,9 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 				kind.hostConfig(hc)
 			}
 		}),
+	}
+	if sess.network != "" {
+		opts = append(opts, tcnetwork.WithNetworkName([]string{spec.Name}, sess.network))
 	}
 	if kind.port != "" {
 		opts = append(opts, testcontainers.WithExposedPorts(kind.port))

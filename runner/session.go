@@ -97,8 +97,13 @@ func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
 	for _, spec := range specs {
 		isolate = isolate || spec.Kind == KindBox || spec.Kind == KindRuntime
 	}
-	if err := s.ensureNetwork(ctx, isolate); err != nil {
-		return err
+	// A lone service needs no network of its own to reach others by
+	// name, unless it runs learners' code; the default network spares a
+	// network create and remove (about a quarter of a second).
+	if len(specs) > 1 || isolate || len(s.Services()) > 0 {
+		if err := s.ensureNetwork(ctx, isolate); err != nil {
+			return err
+		}
 	}
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
@@ -174,9 +179,18 @@ func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
 	if len(list.Items) == 0 {
 		return nil, &EnvError{Err: fmt.Errorf("session %s has no containers (removed by `lab stop` or `lab gc`?)", id)}
 	}
-	s := &Session{ID: id, d: d, services: map[string]*Service{}, network: "labrunner-" + id}
-	if nl, err := d.cli.NetworkList(ctx, client.NetworkListOptions{Filters: make(client.Filters).Add("name", s.network+"-pub")}); err == nil && len(nl.Items) > 0 {
-		s.pubNetwork = s.network + "-pub"
+	s := &Session{ID: id, d: d, services: map[string]*Service{}}
+	nl, err := d.cli.NetworkList(ctx, client.NetworkListOptions{Filters: make(client.Filters).Add("label", LabelSession+"="+id)})
+	if err != nil {
+		return nil, envErr(fmt.Errorf("list networks: %w", err))
+	}
+	for _, n := range nl.Items {
+		switch n.Name {
+		case "labrunner-" + id:
+			s.network = n.Name
+		case "labrunner-" + id + "-pub":
+			s.pubNetwork = n.Name
+		}
 	}
 	for _, c := range list.Items {
 		svc, err := d.serviceFromContainer(ctx, c.ID)
