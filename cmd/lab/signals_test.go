@@ -63,6 +63,9 @@ func TestInterruptCleansUp(t *testing.T) {
 			}
 			return []string{"check", "-C", dir}
 		}},
+		{"SIGINT during lab start", syscall.SIGINT, func(dir string) []string {
+			return []string{"start", "sql-index", filepath.Join(dir, "ws")}
+		}},
 		{"SIGTERM during a grade", syscall.SIGTERM, func(dir string) []string {
 			for i := range 5 {
 				writeFile(t, filepath.Join(dir, "subs", fmt.Sprint(i), "solution.sql"), "SELECT pg_sleep(30)")
