@@ -95,26 +95,7 @@ func warmCheck() benchmark {
 // reference solution, and returns where the lab's postgres service is
 // published. The caller must call stopWorkspace, also on error.
 func startWorkspace(ctx context.Context, e *env, dir string) (hostPort string, err error) {
-	r, err := execLab(ctx, e, labOptions{timeout: 2 * time.Minute}, "start", labLab, dir)
-	if r.pid != 0 {
-		e.own(runner.LabelPID+"="+strconv.Itoa(r.pid), runner.LabelHost+"="+hostname())
-	}
-	if err != nil {
-		return "", err
-	}
-	w, err := runner.OpenWorkspace(dir)
-	if err != nil {
-		return "", err
-	}
-	e.own(runner.LabelSession + "=" + w.State.Session)
-	sol, err := os.ReadFile(filepath.Join("labs", labLab, "solution", "solution.sql"))
-	if err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "solution.sql"), sol, 0o644); err != nil {
-		return "", err
-	}
-	sess, err := e.d.FindSession(ctx, w.State.Session)
+	sess, err := startLabWorkspace(ctx, e, labLab, dir)
 	if err != nil {
 		return "", err
 	}
@@ -123,7 +104,29 @@ func startWorkspace(ctx context.Context, e *env, dir string) (hostPort string, e
 			return svc.HostPort, nil
 		}
 	}
-	return "", fmt.Errorf("session %s of %s has no postgres service", w.State.Session, labLab)
+	return "", fmt.Errorf("session %s of %s has no postgres service", sess.ID, labLab)
+}
+
+// startLabWorkspace runs `lab start` of lab into dir, adds the reference
+// solution, and returns the running session. The caller must call
+// stopWorkspace, also on error.
+func startLabWorkspace(ctx context.Context, e *env, lab, dir string) (*runner.Session, error) {
+	r, err := execLab(ctx, e, labOptions{timeout: 2 * time.Minute}, "start", lab, dir)
+	if r.pid != 0 {
+		e.own(runner.LabelPID+"="+strconv.Itoa(r.pid), runner.LabelHost+"="+hostname())
+	}
+	if err != nil {
+		return nil, err
+	}
+	w, err := runner.OpenWorkspace(dir)
+	if err != nil {
+		return nil, err
+	}
+	e.own(runner.LabelSession + "=" + w.State.Session)
+	if err := copySolution(dir, lab); err != nil {
+		return nil, err
+	}
+	return e.d.FindSession(ctx, w.State.Session)
 }
 
 // stopWorkspace runs `lab stop` in dir and removes what it would have

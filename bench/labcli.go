@@ -15,6 +15,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -188,7 +189,7 @@ func (e *env) removeLeftovers(labels ...string) (int, error) {
 
 // newWorkspace writes a workspace of lab whose services do not run, as
 // `lab start` followed by `lab stop` would leave it, with the lab's
-// reference solution as the learner's file.
+// reference solution as the learner's files.
 func newWorkspace(dir, lab string) error {
 	if err := os.MkdirAll(filepath.Join(dir, runner.StateDir), 0o755); err != nil {
 		return err
@@ -197,9 +198,24 @@ func newWorkspace(dir, lab string) error {
 	if err := w.Save(); err != nil {
 		return err
 	}
-	sol, err := os.ReadFile(filepath.Join("labs", lab, "solution", "solution.sql"))
+	return copySolution(dir, lab)
+}
+
+// copySolution copies every file of lab's `submission:` list from its
+// reference solution into the workspace dir.
+func copySolution(dir, lab string) error {
+	l, err := labs.Load(os.DirFS("labs"), lab)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "solution.sql"), sol, 0o644)
+	for _, f := range l.Submission {
+		b, err := os.ReadFile(filepath.Join("labs", lab, l.Solution, f.File))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.File), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -11,10 +11,10 @@ import (
 )
 
 // pgdataTmpfs is a what-if, not labrunner against a reference: the
-// postgres container as runner runs it today (the pre-initialised data
-// directory lives in the image, so every file Postgres writes goes through
-// overlay2) against the same container whose data directory is copied to
-// a tmpfs at start. CREATE DATABASE, which seeding, reset and every batch
+// postgres container as runner ran it before ce4ddb6 (the pre-initialised
+// data directory lives in the image, so every file Postgres writes goes
+// through overlay2) against the same container whose data directory is
+// copied to a tmpfs at start, which is what runner does since. CREATE DATABASE, which seeding, reset and every batch
 // slot are made of, is where the difference shows; start and removal say
 // what the copy costs. Both run through the docker CLI with runner's
 // command and environment (learnConfig).
@@ -28,7 +28,7 @@ func pgdataTmpfs() benchmark {
 		name: "pgdata",
 		rows: []row{
 			{op: what("start→ready postgres"), unit: unitSeconds,
-				note: "labrunner column: PGDATA in the image layer (overlay2), as runner runs it; reference column: PGDATA copied to a tmpfs by the entrypoint"},
+				note: "labrunner column: PGDATA in the image layer (overlay2), as runner ran it before ce4ddb6; reference column: PGDATA copied to a tmpfs by the entrypoint (runner since)"},
 			{op: what("seed a template from fixtures"), unit: unitSeconds,
 				note: "CREATE DATABASE (from template1) + the lab's fixtures + VACUUM ANALYZE, on a fresh server"},
 			{op: what("DROP + CREATE DATABASE … TEMPLATE"), unit: unitSeconds,
@@ -59,7 +59,11 @@ func pgdataRun(ctx context.Context, e *env, cfg refConfig, task labTask, tmpfs b
 	}
 	args = append(args, "-p", "127.0.0.1::"+strings.TrimSuffix(cfg.port, "/tcp"))
 	for _, kv := range cfg.env {
-		args = append(args, "-e", kv)
+		// runner's PGDATA points at its tmpfs mount, which is not here:
+		// the image's own data directory is the overlay2 side.
+		if !strings.HasPrefix(kv, "PGDATA=") {
+			args = append(args, "-e", kv)
+		}
 	}
 	cmd := cfg.cmd
 	if tmpfs {

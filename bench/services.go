@@ -17,8 +17,9 @@ import (
 
 // serviceLifecycle measures one service of kind from nothing to answering
 // its readiness probe, and its removal: labrunner's Session.Start and
-// Session.Close against `docker run -d` of the same image, command and
-// environment followed by the same probe, and `docker rm -fv`.
+// Session.Close against `docker run -d` of the same image, command,
+// environment and tmpfs mounts followed by the same probe, and
+// `docker rm -fv`.
 func serviceLifecycle(k runner.Kind) benchmark {
 	var cfg refConfig
 	return benchmark{
@@ -66,11 +67,15 @@ type refConfig struct {
 	env []string
 	// cmd replaces the image's command when not nil.
 	cmd []string
+	// tmpfs are the container's tmpfs mounts (path → options), as runner
+	// mounts them: Postgres's data directory lives on one, and the
+	// entrypoint copies the pre-initialised data there at start.
+	tmpfs map[string]string
 }
 
 // learnConfig starts one service of kind with labrunner, unmeasured, and
-// reads from its container the command, environment and published port the
-// runner gave it, so that the reference runs exactly the same container
+// reads from its container the command, environment, tmpfs mounts and
+// published port the runner gave it, so that the reference runs exactly the same container
 // whatever runner's kind table says today.
 func learnConfig(ctx context.Context, e *env, k runner.Kind) (refConfig, error) {
 	sess := e.d.NewSession(e.runID)
@@ -110,6 +115,7 @@ func inspectConfig(ctx context.Context, cli *client.Client, id string) (refConfi
 	if !slices.Equal(c.Config.Cmd, imgCmd) {
 		cfg.cmd = c.Config.Cmd
 	}
+	cfg.tmpfs = maps.Clone(c.HostConfig.Tmpfs)
 	for p := range c.HostConfig.PortBindings {
 		if cfg.port != "" {
 			return refConfig{}, fmt.Errorf("more than one published port (%s, %s)", cfg.port, p)
@@ -122,35 +128,9 @@ func inspectConfig(ctx context.Context, cli *client.Client, id string) (refConfi
 func dockerLifecycle(ctx context.Context, e *env, k runner.Kind, cfg refConfig) ([]float64, error) {
 	session := e.nextSession()
 	defer e.sweepSession(session)
-	args := []string{"run", "-d", "--name", "labrunner-" + session + "-ref"}
-	labels := e.labels(session, k)
-	for _, key := range slices.Sorted(maps.Keys(labels)) {
-		args = append(args, "--label", key+"="+labels[key])
-	}
-	if cfg.port != "" {
-		args = append(args, "-p", "127.0.0.1::"+strings.TrimSuffix(cfg.port, "/tcp"))
-	}
-	for _, kv := range cfg.env {
-		args = append(args, "-e", kv)
-	}
-	args = append(args, cfg.image)
-	args = append(args, cfg.cmd...)
-	cli := e.d.Client()
-
 	t0 := time.Now()
-	id, err := docker(args...)
+	id, err := dockerStart(ctx, e, session, string(k), k, cfg)
 	if err != nil {
-		return nil, err
-	}
-	t := probeTarget{containerID: id, cli: cli}
-	if cfg.port != "" {
-		// The engine API, as testcontainers does; `docker port` would add a
-		// CLI process start to the reference.
-		if t.hostPort, err = publishedPort(ctx, cli, id, cfg.port); err != nil {
-			return nil, err
-		}
-	}
-	if err := waitReady(ctx, probes[k], t); err != nil {
 		return nil, err
 	}
 	start := time.Since(t0)
@@ -163,6 +143,48 @@ func dockerLifecycle(ctx context.Context, e *env, k runner.Kind, cfg refConfig) 
 	}
 	remove := time.Since(t1)
 	return []float64{start.Seconds(), remove.Seconds()}, nil
+}
+
+// dockerStart runs a container of kind k named after session and name with
+// `docker run -d` and cfg, and waits until it answers k's readiness probe.
+// It returns the container's id; the caller removes it (sweepSession of
+// session finds it in any case).
+func dockerStart(ctx context.Context, e *env, session, name string, k runner.Kind, cfg refConfig) (string, error) {
+	args := []string{"run", "-d", "--name", "labrunner-" + session + "-ref-" + name}
+	labels := e.labels(session, k)
+	for _, key := range slices.Sorted(maps.Keys(labels)) {
+		args = append(args, "--label", key+"="+labels[key])
+	}
+	if cfg.port != "" {
+		args = append(args, "-p", "127.0.0.1::"+strings.TrimSuffix(cfg.port, "/tcp"))
+	}
+	for _, path := range slices.Sorted(maps.Keys(cfg.tmpfs)) {
+		mount := path
+		if opts := cfg.tmpfs[path]; opts != "" {
+			mount += ":" + opts
+		}
+		args = append(args, "--tmpfs", mount)
+	}
+	for _, kv := range cfg.env {
+		args = append(args, "-e", kv)
+	}
+	args = append(args, cfg.image)
+	args = append(args, cfg.cmd...)
+	cli := e.d.Client()
+
+	id, err := docker(args...)
+	if err != nil {
+		return "", err
+	}
+	t := probeTarget{containerID: id, cli: cli}
+	if cfg.port != "" {
+		// The engine API, as testcontainers does; `docker port` would add a
+		// CLI process start to the reference.
+		if t.hostPort, err = publishedPort(ctx, cli, id, cfg.port); err != nil {
+			return id, err
+		}
+	}
+	return id, waitReady(ctx, probes[k], t)
 }
 
 // publishedPort returns "127.0.0.1:port" where port of container id is

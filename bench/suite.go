@@ -83,6 +83,11 @@ func suite(e *env) []benchmark {
 		cliStartup("lab list", []string{"list"}, version, "reference: docker --version"),
 		cliStartup("lab validate labs/", []string{"validate", "labs/"}, version, "reference: docker --version"),
 	)
+	// The other kinds of lab, which DESIGN.md sets no target for: cold and
+	// warm check against their floors.
+	for _, lab := range otherLabs {
+		bs = append(bs, coldCheckLab(lab), warmCheckLab(lab))
+	}
 	return bs
 }
 

@@ -4,8 +4,11 @@
 # one run, as one table of medians and ratios; results in bench/results.json.
 # The rows against DESIGN.md's targets run bin/lab itself (cold and warm
 # check, reset, batch grading of sql-join) against testcontainers-go, docker
-# and pgx references; expensive rows cap their runs, so the whole suite
-# takes a few minutes on 2 cores. Peak RSS rows need GNU time (/usr/bin/time).
+# and pgx references; cold and warm check of redis-cache-aside,
+# nginx-static and linux-permissions run it against their floors (docker run
+# of the lab's containers + the same probes + docker rm; the checks'
+# essential work done directly). Expensive rows cap their runs, so the whole
+# suite takes about five minutes on 2 cores. Peak RSS rows need GNU time (/usr/bin/time).
 # LAB_IMAGE_SET comes from the environment (the Makefile exports offline);
 # BENCH_N or -n sets the number of runs per side. Flags: go run ./bench -h.
 set -euo pipefail
