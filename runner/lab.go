@@ -224,16 +224,20 @@ func readCopies(files fs.FS, dir string, copies []*labs.FileCopy) ([]File, error
 }
 
 // LearnerURL returns how the learner connects to service name: for
-// Postgres, the learner role's URL to the lab database; otherwise the
-// service's URL.
+// Postgres, the learner role's URL to the lab database; for Redis with a
+// learner user, that user's URL; otherwise the service's URL.
 func (e *LabEnv) LearnerURL(name string) string {
 	if p := e.pg[name]; p != nil {
 		return p.LearnerURL()
 	}
-	if svc := e.Session.Service(name); svc != nil {
-		return svc.URL()
+	svc := e.Session.Service(name)
+	if svc == nil {
+		return ""
 	}
-	return ""
+	if s := e.Lab.Services[name]; s != nil && Kind(s.Kind) == KindRedis && s.ACL && svc.HostPort != "" {
+		return fmt.Sprintf("redis://%s:%s@%s/0", RedisLearnerUser, RedisLearnerPassword, svc.HostPort)
+	}
+	return svc.URL()
 }
 
 // Reset brings every service back to its seeded state.

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/moby/moby/client"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/labrunner/labrunner/checks"
@@ -31,6 +34,34 @@ var redisLearnerACL = []any{"ACL", "SETUSER", RedisLearnerUser, "reset", "on", "
 	"~*", "&*", "+@all", "-@dangerous",
 	"-flushall", "-flushdb", "-config", "-debug", "-keys", "-shutdown", "-acl", "-monitor", "-module"}
 
+// redisConfig bounds what a learner's program can make Redis do. Seeding
+// applies it, at every reset too: a program with the default user's
+// rights (acl: false) may have changed it.
+var redisConfig = []any{"CONFIG", "SET",
+	// Data: past it, writes get an OOM error, well before the container's
+	// memory limit would kill Redis.
+	"maxmemory", "256mb", "maxmemory-policy", "noeviction",
+	// Clients' buffers: past it, the biggest clients are disconnected.
+	"maxmemory-clients", "128mb",
+	// A value, a request: a SET of 500 MB is refused at its header.
+	"proto-max-bulk-len", "16mb", "client-query-buffer-limit", "32mb",
+	// A script that runs longer gets others the BUSY reply, which a reset
+	// answers by killing it (see recover).
+	"busy-reply-threshold", "1000",
+	// A disposable cache, as the server's command line says.
+	"save", "", "appendonly", "no",
+}
+
+// redisPassword is the default user's password on a redis service with a
+// learner user, so that the learner's program cannot skip that user. It
+// is derived from the container's full id, which only a client of the
+// Docker engine reads: the grader, seeding and `lab shell` compute it
+// again from the session, in any process.
+func redisPassword(containerID string) string {
+	sum := sha256.Sum256([]byte("labrunner redis default user\x00" + containerID))
+	return hex.EncodeToString(sum[:16])
+}
+
 // redisBatch is how many fixture commands are sent in one pipeline.
 const redisBatch = 1000
 
@@ -51,7 +82,7 @@ func newRedisState(e *LabEnv, name string, svc *labs.Service) *redisState {
 }
 
 // client returns the grader's client of the service (the default user),
-// connected on first use and kept for the lab env's life.
+// connected on first use and kept until Redis is restarted.
 func (st *redisState) client() (*redis.Client, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -64,6 +95,10 @@ func (st *redisState) client() (*redis.Client, error) {
 	}
 	st.c = redis.NewClient(&redis.Options{
 		Addr: svc.HostPort,
+		// Before seeding sets the password, the default user takes any
+		// (AUTH with a user name; the legacy form would be refused).
+		Username: "default",
+		Password: redisPassword(svc.ContainerID),
 		// RESP2: replies are strings, integers and arrays, which is what
 		// checks compare; no CLIENT SETINFO on connect.
 		Protocol:        2,
@@ -80,6 +115,9 @@ func (st *redisState) Seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := c.Do(ctx, redisConfig...).Err(); err != nil {
+		return envErr(fmt.Errorf("configure %s: %w", st.name, err))
+	}
 	for _, name := range st.svc.Fixtures {
 		b, err := fs.ReadFile(st.env.files, path.Join(st.env.Lab.Dir, name))
 		if err != nil {
@@ -92,6 +130,10 @@ func (st *redisState) Seed(ctx context.Context) error {
 	if st.svc.ACL {
 		if err := c.Do(ctx, redisLearnerACL...).Err(); err != nil {
 			return envErr(fmt.Errorf("create learner user in %s: %w", st.name, err))
+		}
+		svc := st.env.Session.Service(st.name)
+		if err := c.Do(ctx, "ACL", "SETUSER", "default", "on", "resetpass", ">"+redisPassword(svc.ContainerID)).Err(); err != nil {
+			return envErr(fmt.Errorf("protect the default user of %s: %w", st.name, err))
 		}
 	}
 	if err := c.ConfigResetStat(ctx).Err(); err != nil {
@@ -142,9 +184,13 @@ func isRedisReply(err error) bool {
 	return errors.As(err, &re)
 }
 
-// Reset empties every database, clears loaded scripts, seeds again and
-// zeroes the counters.
+// Reset brings back a Redis the last program left unusable, empties every
+// database, clears loaded scripts and functions, seeds again (the config
+// included) and zeroes the counters.
 func (st *redisState) Reset(ctx context.Context) error {
+	if err := st.recover(ctx); err != nil {
+		return err
+	}
 	c, err := st.client()
 	if err != nil {
 		return err
@@ -155,7 +201,114 @@ func (st *redisState) Reset(ctx context.Context) error {
 	if err := c.ScriptFlush(ctx).Err(); err != nil {
 		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
 	}
+	if err := c.FunctionFlush(ctx).Err(); err != nil {
+		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
+	}
 	return st.Seed(ctx)
+}
+
+// recover makes Redis answer the grader again. A script the program left
+// running (an endless loop in EVAL) keeps Redis busy after the program
+// was killed: SCRIPT KILL (or FUNCTION KILL) stops it, unless it wrote,
+// and then only stopping the server does: its container is restarted. So
+// is a Redis that is gone (the kernel kills it when a script's Lua
+// memory, which maxmemory does not bound, fills the container) or that
+// refuses the grader.
+func (st *redisState) recover(ctx context.Context) error {
+	svc := st.env.Session.Service(st.name)
+	if svc == nil {
+		return envErr(fmt.Errorf("redis service %s is not running", st.name))
+	}
+	// Asked first, so that the client does not dial a port that is gone.
+	insp, err := svc.d.cli.ContainerInspect(ctx, svc.ContainerID, client.ContainerInspectOptions{})
+	if err != nil {
+		return envErr(fmt.Errorf("reset %s: inspect container: %w", st.name, err))
+	}
+	if s := insp.Container.State; s != nil && !s.Running {
+		return st.restart(ctx, fmt.Errorf("it exited with code %d (out of memory: %t)", s.ExitCode, s.OOMKilled))
+	}
+	c, err := st.client()
+	if err != nil {
+		return err
+	}
+	err = c.Ping(ctx).Err()
+	if err == nil {
+		return nil
+	}
+	if isRedisBusy(err) {
+		kerr := c.ScriptKill(ctx).Err()
+		if kerr != nil && strings.HasPrefix(kerr.Error(), "NOTBUSY") {
+			kerr = c.FunctionKill(ctx).Err()
+		}
+		if kerr == nil || strings.HasPrefix(kerr.Error(), "NOTBUSY") {
+			// The script stops at its next check for the kill.
+			for range 50 {
+				if err = c.Ping(ctx).Err(); err == nil || !isRedisBusy(err) {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if err == nil {
+				return nil
+			}
+		} else {
+			// UNKILLABLE: restarting the container stops the server as
+			// SHUTDOWN NOSAVE would, without the client dialling again.
+			return st.restart(ctx, kerr)
+		}
+	}
+	if ctx.Err() != nil {
+		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
+	}
+	return st.restart(ctx, err)
+}
+
+// isRedisBusy reports whether err is Redis' BUSY reply: a script or a
+// function is running.
+func isRedisBusy(err error) bool {
+	return isRedisReply(err) && strings.HasPrefix(err.Error(), "BUSY")
+}
+
+// restart starts the Redis container again (it is published on a new
+// port), forgets the grader's connections and waits until Redis answers;
+// the caller seeds it.
+func (st *redisState) restart(ctx context.Context, cause error) error {
+	svc := st.env.Session.Service(st.name)
+	if svc == nil {
+		return envErr(fmt.Errorf("redis service %s is not running", st.name))
+	}
+	fail := func(err error) error {
+		return envErr(fmt.Errorf("restart %s, which did not answer (%v): %w", st.name, cause, err))
+	}
+	stop := 0
+	if _, err := svc.d.cli.ContainerRestart(ctx, svc.ContainerID, client.ContainerRestartOptions{Timeout: &stop}); err != nil {
+		return fail(err)
+	}
+	hostPort, err := svc.d.hostPort(ctx, svc.ContainerID, redisKind.port)
+	if err != nil {
+		return fail(err)
+	}
+	st.mu.Lock()
+	svc.HostPort = hostPort
+	old := st.c
+	st.c = nil
+	st.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err = redisKind.probe(pctx, probeTarget{hostPort: hostPort})
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fail(err)
+		case <-time.After(probeInterval):
+		}
+	}
 }
 
 func (st *redisState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {

@@ -8,8 +8,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
@@ -132,12 +130,16 @@ print("ok")
 		if err := env.Reset(ctx); err != nil {
 			t.Fatal(err)
 		}
-		c := redis.NewClient(&redis.Options{Addr: strings.TrimPrefix(env.LearnerURL("cache"), "redis://"), Protocol: 2, DisableIdentity: true})
-		defer c.Close()
-		info, err := c.Info(ctx, "stats").Result()
+		// As `lab shell cache` does: the default user has a password.
+		cli, cliEnv, err := env.ShellCommand("cache")
 		if err != nil {
 			t.Fatal(err)
 		}
+		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "INFO", "stats"), runner.ExecOptions{Env: cliEnv})
+		if err != nil || res.ExitCode != 0 {
+			t.Fatalf("INFO: %v %+v", err, res)
+		}
+		info := res.Stdout
 		if !strings.Contains(info, "keyspace_hits:0\r") || !strings.Contains(info, "keyspace_misses:0\r") {
 			t.Errorf("counters after reset:\n%s", info)
 		}

@@ -99,11 +99,23 @@ func (st *runtimeState) root(ctx context.Context, what, script string, args ...s
 	return nil
 }
 
+// prepareRuntime makes AppDir, root's, and takes write access for others
+// off every folder of the image's own filesystem (such as /run/lock), so
+// that the program's only writable folders are the bounded tmpfs mounted
+// over some of them: it cannot fill the host's disk through the
+// container's layer.
+const prepareRuntime = `set -e
+mkdir -p "$1"; chown root:root "$1"; chmod 0755 "$1"
+root=$(stat -c %d /)
+find / -xdev -type d -perm -0002 -exec stat -c '%d %n' {} + | while read -r dev dir; do
+	if [ "$dev" = "$root" ]; then chmod o-w "$dir"; fi
+done`
+
 func (st *runtimeState) Seed(ctx context.Context) error {
 	if len(st.svc.Fixtures) > 0 {
 		return fmt.Errorf("service %s: a runtime service takes no fixtures (use files)", st.name)
 	}
-	return st.root(ctx, "prepare "+AppDir, `mkdir -p "$1" && chown root:root "$1" && chmod 0755 "$1"`, AppDir)
+	return st.root(ctx, "prepare "+AppDir, prepareRuntime, AppDir)
 }
 
 // Reset stops every process of the learner's program, removes the applied

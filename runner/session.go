@@ -133,9 +133,18 @@ func (s *Session) ensureNetwork(ctx context.Context, isolate bool) error {
 		return nil
 	}
 	name := "labrunner-" + s.ID
+	var opts map[string]string
+	if isolate {
+		// Internal only stops forwarding: the bridge keeps an address of
+		// the host, through which a container reaches every service the
+		// host listens to on all its addresses. Without it, nothing
+		// outside the network answers.
+		opts = map[string]string{"com.docker.network.bridge.inhibit_ipv4": "true"}
+	}
 	if _, err := s.d.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
 		Driver:   "bridge",
 		Internal: isolate,
+		Options:  opts,
 		Labels:   s.labels(),
 	}); err != nil {
 		return envErr(fmt.Errorf("create network: %w", err))

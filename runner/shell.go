@@ -20,7 +20,8 @@ func (e *LabEnv) ShellCommand(name string) ([]string, []string, error) {
 		p := e.pg[name]
 		return []string{"psql", "-U", p.learner.role, "-d", p.learner.db}, []string{"PGPASSWORD=" + p.learner.password}, nil
 	case KindRedis:
-		return []string{"redis-cli"}, nil, nil
+		// As the default user, with its password where it has one.
+		return []string{"redis-cli", "--user", "default"}, []string{"REDISCLI_AUTH=" + redisPassword(svc.ContainerID)}, nil
 	default:
 		return []string{"/bin/sh", "-c", "if command -v bash >/dev/null; then exec bash; else exec sh; fi"}, nil, nil
 	}

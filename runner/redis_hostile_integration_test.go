@@ -1,0 +1,129 @@
+package runner_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/moby/moby/client"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/runner"
+)
+
+// startProgramLab starts lab and closes it when the test ends, checking
+// that nothing is left. It returns a grader of prog.py.
+func startProgramLab(t *testing.T, ctx context.Context, d *runner.Driver, lab *labs.Lab, files fstest.MapFS) (*runner.LabEnv, func(t *testing.T, prog string) *checks.Report) {
+	t.Helper()
+	env, err := d.StartLab(ctx, lab, files)
+	if err != nil {
+		t.Fatalf("start lab: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := env.Close(context.Background()); err != nil {
+			t.Error(err)
+		}
+		c, n, _ := d.List(context.Background(), runner.LabelSession+"="+env.Session.ID)
+		if len(c)+len(n) > 0 {
+			t.Errorf("left %d containers, %d networks", len(c), len(n))
+		}
+	})
+	return env, func(t *testing.T, prog string) *checks.Report {
+		t.Helper()
+		rep, err := env.Check(ctx, runner.Submission{"prog.py": prog}, runner.CheckOptions{Name: t.Name()})
+		if err != nil {
+			t.Fatalf("check: %v", err)
+		}
+		return rep
+	}
+}
+
+// usesRedis is a program that writes to Redis as the lab lets it.
+const usesRedis = "import os, redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\nr.set('k', 'v' * 1000)\nprint('ok')\n"
+
+// TestRedisDefaultUser: with a learner user, the default user has a
+// password that the grader and `lab shell` know and the program does not;
+// a Redis that died (as the kernel's OOM killer would kill it) is started
+// again by the next reset.
+func TestRedisDefaultUser(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	lab, files := programLab()
+	env, grade := startProgramLab(t, ctx, d, lab, files)
+
+	t.Run("without the password, the default user can do nothing", func(t *testing.T) {
+		c := redis.NewClient(&redis.Options{Addr: env.Session.Service("cache").HostPort, Protocol: 2, DisableIdentity: true})
+		defer c.Close()
+		if err := c.FlushAll(ctx).Err(); err == nil || !strings.Contains(err.Error(), "NOAUTH") {
+			t.Errorf("FLUSHALL without a password: %v", err)
+		}
+		if u := env.LearnerURL("cache"); !strings.HasPrefix(u, "redis://learner:learner@127.0.0.1:") {
+			t.Errorf("the learner's URL is %s", u)
+		}
+	})
+
+	t.Run("lab shell connects as the default user", func(t *testing.T) {
+		cli, cliEnv, err := env.ShellCommand("cache")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "CONFIG", "GET", "maxmemory"), runner.ExecOptions{Env: cliEnv})
+		if err != nil || res.ExitCode != 0 || !strings.Contains(res.Stdout, "268435456") {
+			t.Errorf("redis-cli CONFIG GET maxmemory: %v %+v", err, res)
+		}
+	})
+
+	t.Run("a Redis that was killed is started again", func(t *testing.T) {
+		cache := env.Session.Service("cache")
+		if _, err := d.Client().ContainerKill(ctx, cache.ContainerID, client.ContainerKillOptions{Signal: "KILL"}); err != nil {
+			t.Fatal(err)
+		}
+		rep := grade(t, usesRedis)
+		if got := statuses(rep); got != "runs:pass seeded:pass hash:pass" {
+			t.Errorf("got %s\n%+v", got, rep.Results)
+		}
+	})
+}
+
+// TestRedisWithoutACL: without a learner user (acl: false), the program
+// has the default user's full rights; a reset restores the config the
+// grader relies on, and a Redis the program locked the grader out of is
+// started again.
+func TestRedisWithoutACL(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	lab, files := programLab()
+	lab.Services["cache"].ACL = false
+	env, grade := startProgramLab(t, ctx, d, lab, files)
+
+	for _, c := range []struct{ name, prog string }{
+		{"configures Redis", "import os, redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\nr.config_set('maxmemory', '1')\nr.config_set('proto-max-bulk-len', '1gb')\nprint('ok')\n"},
+		{"locks the grader out", "import os, redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\nr.execute_command('ACL', 'SETUSER', 'default', 'resetpass', '>mine')\nr.execute_command('CLIENT', 'KILL', 'USER', 'default')\nprint('ok')\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			grade(t, c.prog)
+			rep := grade(t, usesRedis)
+			if got := statuses(rep); got != "runs:pass seeded:pass hash:pass" {
+				t.Errorf("the next program: got %s\n%+v", got, rep.Results)
+			}
+		})
+	}
+
+	t.Run("lab shell connects", func(t *testing.T) {
+		cli, cliEnv, err := env.ShellCommand("cache")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "PING"), runner.ExecOptions{Env: cliEnv})
+		if err != nil || strings.TrimSpace(res.Stdout) != "PONG" {
+			t.Errorf("redis-cli PING: %v %+v", err, res)
+		}
+	})
+}
