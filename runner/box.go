@@ -1,6 +1,10 @@
 package runner
 
-import "github.com/moby/moby/api/types/container"
+import (
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+)
 
 var boxKind = kindSpec{
 	cmd:        idleCmd,
@@ -13,6 +17,19 @@ var boxKind = kindSpec{
 const (
 	boxMemory = 512 << 20
 	boxPids   = 512
+	// boxFileSize bounds each file a learner's script writes (its
+	// RLIMIT_FSIZE, which root in the box cannot raise without
+	// CAP_SYS_RESOURCE): `dd if=/dev/zero of=/big` or `fallocate -l 100G`
+	// stop there at once.
+	boxFileSize = 256 << 20
+	// boxDiskLimit bounds the box's writable layer while a learner's
+	// script runs, polled every boxDiskPoll: the script is stopped past
+	// it. Docker's overlay2 limits a container's layer (--storage-opt
+	// size) only on xfs with project quotas, which the engines this
+	// project runs on lack; polling bounds a script that writes many
+	// files to about this plus what the disk takes in one poll.
+	boxDiskLimit = 1 << 30
+	boxDiskPoll  = 200 * time.Millisecond
 )
 
 func limitBox(hc *container.HostConfig) {

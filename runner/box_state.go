@@ -2,9 +2,12 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -43,17 +46,21 @@ func newBoxState(e *LabEnv, name string, svc *labs.Service) *boxState {
 const scriptDir = "/run/labrunner"
 
 // scriptWrapper writes stdin to $scriptDir/$1, runs it with the command in
-// $2… (none: by its #! line) with stdin at end of file, then kills every
-// process it left behind (kill -1: all but the box's init and the
-// wrapper) — a background job would hold the output open until the apply
-// deadline, and a fork bomb would go on — removes the script and exits
-// with its status. Its own failures exit 125 with "labrunner:" on stderr.
-const scriptWrapper = `f=` + scriptDir + `/$1; shift
+// $3… (none: by its #! line) with stdin at end of file and each file it
+// writes limited to $2 blocks of 512 bytes ("-": no limit of ours; ulimit
+// -f sets the hard limit too, and a lower one the engine set stays), then
+// kills every process it left behind (kill -1: all but the box's init and
+// the wrapper) — a background job would hold the output open until the
+// apply deadline, and a fork bomb would go on — removes the script and
+// exits with its status. Its own failures exit 125 with "labrunner:" on
+// stderr.
+const scriptWrapper = `f=` + scriptDir + `/$1 fsize=$2; shift 2
 { mkdir -p ` + scriptDir + ` && cat >"$f" && chmod 700 "$f"; } || { echo "labrunner: cannot write $f" >&2; exit 125; }
+[ "$fsize" = - ] || ulimit -f "$fsize" 2>/dev/null || [ "$(ulimit -f)" != unlimited ] || { echo "labrunner: cannot limit file sizes" >&2; exit 125; }
 "$@" "$f" </dev/null
 rc=$?
 for i in 1 2 3 4 5; do kill -9 -1 2>/dev/null || break; done
-rm -f "$f"
+rm -f "$f" 2>/dev/null
 exit $rc
 `
 
@@ -62,13 +69,19 @@ const scriptOutputCap = 64 << 10
 
 // runScript runs a shell script as root in the box from /root. A script
 // with a #! line runs with that interpreter; others with sh (with -e for
-// fixtures, so that a broken fixture stops at its first error).
+// fixtures, so that a broken fixture stops at its first error). The files
+// a learner's script writes are limited to boxFileSize each; fixtures come
+// from the catalog and are not limited.
 func (st *boxState) runScript(ctx context.Context, name, content string, fixture bool) (ExecResult, error) {
 	svc := st.env.Session.Service(st.name)
 	if svc == nil {
 		return ExecResult{}, &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
 	}
-	cmd := []string{"/bin/sh", "-c", scriptWrapper, "script", path.Base(name)}
+	fsize := strconv.Itoa(boxFileSize / 512)
+	if fixture {
+		fsize = "-"
+	}
+	cmd := []string{"/bin/sh", "-c", scriptWrapper, "script", path.Base(name), fsize}
 	if !strings.HasPrefix(content, "#!") {
 		cmd = append(cmd, "/bin/sh")
 		if fixture {
@@ -173,15 +186,92 @@ func (st *boxState) Apply(ctx context.Context, f *labs.SubmissionFile, content s
 	}
 	st.pristine = false
 	start := time.Now()
-	res, err := st.runScript(ctx, f.File, content, false)
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stopWatch := st.watchDisk(sctx, cancel)
+	res, err := st.runScript(sctx, f.File, content, false)
+	stopWatch()
 	if err != nil {
-		if isDeadline(err) {
+		// What the script started goes on after its exec is killed,
+		// until the box is removed: a writer would fill the disk, a fork
+		// bomb would hold the box's CPU, under the checks that follow
+		// and in a learner's box after the check.
+		switch {
+		case errors.Is(context.Cause(sctx), errDiskLimit):
+			if err := st.stopAll(ctx); err != nil {
+				return err
+			}
+			return fmt.Errorf("%s wrote more than %d MiB to the box's disk; it was stopped", f.File, boxDiskLimit>>20)
+		case isDeadline(err):
+			if err := st.stopAll(ctx); err != nil {
+				return err
+			}
 			return fmt.Errorf("%s did not finish within %s; it was stopped", f.File, time.Since(start).Round(time.Second))
 		}
 		return err
 	}
 	if res.ExitCode != 0 {
-		return fmt.Errorf("%s exited with status %d%s", f.File, res.ExitCode, outputTail(res, ":\n"))
+		msg := fmt.Sprintf("%s exited with status %d%s", f.File, res.ExitCode, outputTail(res, ":\n"))
+		if strings.Contains(res.Stdout+res.Stderr, "File size limit exceeded") || strings.Contains(res.Stdout+res.Stderr, "File too large") {
+			msg += fmt.Sprintf("\n(a file in the box may grow to %d MiB at most)", boxFileSize>>20)
+		}
+		return errors.New(msg)
+	}
+	return nil
+}
+
+// errDiskLimit is why watchDisk stops a script.
+var errDiskLimit = errors.New("the box's disk use passed its limit")
+
+// watchDisk cancels ctx with errDiskLimit once the box's writable layer
+// is larger than boxDiskLimit, polling until ctx ends or the returned
+// function is called.
+func (st *boxState) watchDisk(ctx context.Context, cancel context.CancelCauseFunc) (stop func()) {
+	svc := st.env.Session.Service(st.name)
+	if svc == nil {
+		return func() {}
+	}
+	cli, id := st.env.Session.d.cli, svc.ContainerID
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(boxDiskPoll)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			insp, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{Size: true})
+			if err == nil && insp.Container.SizeRw != nil && *insp.Container.SizeRw > boxDiskLimit {
+				cancel(errDiskLimit)
+				return
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// stopAll kills every process in the box by restarting its container,
+// which keeps its files: the checks then see what the script left, and
+// nothing it started runs on.
+func (st *boxState) stopAll(ctx context.Context) error {
+	svc := st.env.Session.Service(st.name)
+	if svc == nil {
+		return &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
+	}
+	// The script's deadline has passed; the stop has one of its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	now := 0
+	if _, err := st.env.Session.d.cli.ContainerRestart(ctx, svc.ContainerID, client.ContainerRestartOptions{Signal: "KILL", Timeout: &now}); err != nil {
+		return envErr(fmt.Errorf("stop what the script left running in %s: %w", st.name, err))
 	}
 	return nil
 }
@@ -189,10 +279,17 @@ func (st *boxState) Apply(ctx context.Context, f *labs.SubmissionFile, content s
 // outputTail is the end of a command's stderr (else stdout), a few lines,
 // prefixed with sep, or "" when there is none.
 func outputTail(res ExecResult, sep string) string {
-	out := strings.TrimRight(res.Stderr, "\n")
+	out := res.Stderr
 	if strings.TrimSpace(out) == "" {
-		out = strings.TrimRight(res.Stdout, "\n")
+		out = res.Stdout
 	}
+	if res.Truncated && !strings.HasSuffix(out, "\n") {
+		// What was kept of a long output ends inside a line.
+		if i := strings.LastIndexByte(out, '\n'); i >= 0 {
+			out = out[:i]
+		}
+	}
+	out = strings.TrimRight(out, "\n")
 	if strings.TrimSpace(out) == "" {
 		return ""
 	}

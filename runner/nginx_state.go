@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,10 +18,16 @@ import (
 
 // nginxState is the serviceState of an nginx service. The lab's files are
 // copied in before nginx starts; Seed keeps a copy of them and of
-// /etc/nginx/conf.d in the container. Apply installs the learner's file
-// into conf.d (instead of default.conf), has `nginx -t` judge it, and
-// reloads without a restart; Reset puts the lab's files and the seeded
-// conf.d back (cp -a, in one exec) and reloads when conf.d changed.
+// /etc/nginx in the container. Apply installs the learner's file into
+// conf.d (instead of default.conf), has `nginx -t` judge it, and reloads
+// without a restart; Reset puts the lab's files and the seeded /etc/nginx
+// back (cp -a, in one exec) and reloads when /etc/nginx changed.
+//
+// nginx's master runs as root and opens the log files a configuration
+// names: `access_log /etc/nginx/nginx.conf;` appends to any file of the
+// container. So Reset restores all of /etc/nginx, not only conf.d, and
+// first rewrites the kept copy itself from a tar of it held in memory
+// since Seed: what a submission wrote there cannot reach the next one.
 //
 // A reload returns once the workers of the old configuration are shutting
 // down and a new one serves. nginx's master lets old and new workers
@@ -30,6 +37,10 @@ type nginxState struct {
 	env  *LabEnv
 	name string
 	svc  *labs.Service
+	// seed is a tar of nginxSeed as Seed left it, or nil in a process
+	// that attached to a running lab (where the learner is trusted with
+	// the container anyway).
+	seed []byte
 }
 
 func newNginxState(e *LabEnv, name string, svc *labs.Service) *nginxState {
@@ -38,11 +49,15 @@ func newNginxState(e *LabEnv, name string, svc *labs.Service) *nginxState {
 
 // Paths in the nginx container.
 const (
-	nginxConfD = "/etc/nginx/conf.d"
-	// nginxSeed holds what Seed keeps: conf.d, and files/<n> for the
-	// lab's n-th `files:` entry.
+	nginxEtc   = "/etc/nginx"
+	nginxConfD = nginxEtc + "/conf.d"
+	// nginxSeed holds what Seed keeps: etc (/etc/nginx), and files/<n>
+	// for the lab's n-th `files:` entry.
 	nginxSeed      = "/var/lib/labrunner/nginx"
-	nginxSeedConfD = nginxSeed + "/conf.d"
+	nginxSeedEtc   = nginxSeed + "/etc"
+	nginxSeedConfD = nginxSeedEtc + "/conf.d"
+	// nginxSeedMax bounds the kept copy held in memory.
+	nginxSeedMax = 64 << 20
 )
 
 // nginxReloadScript defines `reload`: it signals nginx to reload and
@@ -82,13 +97,13 @@ reload() {
 }
 `
 
-// nginxSeedScript keeps conf.d and each path given ($1…, the lab's files)
-// under nginxSeed.
+// nginxSeedScript keeps /etc/nginx and each path given ($1…, the lab's
+// files) under nginxSeed.
 const nginxSeedScript = `set -e
 s=` + nginxSeed + `
 rm -rf "$s"
 mkdir -p "$s/files"
-cp -a ` + nginxConfD + ` "$s/conf.d"
+cp -a ` + nginxEtc + ` "$s/etc"
 n=0
 for p in "$@"; do
   n=$((n + 1))
@@ -96,19 +111,24 @@ for p in "$@"; do
 done
 `
 
-// nginxResetScript puts back each path given ($1…, the lab's files, as
-// Seed kept them) and the seeded conf.d, and reloads unless conf.d was the
-// seeded one already.
+// nginxResetScript first rewrites nginxSeed from the tar on stdin when $1
+// is 1; then it puts back each path given ($2…, the lab's files, as Seed
+// kept them) and the seeded /etc/nginx, and reloads unless /etc/nginx was
+// the seeded one already.
 const nginxResetScript = nginxReloadScript + `
-s=` + nginxSeed + ` d=` + nginxConfD + `
-[ -d "$s/conf.d" ] || { echo "the seeded configuration $s/conf.d is missing"; exit 3; }
+s=` + nginxSeed + ` d=` + nginxEtc + `
+if [ "$1" = 1 ]; then
+  rm -rf "$s" && mkdir -p "$s" && tar -x -C "$s" -f - || { echo "cannot restore the seeded configuration in $s"; exit 3; }
+fi
+shift
+[ -d "$s/etc/conf.d" ] || { echo "the seeded configuration $s/etc is missing"; exit 3; }
 n=0
 for p in "$@"; do
   n=$((n + 1))
   rm -rf "$p" && cp -a "$s/files/$n" "$p" || exit 3
 done
-if command -v diff >/dev/null 2>&1 && diff -r "$s/conf.d" "$d" >/dev/null 2>&1; then exit 0; fi
-rm -rf "$d" && cp -a "$s/conf.d" "$d" || exit 3
+if command -v diff >/dev/null 2>&1 && diff -r "$s/etc" "$d" >/dev/null 2>&1; then exit 0; fi
+rm -rf "$d" && cp -a "$s/etc" "$d" || exit 3
 reload
 `
 
@@ -119,7 +139,13 @@ const nginxApplyScript = nginxReloadScript + `
 d=` + nginxConfD + ` seed=` + nginxSeedConfD + `
 rm -f "$d/default.conf"
 cat >"$d/$1" || exit 3
-if ! out=$(nginx -t 2>&1); then
+out=$(nginx -t 2>&1)
+rc=$?
+if [ $rc != 0 ]; then
+  # A file that includes itself makes nginx recurse until it crashes,
+  # with nothing on its output.
+  [ $rc -gt 128 ] && out="$out
+nginx -t crashed (signal $((rc - 128)))"
   printf '%s\n' "$out"
   rm -rf "$d" && cp -a "$seed" "$d"
   exit 1
@@ -148,8 +174,21 @@ func (st *nginxState) Seed(ctx context.Context) error {
 		return envErr(fmt.Errorf("seed %s: %w", st.name, err))
 	}
 	if res.ExitCode != 0 {
-		return envErr(fmt.Errorf("seed %s: keep conf.d and files: exit %d: %s", st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
+		return envErr(fmt.Errorf("seed %s: keep /etc/nginx and files: exit %d: %s", st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
 	}
+	cp, err := st.env.Session.d.cli.CopyFromContainer(ctx, svc.ContainerID, client.CopyFromContainerOptions{SourcePath: nginxSeed + "/."})
+	if err != nil {
+		return envErr(fmt.Errorf("seed %s: copy the kept files: %w", st.name, err))
+	}
+	defer cp.Content.Close()
+	seed, err := io.ReadAll(io.LimitReader(cp.Content, nginxSeedMax+1))
+	if err != nil {
+		return envErr(fmt.Errorf("seed %s: copy the kept files: %w", st.name, err))
+	}
+	if len(seed) > nginxSeedMax {
+		return fmt.Errorf("service %s: /etc/nginx and the lab's files take more than %d MiB", st.name, nginxSeedMax>>20)
+	}
+	st.seed = seed
 	return nil
 }
 
@@ -167,8 +206,13 @@ func (st *nginxState) Reset(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The lab's files go back too, in case they were edited by hand.
-	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", nginxResetScript, "reset"}, st.fileDsts()...), ExecOptions{User: "0"})
+	// The lab's files go back too, in case they were edited by hand (or
+	// written to by nginx, as log files).
+	restore, opts := "0", ExecOptions{User: "0"}
+	if st.seed != nil {
+		restore, opts.Stdin = "1", bytes.NewReader(st.seed)
+	}
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", nginxResetScript, "reset", restore}, st.fileDsts()...), opts)
 	if err != nil {
 		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
 	}
@@ -229,7 +273,10 @@ var nginxErrRe = regexp.MustCompile(`\[(emerg|alert|crit|error)\] (?:\d+#\d+: )?
 
 // nginxTestError turns `nginx -t` output into the learner's message: each
 // error as "<file>:<line>: <message>", the learner's file by the name it
-// has in the workspace.
+// has in the workspace. A file the learner includes (`include
+// /etc/passwd;`) shows in it at most as its name and one token of it,
+// which nginx quotes in its error: accepted, since the nginx container
+// holds only its image and the lab's files, nothing secret.
 func nginxTestError(out, installed, file string) string {
 	var msgs []string
 	for _, line := range strings.Split(out, "\n") {
@@ -254,7 +301,11 @@ func nginxTestError(out, installed, file string) string {
 		}
 	}
 	if len(msgs) == 0 {
-		return fmt.Sprintf("%s: nginx -t failed: %s", file, strings.TrimSpace(out))
+		msg := fmt.Sprintf("%s: nginx -t failed: %s", file, strings.TrimSpace(out))
+		if strings.Contains(out, "nginx -t crashed (signal 11)") {
+			msg += " (an include that takes in the file itself, such as conf.d/*.conf, makes nginx recurse until it crashes)"
+		}
+		return msg
 	}
 	return strings.Join(msgs, "\n")
 }
