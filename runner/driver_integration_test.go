@@ -205,3 +205,34 @@ func TestLimits(t *testing.T) {
 		t.Errorf("2000 processes were allowed: %q %q", res.Stdout, res.Stderr)
 	}
 }
+
+// TestServicesHaveNoWayOut: the containers of a session without learners'
+// code (here postgres and redis) can reach each other but nothing outside
+// the lab, while their published ports still answer on this machine.
+func TestServicesHaveNoWayOut(t *testing.T) {
+	d := dockertest.Driver(t)
+	s := dockertest.Session(t, d, "test-no-way-out")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := s.Start(ctx,
+		runner.ServiceSpec{Name: "db", Kind: runner.KindPostgres},
+		runner.ServiceSpec{Name: "cache", Kind: runner.KindRedis},
+	); err != nil {
+		t.Fatal(err)
+	}
+	probe := func(target string) string {
+		res, err := s.Service("db").Exec(ctx, []string{"bash", "-c",
+			"if timeout 2 bash -c '</dev/tcp/" + target + "' 2>/dev/null; then echo reached; else echo no; fi"}, runner.ExecOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(res.Stdout)
+	}
+	if got := probe("cache/6379"); got != "reached" {
+		t.Fatalf("db cannot reach cache: %s", got)
+	}
+	// Where masquerading is on (Docker's default), this is reached here.
+	if got := probe("1.1.1.1/443"); got != "no" {
+		t.Error("db reached 1.1.1.1:443 outside the lab")
+	}
+}

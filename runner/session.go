@@ -125,7 +125,10 @@ func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
 }
 
 // ensureNetwork creates the session's network; internal when isolate is
-// set, with a second, ordinary network for published ports.
+// set, with a second network for published ports. The networks that are
+// not internal do not masquerade: a published port still answers on the
+// host, but a container's traffic to anywhere outside the lab finds no
+// way back (an nginx config cannot proxy to the internet, for one).
 func (s *Session) ensureNetwork(ctx context.Context, isolate bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -133,7 +136,7 @@ func (s *Session) ensureNetwork(ctx context.Context, isolate bool) error {
 		return nil
 	}
 	name := "labrunner-" + s.ID
-	var opts map[string]string
+	opts := noMasquerade
 	if isolate {
 		// Internal only stops forwarding: the bridge keeps an address of
 		// the host, through which a container reaches every service the
@@ -152,13 +155,16 @@ func (s *Session) ensureNetwork(ctx context.Context, isolate bool) error {
 	s.network = name
 	if isolate {
 		pub := name + "-pub"
-		if _, err := s.d.cli.NetworkCreate(ctx, pub, client.NetworkCreateOptions{Driver: "bridge", Labels: s.labels()}); err != nil {
+		if _, err := s.d.cli.NetworkCreate(ctx, pub, client.NetworkCreateOptions{Driver: "bridge", Options: noMasquerade, Labels: s.labels()}); err != nil {
 			return envErr(fmt.Errorf("create network: %w", err))
 		}
 		s.pubNetwork = pub
 	}
 	return nil
 }
+
+// noMasquerade are the options of a session network that is not internal.
+var noMasquerade = map[string]string{"com.docker.network.bridge.enable_ip_masquerade": "false"}
 
 // Close force-removes every container and the network of the session,
 // including objects a cancelled Start created without reporting them: it
