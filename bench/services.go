@@ -22,11 +22,18 @@ import (
 // `docker rm -fv`.
 func serviceLifecycle(k runner.Kind) benchmark {
 	var cfg refConfig
+	// A lone service gets no network; kinds that run learners' code get
+	// two (an internal one and one for published ports), see
+	// runner.Session.Start.
+	startNote, removeNote := "a lone service: no network on either side", "no network on either side"
+	if k == runner.KindBox || k == runner.KindRuntime {
+		startNote, removeNote = "labrunner also creates the session's two networks (internal + published)", "labrunner also removes the two networks"
+	}
 	return benchmark{
 		name: string(k),
 		rows: []row{
-			{op: "start→ready " + string(k), unit: unitSeconds, note: "labrunner also creates the session network"},
-			{op: "remove " + string(k), unit: unitSeconds, note: "labrunner also removes the network"},
+			{op: "start→ready " + string(k), unit: unitSeconds, note: startNote},
+			{op: "remove " + string(k), unit: unitSeconds, note: removeNote},
 		},
 		setup: func(ctx context.Context, e *env) (func(), error) {
 			var err error

@@ -8,7 +8,7 @@
 # nginx-static and linux-permissions run it against their floors (docker run
 # of the lab's containers + the same probes + docker rm; the checks'
 # essential work done directly). Expensive rows cap their runs, so the whole
-# suite takes about five minutes on 2 cores. Peak RSS rows need GNU time (/usr/bin/time).
+# suite takes 2.5 minutes on 2 quiet cores (5 when other tests run). Peak RSS rows need GNU time (/usr/bin/time).
 # LAB_IMAGE_SET comes from the environment (the Makefile exports offline);
 # BENCH_N or -n sets the number of runs per side. Flags: go run ./bench -h.
 set -euo pipefail
