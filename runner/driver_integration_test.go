@@ -21,6 +21,7 @@ import (
 func TestServicesStart(t *testing.T) {
 	d := dockertest.Driver(t)
 	s := dockertest.Session(t, d, "test-kinds")
+	s.Keep = true // as `lab start` does; FindSession must see it
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
@@ -163,6 +164,9 @@ for addr in [("192.0.2.1", 80), ("1.1.1.1", 443)]:
 		found, err := d.FindSession(ctx, s.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if found.Keep != s.Keep {
+			t.Errorf("found Keep = %v, started with %v", found.Keep, s.Keep)
 		}
 		if found.Lab != "test-kinds" || len(found.Services()) != 5 || found.Service("db").URL() != s.Service("db").URL() {
 			t.Errorf("found %s with %d services, db %q", found.Lab, len(found.Services()), found.Service("db").URL())

@@ -213,6 +213,9 @@ func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
 			return nil, err
 		}
 		s.Lab = c.Labels[LabelLab]
+		// A container this process recreates (a box reset) must stay
+		// as kept as the session it joins.
+		s.Keep = s.Keep || c.Labels[LabelKeep] == "true"
 		s.services[svc.Name] = svc
 	}
 	return s, nil
