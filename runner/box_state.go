@@ -59,10 +59,17 @@ const scriptWrapper = `f=` + scriptDir + `/$1 fsize=$2; shift 2
 [ "$fsize" = - ] || ulimit -f "$fsize" 2>/dev/null || [ "$(ulimit -f)" != unlimited ] || { echo "labrunner: cannot limit file sizes" >&2; exit 125; }
 "$@" "$f" </dev/null
 rc=$?
-for i in 1 2 3 4 5; do kill -9 -1 2>/dev/null || break; done
+left=1
+for i in 1 2 3 4 5; do kill -9 -1 2>/dev/null || { left=0; break; }; done
 rm -f "$f" 2>/dev/null
+[ $left = 0 ] || echo "` + leftRunningMarker + `" >&2
 exit $rc
 `
+
+// leftRunningMarker ends a script's stderr when killing what it left
+// running may not have caught everything (a fork bomb outruns kill -1);
+// the box is then restarted.
+const leftRunningMarker = "labrunner: processes may be left running"
 
 // scriptOutputCap bounds what is kept of a script's output.
 const scriptOutputCap = 64 << 10
@@ -94,6 +101,12 @@ func (st *boxState) runScript(ctx context.Context, name, content string, fixture
 	}
 	if res.ExitCode == 125 && strings.HasPrefix(res.Stderr, "labrunner:") {
 		return res, envErr(fmt.Errorf("run %s in %s: %s", name, st.name, strings.TrimSpace(res.Stderr)))
+	}
+	if strings.HasSuffix(strings.TrimRight(res.Stderr, "\n"), leftRunningMarker) {
+		res.Stderr = strings.TrimSuffix(strings.TrimRight(res.Stderr, "\n"), leftRunningMarker)
+		if err := st.stopAll(ctx); err != nil {
+			return res, err
+		}
 	}
 	// Messages name the script as the learner knows it.
 	full := path.Join(scriptDir, path.Base(name))
