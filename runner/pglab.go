@@ -225,10 +225,11 @@ END$$`, quoteLit(s.role), quoteIdent(s.role), quoteLit(s.password), ownerRole)
 func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures []Fixture) error {
 	base := p.setBase(set)
 	seed, ref := base+"__seed", base+"__ref"
+	strategy := p.strategyClause()
 	for _, q := range []string{
 		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(ref)),
 		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(seed)),
-		fmt.Sprintf("CREATE DATABASE %s OWNER %s", quoteIdent(seed), ownerRole),
+		fmt.Sprintf("CREATE DATABASE %s OWNER %s%s", quoteIdent(seed), ownerRole, strategy),
 	} {
 		if _, err := su.Exec(ctx, q); err != nil {
 			return envErr(fmt.Errorf("create %s: %w", seed, err))
@@ -258,10 +259,10 @@ func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures 
 	}
 	c.Close(ctx)
 	for _, q := range []string{
-		fmt.Sprintf("ALTER DATABASE %s OWNER TO %s", quoteIdent(seed), PostgresUser),
-		fmt.Sprintf("ALTER DATABASE %s IS_TEMPLATE true", quoteIdent(seed)),
-		fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(seed)),
-		fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", quoteIdent(ref), quoteIdent(seed)),
+		// One round trip: these may share an implicit transaction.
+		fmt.Sprintf("ALTER DATABASE %[1]s OWNER TO %[2]s; ALTER DATABASE %[1]s IS_TEMPLATE true; REVOKE CONNECT ON DATABASE %[1]s FROM PUBLIC",
+			quoteIdent(seed), PostgresUser),
+		fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s%s", quoteIdent(ref), quoteIdent(seed), strategy),
 		fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(ref)),
 	} {
 		if _, err := su.Exec(ctx, q); err != nil {
@@ -269,6 +270,13 @@ func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures 
 		}
 	}
 	return nil
+}
+
+// strategyClause returns the STRATEGY clause of CREATE DATABASE to use.
+func (p *pgLab) strategyClause() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.strategy
 }
 
 func (p *pgLab) detectStrategy(su *pgx.Conn) {
@@ -309,9 +317,7 @@ func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, slot *pgSlot) error {
 // resetSet recreates a slot's database of one data set from its template.
 func (p *pgLab) resetSet(ctx context.Context, su *pgx.Conn, slot *pgSlot, set string) error {
 	db := slot.dbFor(set)
-	p.mu.Lock()
-	strategy := p.strategy
-	p.mu.Unlock()
+	strategy := p.strategyClause()
 	for _, q := range []string{
 		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoteIdent(db)),
 		fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s OWNER %s%s", quoteIdent(db), quoteIdent(p.setBase(set)+"__seed"), quoteIdent(slot.role), strategy),
