@@ -3,7 +3,6 @@ package main_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -69,35 +68,14 @@ func gradePrograms(t *testing.T, lab, file string, jobs int, deadline time.Durat
 		t.Errorf("the batch left %d containers and %d networks", len(containers), len(networks))
 	}
 
-	var doc struct {
-		Submissions []struct {
-			Submission string  `json:"submission"`
-			Status     string  `json:"status"`
-			Message    string  `json:"message"`
-			DurationMS float64 `json:"duration_ms"`
-			Tests      []struct {
-				Name, Status, Message, Output string
-			} `json:"tests"`
-		} `json:"submissions"`
-	}
-	if err := json.Unmarshal(mustRead(t, filepath.Join(out, "results.json")), &doc); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]int{}
-	for i, s := range doc.Submissions {
-		got[s.Submission] = i
-	}
+	got, graded := readGraded(t, out)
 	for _, p := range progs {
-		i, ok := got[p.name]
+		s, ok := got[p.name]
 		if !ok {
 			t.Errorf("%s: not graded", p.name)
 			continue
 		}
-		s := doc.Submissions[i]
-		all := s.Message
-		for _, tc := range s.Tests {
-			all += "\n" + tc.Name + ": " + tc.Status + ": " + tc.Message + "\n" + tc.Output
-		}
+		msgs := s.messages()
 		took := time.Duration(s.DurationMS * float64(time.Millisecond))
 		first := s.Message
 		if len(s.Tests) > 0 {
@@ -105,9 +83,9 @@ func gradePrograms(t *testing.T, lab, file string, jobs int, deadline time.Durat
 		}
 		t.Logf("%s: %s in %s: %s", p.name, s.Status, took.Round(time.Millisecond), first)
 		if s.Status != p.status {
-			t.Errorf("%s: status %s, want %s\n%s", p.name, s.Status, p.status, all)
-		} else if p.message != "" && !regexp.MustCompile(p.message).MatchString(all) {
-			t.Errorf("%s: no %q in the messages:\n%s", p.name, p.message, all)
+			t.Errorf("%s: status %s, want %s\n%s", p.name, s.Status, p.status, msgs)
+		} else if p.message != "" && !regexp.MustCompile(p.message).MatchString(msgs) {
+			t.Errorf("%s: no %q in the messages:\n%s", p.name, p.message, msgs)
 		}
 		if took > deadline {
 			t.Errorf("%s: graded in %s, the deadline is %s", p.name, took, deadline)
@@ -119,7 +97,7 @@ func gradePrograms(t *testing.T, lab, file string, jobs int, deadline time.Durat
 	if t.Failed() {
 		t.Logf("lab grade's output:\n%s", errOut.String())
 	}
-	t.Logf("graded %d programs of %s in %s", len(doc.Submissions), lab, elapsed.Round(time.Millisecond))
+	t.Logf("graded %d programs of %s in %s", len(graded), lab, elapsed.Round(time.Millisecond))
 }
 
 // TestHostileRedisPrograms grades cache.py programs of redis-cache-aside

@@ -3,7 +3,6 @@ package main_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
 	"os"
@@ -104,40 +103,19 @@ func gradeWebBox(t *testing.T, lab, file string, deadline time.Duration, cases [
 		t.Errorf("the batch left %d containers and %d networks", len(containers), len(networks))
 	}
 
-	var doc struct {
-		Submissions []struct {
-			Submission string  `json:"submission"`
-			Status     string  `json:"status"`
-			Message    string  `json:"message"`
-			DurationMS float64 `json:"duration_ms"`
-			Tests      []struct {
-				Name, Status, Message string
-			} `json:"tests"`
-		} `json:"submissions"`
-	}
-	if err := json.Unmarshal(mustRead(t, filepath.Join(out, "results.json")), &doc); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]int{}
-	for i, s := range doc.Submissions {
-		got[s.Submission] = i
-	}
+	got, graded := readGraded(t, out)
 	for _, want := range cases {
-		i, ok := got[want.name]
+		s, ok := got[want.name]
 		if !ok {
 			t.Errorf("%s: not graded", want.name)
 			continue
 		}
-		s := doc.Submissions[i]
-		all := s.Message
-		for _, tc := range s.Tests {
-			all += "\n" + tc.Name + ": " + tc.Status + ": " + tc.Message
-		}
+		msgs := s.messages()
 		if s.Status != want.status {
-			t.Errorf("%s: status %s, want %s\n%s", want.name, s.Status, want.status, all)
+			t.Errorf("%s: status %s, want %s\n%s", want.name, s.Status, want.status, msgs)
 		}
-		if want.message != "" && !containsAny(all, strings.Split(want.message, " | ")) {
-			t.Errorf("%s: no %q in the messages:\n%s", want.name, want.message, all)
+		if want.message != "" && !containsAny(msgs, strings.Split(want.message, " | ")) {
+			t.Errorf("%s: no %q in the messages:\n%s", want.name, want.message, msgs)
 		}
 		took := time.Duration(s.DurationMS * float64(time.Millisecond))
 		if took > deadline+5*time.Second {
@@ -146,7 +124,7 @@ func gradeWebBox(t *testing.T, lab, file string, deadline time.Duration, cases [
 		t.Logf("%s: %s in %s", want.name, s.Status, took.Round(time.Millisecond))
 	}
 	t.Logf("graded %d submissions in %s; lab used %d MiB at most; largest writable layer %d MiB",
-		len(doc.Submissions), elapsed.Round(time.Millisecond), run.maxRSS>>20, run.maxLayer>>20)
+		len(graded), elapsed.Round(time.Millisecond), run.maxRSS>>20, run.maxLayer>>20)
 	return run
 }
 
