@@ -2,6 +2,9 @@ package checks
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,6 +97,12 @@ type HTTPExpect struct {
 	Headers map[string]*Match `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body is an expectation on the response body.
 	Body *HTTPBody `yaml:"body,omitempty" json:"body,omitempty"`
+	// FromBackend requires that a lab backend produced the response: the
+	// request carries a random X-Lab-Nonce header, and the response must
+	// carry X-Backend-Proof, the nonce's hex SHA-256, which the backend
+	// adds and no nginx configuration can compute. It tells a proxied
+	// answer from one a configuration made up with `return`.
+	FromBackend bool `yaml:"from_backend,omitempty" json:"from_backend,omitempty"`
 }
 
 // HTTPBody is an expectation on a response body: its text, or fields of
@@ -283,6 +292,8 @@ type httpResponse struct {
 	status int
 	header http.Header
 	body   []byte
+	// nonce is the X-Lab-Nonce the request carried, if any.
+	nonce string
 }
 
 // Run implements Check.
@@ -388,6 +399,15 @@ func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (
 		}
 		req.Header.Set(k, s.Headers[k])
 	}
+	var nonce string
+	if s.Expect != nil && s.Expect.FromBackend {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, err
+		}
+		nonce = hex.EncodeToString(b[:])
+		req.Header.Set(nonceHeader, nonce)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
@@ -397,7 +417,19 @@ func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (
 	if err != nil {
 		return nil, err
 	}
-	return &httpResponse{proto: resp.Proto, status: resp.StatusCode, header: resp.Header, body: b}, nil
+	return &httpResponse{proto: resp.Proto, status: resp.StatusCode, header: resp.Header, body: b, nonce: nonce}, nil
+}
+
+// The headers of FromBackend.
+const (
+	nonceHeader = "X-Lab-Nonce"
+	proofHeader = "X-Backend-Proof"
+)
+
+// backendProof is what a lab backend answers to nonce.
+func backendProof(nonce string) string {
+	sum := sha256.Sum256([]byte(nonce))
+	return hex.EncodeToString(sum[:])
 }
 
 // shortNetErr is a transport error without the URL net/http puts in
@@ -415,6 +447,10 @@ func shortNetErr(err error) string {
 
 // check returns "" when resp is as expected, else what is wrong.
 func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
+	if e.FromBackend && resp.header.Get(proofHeader) != backendProof(resp.nonce) {
+		return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
+			" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
+	}
 	if e.Status != 0 && resp.status != e.Status {
 		if reveal {
 			return fmt.Sprintf("expected status %d, got %d", e.Status, resp.status)

@@ -2,6 +2,8 @@ package checks
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -67,6 +69,15 @@ func testServer(t *testing.T) *httptest.Server {
 		}
 		json.NewEncoder(w).Encode(map[string]any{"method": r.Method, "host": r.Host, "headers": h, "items": []any{map[string]any{"id": 7}}})
 	})
+	// /proxied answers as a lab backend does; /madeup as a configuration
+	// that only pretends to proxy, copying the nonce it was sent.
+	mux.HandleFunc("/proxied", func(w http.ResponseWriter, r *http.Request) {
+		sum := sha256.Sum256([]byte(r.Header.Get("X-Lab-Nonce")))
+		w.Header().Set("X-Backend-Proof", hex.EncodeToString(sum[:]))
+	})
+	mux.HandleFunc("/madeup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Backend-Proof", r.Header.Get("X-Lab-Nonce"))
+	})
 	mux.HandleFunc("/hangup", func(w http.ResponseWriter, r *http.Request) {
 		conn, _, err := w.(http.Hijacker).Hijack()
 		if err == nil {
@@ -98,6 +109,16 @@ func TestHTTPRun(t *testing.T) {
 			name:  "status and headers pass",
 			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Status: 200, Headers: map[string]*Match{"content-type": {Matches: "^text/html"}, "Cache-Control": {Equals: str("no-cache")}, "X-Powered-By": {Absent: true}}}},
 			want:  Pass,
+		},
+		{
+			name:  "answer from a backend",
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/proxied"}, Expect: &HTTPExpect{FromBackend: true}},
+			want:  Pass,
+		},
+		{
+			name:  "answer made up by the configuration",
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/madeup"}, Expect: &HTTPExpect{FromBackend: true}},
+			want:  Fail, msg: "the answer did not come from a backend",
 		},
 		{
 			name:  "wrong status",

@@ -301,3 +301,43 @@ func outsideAddr() string {
 	}
 	return "1.1.1.1"
 }
+
+// TestFakeProxyIsNotFooled: a configuration that never proxies but makes
+// up the backends' answers with `return` — names alternating through a
+// map, the forwarded headers copied from nginx variables — fails every
+// check of nginx-reverse-proxy that needs the backend. It relies on the
+// backend's proof (X-Backend-Proof, the SHA-256 of the check's nonce),
+// which nginx's configuration cannot compute.
+func TestFakeProxyIsNotFooled(t *testing.T) {
+	dockertest.Driver(t)
+	fake := `map $connection_requests $fake_name { ~[02468]$ app1; default app2; }
+server {
+    listen 80;
+    root /srv/site;
+    location /api/ {
+        default_type application/json;
+        add_header X-Backend $fake_name;
+        add_header X-Backend-Proof $http_x_lab_nonce;
+        return 200 '{"name":"$fake_name","path":"$uri","query":"$args","host":"$host","headers":{"X-Forwarded-For":"$remote_addr","X-Forwarded-Proto":"$scheme"}}';
+    }
+}
+`
+	subs := t.TempDir()
+	writeFile(t, filepath.Join(subs, "faker", "site.conf"), fake)
+	out := t.TempDir()
+	c := labCmd{t: t, bin: buildLab(t), dir: t.TempDir(), state: t.TempDir()}
+	_, errOut, code := c.run("grade", "nginx-reverse-proxy", subs, "--format", "json", "--out", out)
+	if code != 1 {
+		t.Fatalf("grade: exit %d, want 1\n%s", code, errOut)
+	}
+	got, _ := readGraded(t, out)
+	s := got["faker"]
+	for _, tc := range s.Tests {
+		if tc.Name == "front-page" {
+			continue
+		}
+		if tc.Status != "fail" || !strings.Contains(tc.Message, "did not come from a backend") {
+			t.Errorf("%s: %s: %s", tc.Name, tc.Status, tc.Message)
+		}
+	}
+}

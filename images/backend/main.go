@@ -9,7 +9,10 @@
 //
 // name is $BACKEND_NAME (default: the host name); count is how many
 // requests this backend has answered. The X-Backend header carries the
-// name too. GET /healthz answers "ok". A `status` query parameter sets the
+// name too. A request with an X-Lab-Nonce header gets an X-Backend-Proof
+// header, the hex SHA-256 of the nonce: a value nginx's configuration
+// language cannot compute, so a check can tell a proxied answer from one
+// a configuration made up. GET /healthz answers "ok". A `status` query parameter sets the
 // response status, `delay` (a Go duration) delays the answer, and
 // `cache` sets Cache-Control.
 //
@@ -18,6 +21,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"log"
 	"net/http"
@@ -57,6 +62,10 @@ func main() {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Backend", name)
+		if nonce := r.Header.Get("X-Lab-Nonce"); nonce != "" {
+			sum := sha256.Sum256([]byte(nonce))
+			w.Header().Set("X-Backend-Proof", hex.EncodeToString(sum[:]))
+		}
 		if c := q.Get("cache"); c != "" {
 			w.Header().Set("Cache-Control", c)
 		}
