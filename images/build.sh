@@ -35,7 +35,11 @@ build_base() {
 	if ! command -v debootstrap >/dev/null 2>&1; then
 		if [[ "$(id -u)" == 0 && -r /etc/debian_version ]]; then
 			log "installing debootstrap"
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+			# Package lists may be missing on a fresh machine that had Docker.
+			if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null 2>&1; then
+				apt-get update -qq
+				DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+			fi
 		else
 			log "debootstrap is needed to build $base; install it (apt-get install debootstrap) and run this again"
 			exit 1
