@@ -447,15 +447,16 @@ func shortNetErr(err error) string {
 
 // check returns "" when resp is as expected, else what is wrong.
 func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
-	if e.FromBackend && resp.header.Get(proofHeader) != backendProof(resp.nonce) {
-		return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
-			" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
-	}
 	if e.Status != 0 && resp.status != e.Status {
 		if reveal {
 			return fmt.Sprintf("expected status %d, got %d", e.Status, resp.status)
 		}
 		return fmt.Sprintf("the status %d is not the expected one", resp.status)
+	}
+	// After the status, which says more when the upstream failed (502).
+	if e.FromBackend && resp.header.Get(proofHeader) != backendProof(resp.nonce) {
+		return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
+			" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
 	}
 	for _, k := range sortedKeys(e.Headers) {
 		m := e.Headers[k]
