@@ -88,7 +88,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env) (out checks
 			out = checks.Errored(fmt.Sprintf("the check did not finish within its timeout (%s)", timeout))
 		}
 	}
-	if out.Status == checks.Error && ctx.Err() == context.DeadlineExceeded && !strings.Contains(out.Message, "timeout") {
+	if out.Status == checks.Error && ctx.Err() == context.DeadlineExceeded && !mentionsTime(out.Message) {
 		out.Message = fmt.Sprintf("timed out after %s: %s", timeout, out.Message)
 	}
 	return out
@@ -105,4 +105,10 @@ func hintFor(lab *labs.Lab, def *labs.CheckDef) string {
 		}
 	}
 	return ""
+}
+
+// mentionsTime reports whether a check's message already says that time
+// ran out, so that it is not said twice.
+func mentionsTime(msg string) bool {
+	return strings.Contains(msg, "timeout") || strings.Contains(msg, "did not finish")
 }

@@ -1,0 +1,77 @@
+package runner
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
+)
+
+// fakeCheck returns a fixed outcome, panics, or waits for its context.
+type fakeCheck struct {
+	out   checks.Outcome
+	panic bool
+	block bool
+}
+
+func (f *fakeCheck) Validate() error { return nil }
+func (f *fakeCheck) Run(ctx context.Context, env checks.Env) checks.Outcome {
+	switch {
+	case f.panic:
+		panic("boom")
+	case f.block:
+		<-ctx.Done()
+		return checks.Errored("gave up: " + ctx.Err().Error())
+	}
+	return f.out
+}
+
+func TestRunChecks(t *testing.T) {
+	short := checks.Duration{Duration: 50 * time.Millisecond}
+	lab := &labs.Lab{
+		Checks: []*labs.CheckDef{
+			{Name: "a", Points: 2, Check: &fakeCheck{out: checks.Passed()}},
+			{Name: "b", Points: 1, Check: &fakeCheck{out: checks.Failed("wrong")}, Hint: "look at b"},
+			{Name: "c", Points: 1, Needs: []string{"a", "b"}, Check: &fakeCheck{out: checks.Passed()}},
+			{Name: "d", Points: 1, Check: &fakeCheck{panic: true}},
+			{Name: "e", Points: 1, Timeout: short, Check: &fakeCheck{block: true}},
+			{Name: "f", Points: 1, Needs: []string{"a"}, Check: &fakeCheck{out: checks.Passed()}},
+		},
+		Hints: []*labs.Hint{{Check: "d", Text: "d's lab hint"}},
+	}
+	res := runChecks(context.Background(), lab, func(*labs.CheckDef) checks.Env { return nil })
+	want := []struct {
+		status checks.Status
+		score  int
+		msg    string
+		hint   string
+	}{
+		{checks.Pass, 2, "", ""},
+		{checks.Fail, 0, "wrong", "look at b"},
+		{checks.Skip, 0, "skipped: needs b to pass first", ""},
+		{checks.Error, 0, "internal error in check type", "d's lab hint"},
+		{checks.Error, 0, "timed out after 50ms: gave up", ""},
+		{checks.Pass, 1, "", ""},
+	}
+	for i, w := range want {
+		r := res[i]
+		if r.Status != w.status || r.Score != w.score || !strings.Contains(r.Message, w.msg) || r.Hint != w.hint {
+			t.Errorf("%s: got %s %d %q hint %q; want %s %d %q hint %q", r.Name, r.Status, r.Score, r.Message, r.Hint, w.status, w.score, w.msg, w.hint)
+		}
+	}
+}
+
+func TestMentionsTime(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"the program did not finish within 8.8s; it was stopped": true,
+		"the query did not finish before the check's timeout":    true,
+		"connection refused":                                     false,
+	} {
+		if got := mentionsTime(msg); got != want {
+			t.Errorf("mentionsTime(%q) = %v", msg, got)
+		}
+	}
+}
