@@ -68,7 +68,7 @@ func TestMentionsTime(t *testing.T) {
 	for msg, want := range map[string]bool{
 		"the program did not finish within 8.8s; it was stopped": true,
 		"the query did not finish before the check's timeout":    true,
-		"connection refused":                                     false,
+		"connection refused": false,
 	} {
 		if got := mentionsTime(msg); got != want {
 			t.Errorf("mentionsTime(%q) = %v", msg, got)
