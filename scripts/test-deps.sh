@@ -1,31 +1,36 @@
 #!/usr/bin/env bash
-# test-deps.sh installs what the tests need beyond Go and Docker: Chromium,
-# for the headless-browser test of the HTML report (report/browser_test.go).
+# test-deps.sh installs what the tests need beyond Go and Docker:
+#   chromium  the headless-browser test of the HTML report (report/browser_test.go)
+#   acl       setfacl, for the access check's unit test on this machine
+#             (checks/access_test.go)
 #
-#   1. If /usr/bin/chromium exists, install nothing.
-#   2. On Debian as root: apt-get install chromium (running apt-get update
-#      first when the package lists do not know it yet).
-#   3. Anywhere else: say how to get it and exit 0 — the browser test then
+#   1. What is present is not installed again.
+#   2. On Debian as root: apt-get install the rest (running apt-get update
+#      first when the package lists do not know them yet).
+#   3. Anywhere else: say how to get them and exit 0 — the browser test then
 #      skips with a loud message (and fails when CI=true).
 set -euo pipefail
 
 log() { printf 'test-deps: %s\n' "$*" >&2; }
 
-if [[ -x /usr/bin/chromium ]]; then
+missing=()
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v setfacl >/dev/null 2>&1 || missing+=(acl)
+if [[ ${#missing[@]} -eq 0 ]]; then
 	exit 0
 fi
 
 if [[ ! -r /etc/debian_version || "$(id -u)" != 0 ]]; then
-	log "no /usr/bin/chromium; install Debian's chromium package (as root: apt-get install -y chromium) to run the browser test"
+	log "missing: ${missing[*]}; install Debian's packages (as root: apt-get install -y ${missing[*]}) to run every test"
 	exit 0
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-cache show chromium >/dev/null 2>&1; then
+if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then
 	log "apt-get update"
 	apt-get update -qq
 fi
-log "apt-get install chromium"
+log "apt-get install ${missing[*]}"
 # Recommends bring fonts-liberation, which screenshots need to show text.
-apt-get install -y -qq chromium >/dev/null
-log "installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+apt-get install -y -qq "${missing[@]}" >/dev/null
+[[ ! -x /usr/bin/chromium ]] || log "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo installed)"
