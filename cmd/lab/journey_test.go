@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/runner"
@@ -190,4 +192,92 @@ func TestDoctorWithoutDocker(t *testing.T) {
 	if !strings.Contains(string(out), "no Docker engine answers at DOCKER_HOST=unix:///nonexistent") {
 		t.Errorf("output:\n%s", out)
 	}
+}
+
+// TestWatch: `lab watch` checks once, again after a save (several quick
+// saves make one check), and stops cleanly on SIGINT leaving the lab's
+// services running for the learner, as `lab start` would.
+func TestWatch(t *testing.T) {
+	d := dockertest.Driver(t)
+	bin := buildLab(t)
+	ws := t.TempDir()
+	w := &runner.Workspace{Dir: ws, State: runner.WorkspaceState{Lab: "sql-join"}}
+	if err := w.Save(); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(ws, "solution.sql"), "SELECT 1")
+	cmd := exec.Command(bin, "watch", "--debounce", "200ms")
+	cmd.Dir = ws
+	cmd.Env = append(os.Environ(), "LAB_STATE_DIR="+t.TempDir())
+	var out, errOut syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		if st, err := runner.OpenWorkspace(ws); err == nil && st.State.Session != "" {
+			s := d.NewSession("sql-join")
+			s.ID = st.State.Session
+			s.Close(context.Background())
+		}
+	})
+	waitFor := func(what string, n int) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for strings.Count(errOut.String(), what) < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %d× %q within 60s:\n%s\n%s", n, what, out.String(), errOut.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFor("waiting for changes", 1)
+	if !strings.Contains(out.String(), "fail\tmatches-reference") {
+		t.Errorf("the first check does not fail the starter:\n%s", out.String())
+	}
+	sol, err := os.ReadFile("../../labs/sql-join/solution/solution.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // three quick saves, one check
+		writeFile(t, filepath.Join(ws, "solution.sql"), string(sol))
+	}
+	waitFor("waiting for changes", 2)
+	time.Sleep(500 * time.Millisecond)
+	if n := strings.Count(errOut.String(), "checking …"); n != 2 {
+		t.Errorf("%d checks for one burst of saves, want 2 in all", n)
+	}
+	if !strings.Contains(out.String(), "score\t4\t4\tpass") {
+		t.Errorf("the check after the save does not pass:\n%s", out.String())
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("watch after SIGINT: %v\n%s", err, errOut.String())
+	}
+	st, err := runner.OpenWorkspace(ws)
+	if err != nil || st.State.Session == "" {
+		t.Fatalf("watch recorded no session: %v", err)
+	}
+	if c, _, _ := d.List(context.Background(), runner.LabelSession+"="+st.State.Session); len(c) == 0 {
+		t.Error("watch removed the services it started; they are the learner's now")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
