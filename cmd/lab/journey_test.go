@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -280,4 +281,39 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestShell: `lab shell db` opens psql in the lab database as the learner,
+// on a terminal (script(1) provides one).
+func TestShell(t *testing.T) {
+	d := dockertest.Driver(t)
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) (util-linux) is needed to give lab shell a terminal")
+	}
+	bin := buildLab(t)
+	work := t.TempDir()
+	c := labCmd{t: t, bin: bin, dir: work, state: t.TempDir()}
+	if out, errOut, code := c.run("start", "sql-join", "ws"); code != 0 {
+		t.Fatalf("start: exit %d\n%s%s", code, out, errOut)
+	}
+	ws := filepath.Join(work, "ws")
+	t.Cleanup(func() {
+		if st, err := runner.OpenWorkspace(ws); err == nil && st.State.Session != "" {
+			s := d.NewSession("sql-join")
+			s.ID = st.State.Session
+			s.Close(context.Background())
+		}
+	})
+	cmd := exec.Command(scriptBin, "-qec", bin+" shell db", "/dev/null")
+	cmd.Dir = ws
+	cmd.Env = append(os.Environ(), "LAB_STATE_DIR="+c.state)
+	cmd.Stdin = strings.NewReader("\\pset pager off\nSELECT 40 + 2 AS answer, current_user, current_database();\n\\q\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("lab shell: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`42 \| learner +\| lab`).Match(out) {
+		t.Errorf("psql did not answer as the learner in the lab database:\n%s", out)
+	}
 }
