@@ -26,15 +26,7 @@ func TestBoxStopsWhatAStoppedScriptStarted(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	lab, files := boxLab()
-	env, err := d.StartLab(ctx, lab, files)
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := env.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	env := dockertest.StartLab(t, ctx, d, lab, files)
 	// grade applies script with timeout for the whole check; the box is
 	// reset beforehand, so that the script has all of it.
 	grade := func(t *testing.T, script string, timeout time.Duration) *checks.Report {

@@ -49,20 +49,8 @@ func TestBoxLab(t *testing.T) {
 	defer cancel()
 	lab, files := boxLab()
 	start := time.Now()
-	env, err := d.StartLab(ctx, lab, files)
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
+	env := dockertest.StartLab(t, ctx, d, lab, files)
 	t.Logf("started in %s", time.Since(start))
-	t.Cleanup(func() {
-		if err := env.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		c, n, _ := d.List(context.Background(), runner.LabelSession+"="+env.Session.ID)
-		if len(c)+len(n) > 0 {
-			t.Errorf("left %d containers, %d networks", len(c), len(n))
-		}
-	})
 	grade := func(t *testing.T, script string, live bool) *checks.Report {
 		t.Helper()
 		start := time.Now()

@@ -53,19 +53,7 @@ func TestLabCheck(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	lab, files := miniLab()
-	env, err := d.StartLab(ctx, lab, files)
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := env.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		c, n, _ := d.List(context.Background(), runner.LabelSession+"="+env.Session.ID)
-		if len(c)+len(n) > 0 {
-			t.Errorf("left %d containers, %d networks", len(c), len(n))
-		}
-	})
+	env := dockertest.StartLab(t, ctx, d, lab, files)
 	if u := env.LearnerURL("db"); !strings.HasPrefix(u, "postgres://learner:learner@127.0.0.1:") || !strings.HasSuffix(u, "/shop") {
 		t.Errorf("learner URL = %q", u)
 	}
@@ -187,11 +175,7 @@ func TestCheckWhenTheServiceDies(t *testing.T) {
 	defer cancel()
 	lab, files := miniLab()
 	lab.Checks[0].Timeout = checks.Duration{Duration: 20 * time.Second}
-	env, err := d.StartLab(ctx, lab, files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close(context.Background())
+	env := dockertest.StartLab(t, ctx, d, lab, files)
 	go func() {
 		time.Sleep(500 * time.Millisecond)
 		d.Client().ContainerKill(context.Background(), env.Session.Service("db").ContainerID, client.ContainerKillOptions{})

@@ -31,11 +31,7 @@ func TestLinuxPermissionsAnyCorrectSolution(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	env, err := d.StartLab(ctx, lab, labs.BundledFS())
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	defer env.Close(context.Background())
+	env := dockertest.StartLab(t, ctx, d, lab, labs.BundledFS())
 
 	solutions := []struct {
 		name   string

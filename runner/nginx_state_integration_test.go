@@ -65,15 +65,7 @@ func TestNginxLab(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	lab, files := nginxLab()
-	env, err := d.StartLab(ctx, lab, files)
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := env.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	env := dockertest.StartLab(t, ctx, d, lab, files)
 	grade := func(t *testing.T, conf string) *checks.Report {
 		t.Helper()
 		rep, err := env.Check(ctx, runner.Submission{"site.conf": conf}, runner.CheckOptions{Name: t.Name()})

@@ -20,19 +20,7 @@ import (
 // that nothing is left. It returns a grader of prog.py.
 func startProgramLab(t *testing.T, ctx context.Context, d *runner.Driver, lab *labs.Lab, files fstest.MapFS) (*runner.LabEnv, func(t *testing.T, prog string) *checks.Report) {
 	t.Helper()
-	env, err := d.StartLab(ctx, lab, files)
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := env.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		c, n, _ := d.List(context.Background(), runner.LabelSession+"="+env.Session.ID)
-		if len(c)+len(n) > 0 {
-			t.Errorf("left %d containers, %d networks", len(c), len(n))
-		}
-	})
+	env := dockertest.StartLab(t, ctx, d, lab, files)
 	return env, func(t *testing.T, prog string) *checks.Report {
 		t.Helper()
 		rep, err := env.Check(ctx, runner.Submission{"prog.py": prog}, runner.CheckOptions{Name: t.Name()})

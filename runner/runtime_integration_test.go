@@ -52,19 +52,7 @@ func TestProgramLab(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	lab, files := programLab()
-	env, err := d.StartLab(ctx, lab, files)
-	if err != nil {
-		t.Fatalf("start lab: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := env.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		c, n, _ := d.List(context.Background(), runner.LabelSession+"="+env.Session.ID)
-		if len(c)+len(n) > 0 {
-			t.Errorf("left %d containers, %d networks", len(c), len(n))
-		}
-	})
+	env := dockertest.StartLab(t, ctx, d, lab, files)
 	app := env.Session.Service("app")
 
 	grade := func(t *testing.T, prog string) *checks.Report {

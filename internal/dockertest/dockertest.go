@@ -5,10 +5,12 @@ package dockertest
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -56,4 +58,28 @@ func Session(tb testing.TB, d *runner.Driver, lab string) *runner.Session {
 		}
 	})
 	return s
+}
+
+// StartLab starts lab on d, failing the test if it cannot, and closes it
+// when the test ends, checking that nothing of its session is left.
+func StartLab(tb testing.TB, ctx context.Context, d *runner.Driver, lab *labs.Lab, files fs.FS) *runner.LabEnv {
+	tb.Helper()
+	env, err := d.StartLab(ctx, lab, files)
+	if err != nil {
+		tb.Fatalf("start lab %s: %v", lab.ID, err)
+	}
+	tb.Cleanup(func() {
+		ctx := context.Background()
+		if err := env.Close(ctx); err != nil {
+			tb.Errorf("close lab %s: %v", lab.ID, err)
+		}
+		c, n, err := d.List(ctx, runner.LabelSession+"="+env.Session.ID)
+		if err != nil {
+			tb.Errorf("list leftovers: %v", err)
+		}
+		if len(c)+len(n) > 0 {
+			tb.Errorf("lab %s left %d containers and %d networks", lab.ID, len(c), len(n))
+		}
+	})
+	return env
 }
