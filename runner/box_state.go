@@ -59,16 +59,17 @@ const scriptWrapper = `f=` + scriptDir + `/$1 fsize=$2; shift 2
 [ "$fsize" = - ] || ulimit -f "$fsize" 2>/dev/null || [ "$(ulimit -f)" != unlimited ] || { echo "labrunner: cannot limit file sizes" >&2; exit 125; }
 "$@" "$f" </dev/null
 rc=$?
-left=1
-for i in 1 2 3 4 5; do kill -9 -1 2>/dev/null || { left=0; break; }; done
+for i in 1 2 3 4 5; do kill -9 -1 2>/dev/null || break; done
 rm -f "$f" 2>/dev/null
-[ $left = 0 ] || echo "` + leftRunningMarker + `" >&2
+set -- /proc/[0-9]*
+[ $# -le 3 ] || echo "` + leftRunningMarker + `" >&2
 exit $rc
 `
 
-// leftRunningMarker ends a script's stderr when killing what it left
-// running may not have caught everything (a fork bomb outruns kill -1);
-// the box is then restarted.
+// leftRunningMarker ends a script's stderr when processes are left after
+// killing what the script left running (a fork bomb can outrun kill -1):
+// more than the box's init, its idle sleep (which kill -1 also kills, and
+// init starts again) and the wrapper itself. The box is then restarted.
 const leftRunningMarker = "labrunner: processes may be left running"
 
 // scriptOutputCap bounds what is kept of a script's output.
