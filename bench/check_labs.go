@@ -188,7 +188,7 @@ var warmFloors = map[string]warmFloor{
 			if err != nil {
 				return fmt.Errorf("redis ping: %w", err)
 			}
-			return execProbe("python3", "-c", "pass")(ctx, probeTarget{containerID: app.ContainerID, cli: e.d.Client()})
+			return execProbe("python3", "-c", "pass")(ctx, probeTarget{containerID: app.ContainerID, d: e.d})
 		},
 	},
 	"nginx-static": {
@@ -225,7 +225,7 @@ var warmFloors = map[string]warmFloor{
 			if err != nil {
 				return err
 			}
-			return execProbe("true")(ctx, probeTarget{containerID: box.ContainerID, cli: e.d.Client()})
+			return execProbe("true")(ctx, probeTarget{containerID: box.ContainerID, d: e.d})
 		},
 	},
 }

@@ -16,7 +16,7 @@ import (
 // start would dwarf what is measured) and must exit 0.
 func execProbe(cmd ...string) func(ctx context.Context, t probeTarget) error {
 	return func(ctx context.Context, t probeTarget) error {
-		code, stderr, err := execIn(ctx, t.cli, t.containerID, cmd)
+		code, stderr, err := execIn(ctx, t.d.Client(), t.containerID, cmd)
 		if err != nil {
 			return err
 		}

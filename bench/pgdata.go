@@ -82,11 +82,11 @@ func pgdataRun(ctx context.Context, e *env, cfg refConfig, task labTask, tmpfs b
 		return nil, err
 	}
 	cli := e.d.Client()
-	t := probeTarget{containerID: id, cli: cli}
+	t := probeTarget{containerID: id, d: e.d}
 	if t.hostPort, err = publishedPort(ctx, cli, id, cfg.port); err != nil {
 		return nil, err
 	}
-	if err := waitReady(ctx, probes[runner.KindPostgres], t); err != nil {
+	if err := waitReady(ctx, kindProbe(runner.KindPostgres), t); err != nil {
 		return nil, err
 	}
 	start := time.Since(t0)

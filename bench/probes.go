@@ -3,62 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/moby/moby/client"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/labrunner/labrunner/runner"
 )
 
 // probeTarget is what a probe may use: "host:port" of the published port,
-// or the container to exec in.
+// or the container to exec in, and the driver whose probes are used.
 type probeTarget struct {
 	hostPort    string
 	containerID string
-	cli         *client.Client
+	d           *runner.Driver
 }
 
 type probeFunc func(ctx context.Context, t probeTarget) error
 
-// probes mirrors the readiness probe of each kind in runner (the probe
-// field of the kind files, runner/postgres.go and its siblings), which is
-// unexported. The command, environment and port are not mirrored: the
-// reference takes them from a container labrunner started (see learnConfig).
-var probes = map[runner.Kind]probeFunc{
-	runner.KindBox:   execProbe("true"),
-	runner.KindNginx: httpProbe,
-	runner.KindPostgres: func(ctx context.Context, t probeTarget) error {
-		url := fmt.Sprintf("postgres://%s:%s@%s/%s?connect_timeout=2", runner.PostgresUser, runner.PostgresPassword, t.hostPort, runner.PostgresDB)
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(context.WithoutCancel(ctx))
-		var one int
-		return conn.QueryRow(ctx, "SELECT 1").Scan(&one)
-	},
-	runner.KindRedis: func(ctx context.Context, t probeTarget) error {
-		c := redis.NewClient(&redis.Options{Addr: t.hostPort, MaxRetries: -1, DisableIdentity: true})
-		defer c.Close()
-		return c.Ping(ctx).Err()
-	},
-	runner.KindRuntime: execProbe("python3", "-c", "pass"),
-}
-
-// httpProbe passes on any HTTP answer, whatever the status.
-func httpProbe(ctx context.Context, t probeTarget) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+t.hostPort+"/", nil)
-	if err != nil {
-		return err
+// kindProbe is the runner's own readiness probe of kind (runner.Driver.Probe),
+// so that the reference is held to the same standard of ready.
+func kindProbe(k runner.Kind) probeFunc {
+	return func(ctx context.Context, t probeTarget) error {
+		return t.d.Probe(ctx, k, t.hostPort, t.containerID)
 	}
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
 }
 
 // probeInterval and probeTimeout mirror runner/probe.go.
@@ -82,7 +49,7 @@ func waitReady(ctx context.Context, probe probeFunc, t probeTarget) error {
 			return nil
 		}
 		if n%10 == 9 {
-			insp, err := t.cli.ContainerInspect(ctx, t.containerID, client.ContainerInspectOptions{})
+			insp, err := t.d.Client().ContainerInspect(ctx, t.containerID, client.ContainerInspectOptions{})
 			if err == nil && insp.Container.State != nil && !insp.Container.State.Running {
 				return fmt.Errorf("container exited (code %d) before it was ready: %w", insp.Container.State.ExitCode, last)
 			}

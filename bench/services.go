@@ -183,7 +183,7 @@ func dockerStart(ctx context.Context, e *env, session, name string, k runner.Kin
 	if err != nil {
 		return "", err
 	}
-	t := probeTarget{containerID: id, cli: cli}
+	t := probeTarget{containerID: id, d: e.d}
 	if cfg.port != "" {
 		// The engine API, as testcontainers does; `docker port` would add a
 		// CLI process start to the reference.
@@ -191,7 +191,7 @@ func dockerStart(ctx context.Context, e *env, session, name string, k runner.Kin
 			return id, err
 		}
 	}
-	return id, waitReady(ctx, probes[k], t)
+	return id, waitReady(ctx, kindProbe(k), t)
 }
 
 // publishedPort returns "127.0.0.1:port" where port of container id is

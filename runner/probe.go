@@ -38,13 +38,11 @@ func (p probeStrategy) WaitUntilReady(ctx context.Context, target wait.StrategyT
 		}
 		t.hostPort = net.JoinHostPort(host, fmt.Sprint(port.Num()))
 	} else {
-		t.exec = func(ctx context.Context, cmd []string) (ExecResult, error) {
-			insp, err := target.Inspect(ctx)
-			if err != nil {
-				return ExecResult{}, err
-			}
-			return execIn(ctx, p.cli, insp.ID, cmd, ExecOptions{})
+		insp, err := target.Inspect(ctx)
+		if err != nil {
+			return err
 		}
+		t.exec = execFunc(p.cli, insp.ID)
 	}
 	var lastErr error
 	for n := 0; ; n++ {
@@ -67,4 +65,24 @@ func (p probeStrategy) WaitUntilReady(ctx context.Context, target wait.StrategyT
 		case <-time.After(probeInterval):
 		}
 	}
+}
+
+// execFunc runs a probe's command in container id.
+func execFunc(cli *client.Client, id string) func(ctx context.Context, cmd []string) (ExecResult, error) {
+	return func(ctx context.Context, cmd []string) (ExecResult, error) {
+		return execIn(ctx, cli, id, cmd, ExecOptions{})
+	}
+}
+
+// Probe runs the readiness probe of kind once against a container,
+// whoever started it: a query, a PING or a GET to hostPort for kinds with
+// a port, a command in containerID for the others. It holds a container
+// started some other way (a benchmark's bare `docker run`) to exactly the
+// runner's standard of ready.
+func (d *Driver) Probe(ctx context.Context, kind Kind, hostPort, containerID string) error {
+	spec, err := lookupKind(kind)
+	if err != nil {
+		return err
+	}
+	return spec.probe(ctx, probeTarget{hostPort: hostPort, exec: execFunc(d.cli.Client, containerID)})
 }
