@@ -43,18 +43,11 @@ func resetRun(ctx context.Context, opts *ResetOptions) error {
 		return err
 	}
 	defer unlock()
-	d, err := opts.Deps.Driver(ctx)
+	d, env, err := w.attachRunning(ctx, opts.Deps)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	env, err := w.attach(ctx, d)
-	if err != nil {
-		return err
-	}
-	if env == nil {
-		return &UsageError{Err: fmt.Errorf("%s is not running; `lab start %s` first", w.lab.ID, w.lab.ID)}
-	}
 	t0 := time.Now()
 	if err := env.Reset(ctx); err != nil {
 		return err

@@ -59,6 +59,25 @@ func (w *workspaceLab) attach(ctx context.Context, d *runner.Driver) (*runner.La
 	return env, nil
 }
 
+// attachRunning connects to Docker and returns the workspace's running
+// lab; it is a usage error when none runs. The caller must close the
+// driver.
+func (w *workspaceLab) attachRunning(ctx context.Context, deps *Deps) (*runner.Driver, *runner.LabEnv, error) {
+	d, err := deps.Driver(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	env, err := w.attach(ctx, d)
+	if err == nil && env == nil {
+		err = &UsageError{Err: fmt.Errorf("%s is not running; `lab start %s` first", w.lab.ID, w.lab.ID)}
+	}
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return d, env, nil
+}
+
 // progress loads the learner's progress file.
 func (d *Deps) progress() (*runner.Progress, error) {
 	p, err := runner.LoadProgress(runner.ProgressPath(d.Getenv))

@@ -48,18 +48,11 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := deps.Driver(ctx)
+	d, env, err := w.attachRunning(ctx, deps)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	env, err := w.attach(ctx, d)
-	if err != nil {
-		return err
-	}
-	if env == nil {
-		return &UsageError{Err: fmt.Errorf("%s is not running; `lab start %s` first", w.lab.ID, w.lab.ID)}
-	}
 	cmdline, cmdenv, err := env.ShellCommand(opts.Service)
 	if err != nil {
 		return &UsageError{Err: err}
