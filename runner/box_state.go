@@ -191,7 +191,7 @@ func (st *boxState) recreate(ctx context.Context) error {
 	return rmErr
 }
 
-func (st *boxState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+func (st *boxState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
 	if f.Apply != labs.ApplyShell {
 		return fmt.Errorf("apply mode %q is not supported on a box service", f.Apply)
 	}

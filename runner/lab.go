@@ -37,10 +37,11 @@ type serviceState interface {
 	Seed(ctx context.Context) error
 	// Reset brings the service back to its seeded state.
 	Reset(ctx context.Context) error
-	// Apply applies a submission file. An error that is not an EnvError
-	// is the submission's problem and is shown to the learner. live means
-	// the learner works by hand and nothing is re-applied.
-	Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error
+	// Apply applies a submission file within run (whose connections a
+	// kind may use). An error that is not an EnvError is the submission's
+	// problem and is shown to the learner. live means the learner works
+	// by hand and nothing is re-applied.
+	Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error
 }
 
 // newServiceState returns the state of service name of the lab.
@@ -61,7 +62,7 @@ func newServiceState(e *LabEnv, name string, svc *labs.Service) serviceState {
 	}
 }
 
-// plainState is a kind with no lab state of its own yet.
+// plainState is a kind with no lab state of its own (backend).
 type plainState struct {
 	env  *LabEnv
 	name string
@@ -77,7 +78,7 @@ func (p *plainState) Seed(ctx context.Context) error {
 
 func (p *plainState) Reset(ctx context.Context) error { return nil }
 
-func (p *plainState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+func (p *plainState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
 	return fmt.Errorf("apply mode %q is not supported on a %s service", f.Apply, p.svc.Kind)
 }
 
@@ -402,11 +403,5 @@ const applyTimeout = 30 * time.Second
 func (e *LabEnv) apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, opts CheckOptions) error {
 	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
-	if s := run.sql[f.Service]; s != nil && f.Apply == labs.ApplySQL {
-		if opts.Live {
-			return nil // the learner ran it by hand
-		}
-		return s.Apply(ctx, f.File, content)
-	}
-	return e.state[f.Service].Apply(ctx, f, content, opts.Live)
+	return e.state[f.Service].Apply(ctx, run, f, content, opts.Live)
 }

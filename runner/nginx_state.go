@@ -222,7 +222,7 @@ func (st *nginxState) Reset(ctx context.Context) error {
 	return nil
 }
 
-func (st *nginxState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+func (st *nginxState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
 	if f.Apply != labs.ApplyNginxConfig {
 		return fmt.Errorf("apply mode %q is not supported on an nginx service", f.Apply)
 	}

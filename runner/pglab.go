@@ -372,26 +372,6 @@ func (p *pgLab) dropSlot(ctx context.Context, slot *pgSlot) error {
 	return envErr(errors.Join(errs...))
 }
 
-// ApplySQL runs a learner's script as the learner on the main database and
-// on every variant's, so that result checks see the same schema changes.
-func (p *pgLab) ApplySQL(ctx context.Context, slot *pgSlot, name, script string) error {
-	for _, set := range p.sets() {
-		c, err := p.connect(ctx, slot.role, slot.password, slot.dbFor(set))
-		if err != nil {
-			return envErr(fmt.Errorf("connect as %s: %w", slot.role, err))
-		}
-		_, err = c.Exec(ctx, script)
-		c.Close(context.WithoutCancel(ctx))
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("%s did not finish in time; it was cancelled", name)
-			}
-			return fmt.Errorf("%s: %w", name, describePGError(script, err))
-		}
-	}
-	return nil
-}
-
 // FixtureError is a lab fixture that failed: a lab-definition problem.
 type FixtureError struct {
 	Service, Fixture string

@@ -50,7 +50,7 @@ func (st *postgresState) Seed(ctx context.Context) error {
 
 func (st *postgresState) Reset(ctx context.Context) error { return st.lab.Reset(ctx) }
 
-func (st *postgresState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+func (st *postgresState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
 	switch f.Apply {
 	case labs.ApplyQuery:
 		return nil // checks run the query themselves
@@ -58,7 +58,8 @@ func (st *postgresState) Apply(ctx context.Context, f *labs.SubmissionFile, cont
 		if live {
 			return nil // the learner ran it by hand
 		}
-		return st.lab.ApplySQL(ctx, st.lab.learner, f.File, content)
+		// On the run's connections: inside its transaction when it has one.
+		return run.sql[st.name].Apply(ctx, f.File, content)
 	}
 	return fmt.Errorf("apply mode %q is not supported on a postgres service", f.Apply)
 }

@@ -311,7 +311,7 @@ func (st *redisState) restart(ctx context.Context, cause error) error {
 	}
 }
 
-func (st *redisState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+func (st *redisState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
 	return fmt.Errorf("apply mode %q is not supported on a redis service", f.Apply)
 }
 

@@ -137,7 +137,7 @@ func (st *runtimeState) Reset(ctx context.Context) error {
 
 // Apply copies a program file into AppDir, read-only, owned by root. It
 // is copied in live mode too: the learner edits it in the workspace.
-func (st *runtimeState) Apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+func (st *runtimeState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
 	if f.Apply != labs.ApplyProgram {
 		return fmt.Errorf("apply mode %q is not supported on a runtime service", f.Apply)
 	}
