@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp /tmp/labrunner-test.XXXXXX.log)
-echo "test: go vet and gofmt"
+echo "test: go mod tidy -diff, go vet and gofmt"
+if ! go mod tidy -diff; then
+	echo "test: go.mod or go.sum is not tidy; run go mod tidy"
+	exit 1
+fi
 go vet ./...
 unformatted=$(gofmt -l .)
 if [[ -n "$unformatted" ]]; then
