@@ -110,7 +110,7 @@ func learnLabConfigs(ctx context.Context, e *env, lab string) (_ []floorService,
 	if err != nil {
 		return nil, err
 	}
-	le, err := e.d.StartLab(ctx, l, fsys)
+	le, err := e.d.StartLab(ctx, l)
 	if err != nil {
 		return nil, fmt.Errorf("learn the containers of %s: %w", lab, err)
 	}

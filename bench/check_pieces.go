@@ -62,7 +62,7 @@ func checkPieces() benchmark {
 			lap := func(t0 time.Time) { d = append(d, time.Since(t0)) }
 
 			t0 := time.Now()
-			env, err := e.d.StartLab(ctx, lab, fsys)
+			env, err := e.d.StartLab(ctx, lab)
 			if err != nil {
 				return nil, err // StartLab removes what it started
 			}
@@ -86,7 +86,7 @@ func checkPieces() benchmark {
 			lap(t0)
 
 			t0 = time.Now()
-			warm, err := e.d.AttachLab(ctx, lab, fsys, session)
+			warm, err := e.d.AttachLab(ctx, lab, session)
 			if err != nil {
 				return nil, err
 			}

@@ -261,6 +261,10 @@ func size(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
+// SetFS sets the file system that holds Dir, for a Lab built in Go
+// rather than loaded (one loaded keeps the file system it came from).
+func (l *Lab) SetFS(fsys fs.FS) { l.fsys = fsys }
+
 // FS returns the lab's folder: lab.yaml, README.md, fixtures/, starter/,
 // solution/, wrong/.
 func (l *Lab) FS() fs.FS {

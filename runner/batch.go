@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"time"
 
@@ -49,7 +48,7 @@ type BatchOptions struct {
 // status error and never stops the batch; the error returned is for the
 // batch as a whole (services would not start). Everything the batch
 // started is removed before it returns.
-func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, files fs.FS, entries []Entry, opts BatchOptions) ([]checks.Report, error) {
+func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry, opts BatchOptions) ([]checks.Report, error) {
 	jobs := max(opts.Jobs, 1)
 	jobs = min(jobs, max(len(entries), 1))
 	if opts.Deadline <= 0 {
@@ -110,7 +109,7 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, files fs.FS, ent
 			wg.Go(func() {
 				for i := range queue {
 					grade(i, func(ctx context.Context) (*checks.Report, error) {
-						env, err := d.StartLab(ctx, lab, files)
+						env, err := d.StartLab(ctx, lab)
 						if err != nil {
 							return nil, err
 						}
@@ -121,7 +120,7 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, files fs.FS, ent
 			})
 		}
 	default:
-		env, err := d.StartLab(ctx, lab, files)
+		env, err := d.StartLab(ctx, lab)
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +149,7 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, files fs.FS, ent
 		// One set of services per worker, reset between submissions.
 		envs := []*LabEnv{env}
 		for len(envs) < jobs {
-			more, err := d.StartLab(ctx, lab, files)
+			more, err := d.StartLab(ctx, lab)
 			if err != nil {
 				errOnce.Do(func() { startErr = err })
 				break

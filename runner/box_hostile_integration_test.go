@@ -25,8 +25,8 @@ func TestBoxStopsWhatAStoppedScriptStarted(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	lab, files := boxLab()
-	env := dockertest.StartLab(t, ctx, d, lab, files)
+	lab := boxLab()
+	env := dockertest.StartLab(t, ctx, d, lab)
 	// grade applies script with timeout for the whole check; the box is
 	// reset beforehand, so that the script has all of it.
 	grade := func(t *testing.T, script string, timeout time.Duration) *checks.Report {

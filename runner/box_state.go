@@ -154,7 +154,7 @@ func (st *boxState) recreate(ctx context.Context) error {
 	if old == nil {
 		return &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
 	}
-	files, err := readCopies(st.env.files, st.env.Lab.Dir, st.svc.Files)
+	files, err := readCopies(st.env.Lab.FS(), st.svc.Files)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 // boxLab is a small box lab built in Go: a fixture creates a user and a
 // folder, the learner's solution.sh must make the folder readable to
 // that user only.
-func boxLab() (*labs.Lab, fstest.MapFS) {
+func boxLab() *labs.Lab {
 	files := fstest.MapFS{
 		"mini-box/fixtures/users.sh": {Data: []byte("useradd -m web\nuseradd -m guest\nmkdir -p /srv/site\n")},
 		"mini-box/site/index.html":   {Data: []byte("<h1>hi</h1>\n")},
@@ -38,7 +38,8 @@ func boxLab() (*labs.Lab, fstest.MapFS) {
 				Check: &checks.File{Path: "/root/marker", Exists: new(bool)}},
 		},
 	}
-	return lab, files
+	lab.SetFS(files)
+	return lab
 }
 
 const boxSolution = "chown web /srv/site/index.html\nchmod 0400 /srv/site/index.html\n"
@@ -47,9 +48,9 @@ func TestBoxLab(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	lab, files := boxLab()
+	lab := boxLab()
 	start := time.Now()
-	env := dockertest.StartLab(t, ctx, d, lab, files)
+	env := dockertest.StartLab(t, ctx, d, lab)
 	t.Logf("started in %s", time.Since(start))
 	grade := func(t *testing.T, script string, live bool) *checks.Report {
 		t.Helper()
@@ -143,7 +144,7 @@ func TestBoxLab(t *testing.T) {
 			t.Fatalf("by hand: %+v %v", res, err)
 		}
 		// Another process attaches to the running lab, as `lab check --live` does.
-		env2, err := d.AttachLab(ctx, lab, files, env.Session.ID)
+		env2, err := d.AttachLab(ctx, lab, env.Session.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +154,7 @@ func TestBoxLab(t *testing.T) {
 		}
 	})
 	t.Run("a new process resets an attached box", func(t *testing.T) {
-		env2, err := d.AttachLab(ctx, lab, files, env.Session.ID)
+		env2, err := d.AttachLab(ctx, lab, env.Session.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,6 @@ type LabEnv struct {
 	Lab     *labs.Lab
 	Session *Session
 
-	files fs.FS
 	// state is the lab state of each service, by service name.
 	state map[string]serviceState
 	// pg are the postgres services' states (also in state).
@@ -86,9 +85,9 @@ func (p *plainState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionF
 type Submission map[string]string
 
 // StartLab starts the lab's services in parallel, seeds them, and returns
-// the running lab. files holds the lab's folder at lab.Dir. On error,
+// the running lab, whose files it reads through lab.FS(). On error,
 // everything started is removed.
-func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS, opts ...StartOption) (env *LabEnv, err error) {
+func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, opts ...StartOption) (env *LabEnv, err error) {
 	s := d.NewSession(lab.ID)
 	for _, o := range opts {
 		o(s)
@@ -102,7 +101,7 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS, opts 
 	for _, name := range serviceNames(lab) {
 		svc := lab.Services[name]
 		spec := ServiceSpec{Name: name, Kind: Kind(svc.Kind), Image: svc.Image, Env: serviceEnv(lab, svc)}
-		spec.Files, err = readCopies(files, lab.Dir, svc.Files)
+		spec.Files, err = readCopies(lab.FS(), svc.Files)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +110,7 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, files fs.FS, opts 
 	if err := s.Start(ctx, specs...); err != nil {
 		return nil, err
 	}
-	env = newLabEnv(lab, s, files)
+	env = newLabEnv(lab, s)
 	if err := env.seed(ctx); err != nil {
 		return nil, err
 	}
@@ -126,7 +125,7 @@ type StartOption func(*Session)
 func KeepRunning() StartOption { return func(s *Session) { s.Keep = true } }
 
 // AttachLab returns the running lab of session id, as StartLab left it.
-func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, files fs.FS, id string) (*LabEnv, error) {
+func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (*LabEnv, error) {
 	s, err := d.FindSession(ctx, id)
 	if err != nil {
 		return nil, err
@@ -136,11 +135,11 @@ func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, files fs.FS, id s
 			return nil, &EnvError{Err: fmt.Errorf("service %s of session %s is not running; run `lab stop` then `lab start`", name, id)}
 		}
 	}
-	return newLabEnv(lab, s, files), nil
+	return newLabEnv(lab, s), nil
 }
 
-func newLabEnv(lab *labs.Lab, s *Session, files fs.FS) *LabEnv {
-	env := &LabEnv{Lab: lab, Session: s, files: files, state: map[string]serviceState{}, pg: map[string]*pgLab{}}
+func newLabEnv(lab *labs.Lab, s *Session) *LabEnv {
+	env := &LabEnv{Lab: lab, Session: s, state: map[string]serviceState{}, pg: map[string]*pgLab{}}
 	for _, name := range serviceNames(lab) {
 		env.state[name] = newServiceState(env, name, lab.Services[name])
 	}
@@ -182,7 +181,7 @@ func (e *LabEnv) seed(ctx context.Context) error {
 func (e *LabEnv) readFixtures(names []string) ([]Fixture, error) {
 	var out []Fixture
 	for _, n := range names {
-		b, err := fs.ReadFile(e.files, path.Join(e.Lab.Dir, n))
+		b, err := fs.ReadFile(e.Lab.FS(), n)
 		if err != nil {
 			return nil, fmt.Errorf("read fixture: %w", err)
 		}
@@ -193,7 +192,7 @@ func (e *LabEnv) readFixtures(names []string) ([]Fixture, error) {
 
 // readCopies reads the files a service gets copied in; a folder is copied
 // recursively.
-func readCopies(files fs.FS, dir string, copies []*labs.FileCopy) ([]File, error) {
+func readCopies(files fs.FS, copies []*labs.FileCopy) ([]File, error) {
 	var out []File
 	for _, c := range copies {
 		mode := int64(0o644)
@@ -204,7 +203,7 @@ func readCopies(files fs.FS, dir string, copies []*labs.FileCopy) ([]File, error
 			}
 			mode = m
 		}
-		src := path.Join(dir, c.Src)
+		src := path.Clean(c.Src)
 		err := fs.WalkDir(files, src, func(p string, de fs.DirEntry, err error) error {
 			if err != nil || de.IsDir() {
 				return err

@@ -18,7 +18,7 @@ import (
 
 // miniLab is a small SQL lab built in Go, so that the runner's mechanics
 // are tested apart from the loader.
-func miniLab() (*labs.Lab, fstest.MapFS) {
+func miniLab() *labs.Lab {
 	files := fstest.MapFS{
 		"mini/schema.sql":  {Data: []byte("CREATE TABLE t (id int PRIMARY KEY, k int, v text);")},
 		"mini/seed.sql":    {Data: []byte("INSERT INTO t SELECT g, g % 100, 'v' || g FROM generate_series(1, 20000) g;")},
@@ -45,15 +45,16 @@ func miniLab() (*labs.Lab, fstest.MapFS) {
 		},
 		Hints: []*labs.Hint{{Text: "count the rows of t where k = 3", Check: "result"}},
 	}
-	return lab, files
+	lab.SetFS(files)
+	return lab
 }
 
 func TestLabCheck(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	lab, files := miniLab()
-	env := dockertest.StartLab(t, ctx, d, lab, files)
+	lab := miniLab()
+	env := dockertest.StartLab(t, ctx, d, lab)
 	if u := env.LearnerURL("db"); !strings.HasPrefix(u, "postgres://learner:learner@127.0.0.1:") || !strings.HasSuffix(u, "/shop") {
 		t.Errorf("learner URL = %q", u)
 	}
@@ -156,7 +157,7 @@ func TestLabCheck(t *testing.T) {
 		}
 	})
 	t.Run("attach from another process sees the same lab", func(t *testing.T) {
-		env2, err := d.AttachLab(ctx, lab, files, env.Session.ID)
+		env2, err := d.AttachLab(ctx, lab, env.Session.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,9 +174,9 @@ func TestCheckWhenTheServiceDies(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	lab, files := miniLab()
+	lab := miniLab()
 	lab.Checks[0].Timeout = checks.Duration{Duration: 20 * time.Second}
-	env := dockertest.StartLab(t, ctx, d, lab, files)
+	env := dockertest.StartLab(t, ctx, d, lab)
 	go func() {
 		time.Sleep(500 * time.Millisecond)
 		d.Client().ContainerKill(context.Background(), env.Session.Service("db").ContainerID, client.ContainerKillOptions{})

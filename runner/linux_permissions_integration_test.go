@@ -31,7 +31,7 @@ func TestLinuxPermissionsAnyCorrectSolution(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	env := dockertest.StartLab(t, ctx, d, lab, labs.BundledFS())
+	env := dockertest.StartLab(t, ctx, d, lab)
 
 	solutions := []struct {
 		name   string

@@ -17,7 +17,7 @@ import (
 
 // nginxLab is a small nginx lab built in Go: a static site, two backends,
 // and the learner's site.conf.
-func nginxLab() (*labs.Lab, fstest.MapFS) {
+func nginxLab() *labs.Lab {
 	files := fstest.MapFS{
 		"mini-web/site/index.html": {Data: []byte("<h1>seeded</h1>\n")},
 	}
@@ -44,7 +44,8 @@ func nginxLab() (*labs.Lab, fstest.MapFS) {
 			}}}},
 		},
 	}
-	return lab, files
+	lab.SetFS(files)
+	return lab
 }
 
 const goodSiteConf = `upstream api {
@@ -64,8 +65,8 @@ func TestNginxLab(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	lab, files := nginxLab()
-	env := dockertest.StartLab(t, ctx, d, lab, files)
+	lab := nginxLab()
+	env := dockertest.StartLab(t, ctx, d, lab)
 	grade := func(t *testing.T, conf string) *checks.Report {
 		t.Helper()
 		rep, err := env.Check(ctx, runner.Submission{"site.conf": conf}, runner.CheckOptions{Name: t.Name()})

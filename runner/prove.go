@@ -35,10 +35,10 @@ type ProofCase struct {
 
 // ReadSolution reads the submission files of a lab folder of solutions
 // ("starter", "solution", "wrong/x"). A file the folder lacks is left out.
-func ReadSolution(files fs.FS, lab *labs.Lab, dir string) (Submission, error) {
+func ReadSolution(lab *labs.Lab, dir string) (Submission, error) {
 	sub := Submission{}
 	for _, f := range lab.Submission {
-		b, err := fs.ReadFile(files, path.Join(lab.Dir, dir, f.File))
+		b, err := fs.ReadFile(lab.FS(), path.Join(dir, f.File))
 		if err != nil {
 			if errorsIsNotExist(err) {
 				continue
@@ -68,7 +68,7 @@ func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 		cases = append(cases, tcase{"wrong/" + w.Name, path.Join(labs.WrongDir, w.Name), "fails exactly " + strings.Join(w.Fails, ", ")})
 	}
 	for i, c := range cases {
-		sub, err := ReadSolution(env.files, lab, c.dir)
+		sub, err := ReadSolution(lab, c.dir)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", c.dir, err)
 		}

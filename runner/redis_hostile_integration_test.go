@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -18,9 +17,9 @@ import (
 
 // startProgramLab starts lab and closes it when the test ends, checking
 // that nothing is left. It returns a grader of prog.py.
-func startProgramLab(t *testing.T, ctx context.Context, d *runner.Driver, lab *labs.Lab, files fstest.MapFS) (*runner.LabEnv, func(t *testing.T, prog string) *checks.Report) {
+func startProgramLab(t *testing.T, ctx context.Context, d *runner.Driver, lab *labs.Lab) (*runner.LabEnv, func(t *testing.T, prog string) *checks.Report) {
 	t.Helper()
-	env := dockertest.StartLab(t, ctx, d, lab, files)
+	env := dockertest.StartLab(t, ctx, d, lab)
 	return env, func(t *testing.T, prog string) *checks.Report {
 		t.Helper()
 		rep, err := env.Check(ctx, runner.Submission{"prog.py": prog}, runner.CheckOptions{Name: t.Name()})
@@ -42,8 +41,8 @@ func TestRedisDefaultUser(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	lab, files := programLab()
-	env, grade := startProgramLab(t, ctx, d, lab, files)
+	lab := programLab()
+	env, grade := startProgramLab(t, ctx, d, lab)
 
 	t.Run("without the password, the default user can do nothing", func(t *testing.T) {
 		c := redis.NewClient(&redis.Options{Addr: env.Session.Service("cache").HostPort, Protocol: 2, DisableIdentity: true})
@@ -87,9 +86,9 @@ func TestRedisWithoutACL(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	lab, files := programLab()
+	lab := programLab()
 	lab.Services["cache"].ACL = false
-	env, grade := startProgramLab(t, ctx, d, lab, files)
+	env, grade := startProgramLab(t, ctx, d, lab)
 
 	for _, c := range []struct{ name, prog string }{
 		{"configures Redis", "import os, redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\nr.config_set('maxmemory', '1')\nr.config_set('proto-max-bulk-len', '1gb')\nprint('ok')\n"},

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"strings"
 	"sync"
 	"time"
@@ -119,7 +118,7 @@ func (st *redisState) Seed(ctx context.Context) error {
 		return envErr(fmt.Errorf("configure %s: %w", st.name, err))
 	}
 	for _, name := range st.svc.Fixtures {
-		b, err := fs.ReadFile(st.env.files, path.Join(st.env.Lab.Dir, name))
+		b, err := fs.ReadFile(st.env.Lab.FS(), name)
 		if err != nil {
 			return fmt.Errorf("read fixture: %w", err)
 		}

@@ -20,7 +20,7 @@ const programTimeout = 4 * time.Second
 
 // programLab is a lab built in Go: a runtime that runs the learner's
 // prog.py, and a Redis with a learner user, seeded from a command file.
-func programLab() (*labs.Lab, fstest.MapFS) {
+func programLab() *labs.Lab {
 	files := fstest.MapFS{
 		"prog/seed.redis": {Data: []byte("# seeded\nSET greeting \"hello world\"\nHSET user:1 name 'Ada Lovelace' email ada@example.com\n")},
 	}
@@ -42,7 +42,8 @@ func programLab() (*labs.Lab, fstest.MapFS) {
 			{Name: "hash", Type: "redis.key", Service: "cache", Points: 1, Reveal: true, Check: hash},
 		},
 	}
-	return lab, files
+	lab.SetFS(files)
+	return lab
 }
 
 func strp(s string) *string { return &s }
@@ -51,8 +52,8 @@ func TestProgramLab(t *testing.T) {
 	d := dockertest.Driver(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	lab, files := programLab()
-	env := dockertest.StartLab(t, ctx, d, lab, files)
+	lab := programLab()
+	env := dockertest.StartLab(t, ctx, d, lab)
 	app := env.Session.Service("app")
 
 	grade := func(t *testing.T, prog string) *checks.Report {
@@ -192,7 +193,8 @@ func TestRedisFixtureError(t *testing.T) {
 		Services:   map[string]*labs.Service{"cache": {Kind: "redis", Fixtures: []string{"bad.redis"}}},
 		Submission: []*labs.SubmissionFile{},
 	}
-	env, err := d.StartLab(ctx, lab, files)
+	lab.SetFS(files)
+	env, err := d.StartLab(ctx, lab)
 	if err == nil {
 		env.Close(ctx)
 		t.Fatal("a broken fixture started")

@@ -5,7 +5,6 @@ package dockertest
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"testing"
 	"time"
@@ -62,9 +61,9 @@ func Session(tb testing.TB, d *runner.Driver, lab string) *runner.Session {
 
 // StartLab starts lab on d, failing the test if it cannot, and closes it
 // when the test ends, checking that nothing of its session is left.
-func StartLab(tb testing.TB, ctx context.Context, d *runner.Driver, lab *labs.Lab, files fs.FS) *runner.LabEnv {
+func StartLab(tb testing.TB, ctx context.Context, d *runner.Driver, lab *labs.Lab) *runner.LabEnv {
 	tb.Helper()
-	env, err := d.StartLab(ctx, lab, files)
+	env, err := d.StartLab(ctx, lab)
 	if err != nil {
 		tb.Fatalf("start lab %s: %v", lab.ID, err)
 	}

@@ -97,7 +97,7 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	if err != nil {
 		return err
 	}
-	lab, files, err := deps.LoadLab(opts.Lab, "")
+	lab, err := deps.LoadLab(opts.Lab, "")
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	defer d.Close()
 	bar := newProgressBar(deps.IO, len(entries))
 	t0 := time.Now()
-	reports, err := d.GradeBatch(ctx, lab, files, entries, runner.BatchOptions{
+	reports, err := d.GradeBatch(ctx, lab, entries, runner.BatchOptions{
 		Jobs:      opts.Jobs,
 		Isolation: opts.Isolation,
 		Deadline:  opts.Deadline,

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -58,15 +57,9 @@ path is a lab folder or a catalog folder; without one, the catalog in use
 	return cmd
 }
 
-// labAndFiles is a loaded lab with the file system its Dir is in.
-type labAndFiles struct {
-	lab   *labs.Lab
-	files fs.FS
-}
-
 // loadForTest loads the labs of the paths (lab or catalog folders).
-func loadForTest(deps *Deps, paths []string) ([]labAndFiles, error) {
-	var out []labAndFiles
+func loadForTest(deps *Deps, paths []string) ([]*labs.Lab, error) {
+	var out []*labs.Lab
 	if len(paths) == 0 {
 		if deps.Catalog != "" {
 			paths = []string{deps.Catalog}
@@ -76,7 +69,7 @@ func loadForTest(deps *Deps, paths []string) ([]labAndFiles, error) {
 				return nil, err
 			}
 			for _, l := range all {
-				out = append(out, labAndFiles{l, labs.BundledFS()})
+				out = append(out, l)
 			}
 			return out, nil
 		}
@@ -92,7 +85,7 @@ func loadForTest(deps *Deps, paths []string) ([]labAndFiles, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, labAndFiles{l, fsys})
+			out = append(out, l)
 			continue
 		}
 		fsys := os.DirFS(abs)
@@ -104,7 +97,7 @@ func loadForTest(deps *Deps, paths []string) ([]labAndFiles, error) {
 			return nil, &UsageError{Err: fmt.Errorf("%s holds no lab (no lab.yaml in it or its subfolders)", p)}
 		}
 		for _, l := range all {
-			out = append(out, labAndFiles{l, fsys})
+			out = append(out, l)
 		}
 	}
 	return out, nil
@@ -137,12 +130,12 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 			switch {
 			case err != nil:
 				errored++
-				fmt.Fprintf(deps.IO.Out, "%s %s: %v\n", p.Red("!"), lf.lab.ID, err)
+				fmt.Fprintf(deps.IO.Out, "%s %s: %v\n", p.Red("!"), lf.ID, err)
 			case bad:
 				failed++
-				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Red("✗"), lf.lab.ID, since(t0))
+				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Red("✗"), lf.ID, since(t0))
 			default:
-				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Green("✓"), lf.lab.ID, since(t0))
+				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Green("✓"), lf.ID, since(t0))
 			}
 			for _, l := range lines {
 				fmt.Fprintln(deps.IO.Out, "    "+l)
@@ -163,8 +156,8 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 // proveLab starts a lab once and proves it repeat times; it returns a line
 // per case (only problems, unless everything is fine) and whether any
 // case misbehaved.
-func proveLab(ctx context.Context, d *runner.Driver, lf labAndFiles, repeat int) ([]string, bool, error) {
-	env, err := d.StartLab(ctx, lf.lab, lf.files)
+func proveLab(ctx context.Context, d *runner.Driver, lf *labs.Lab, repeat int) ([]string, bool, error) {
+	env, err := d.StartLab(ctx, lf)
 	if err != nil {
 		return nil, false, err
 	}

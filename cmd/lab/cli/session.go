@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"time"
 
@@ -13,9 +12,8 @@ import (
 
 // workspaceLab is an open workspace with its lab definition.
 type workspaceLab struct {
-	ws    *runner.Workspace
-	lab   *labs.Lab
-	files fs.FS
+	ws  *runner.Workspace
+	lab *labs.Lab
 }
 
 // openWorkspace finds the workspace from dir (the current folder when "")
@@ -31,11 +29,11 @@ func openWorkspace(deps *Deps, dir string) (*workspaceLab, error) {
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
-	lab, files, err := deps.LoadLab(ws.State.Lab, ws.State.Catalog)
+	lab, err := deps.LoadLab(ws.State.Lab, ws.State.Catalog)
 	if err != nil {
 		return nil, err
 	}
-	return &workspaceLab{ws: ws, lab: lab, files: files}, nil
+	return &workspaceLab{ws: ws, lab: lab}, nil
 }
 
 // submissionNames lists the lab's submission files.
@@ -52,7 +50,7 @@ func (w *workspaceLab) attach(ctx context.Context, d *runner.Driver) (*runner.La
 	if w.ws.State.Session == "" {
 		return nil, nil
 	}
-	env, err := d.AttachLab(ctx, w.lab, w.files, w.ws.State.Session)
+	env, err := d.AttachLab(ctx, w.lab, w.ws.State.Session)
 	if err != nil {
 		return nil, err
 	}

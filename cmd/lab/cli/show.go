@@ -43,7 +43,7 @@ a TTY, as plain Markdown when piped.`,
 func showRun(_ context.Context, opts *ShowOptions) error {
 	deps := opts.Deps
 	io := deps.IO
-	lab, _, err := deps.LoadLab(opts.ID, "")
+	lab, err := deps.LoadLab(opts.ID, "")
 	if err != nil {
 		return printDefinitionErrors(io.ErrOut, err)
 	}

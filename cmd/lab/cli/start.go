@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -51,7 +50,7 @@ hint, reset, stop) inside the workspace.`,
 
 func startRun(ctx context.Context, opts *StartOptions) error {
 	deps := opts.Deps
-	lab, files, err := deps.LoadLab(opts.Lab, deps.Catalog)
+	lab, err := deps.LoadLab(opts.Lab, deps.Catalog)
 	if err != nil {
 		return err
 	}
@@ -72,7 +71,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 			return err
 		}
 		defer d.Close()
-		if env, err := d.AttachLab(ctx, lab, files, ws.State.Session); err == nil {
+		if env, err := d.AttachLab(ctx, lab, ws.State.Session); err == nil {
 			fmt.Fprintf(deps.IO.ErrOut, "%s is already running in %s\n", lab.ID, dir)
 			printConnections(deps, env)
 			return nil
@@ -82,7 +81,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	case err != nil:
 		ws = &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: lab.ID, Catalog: deps.Catalog}}
 	}
-	created, err := populateWorkspace(dir, lab.Dir, files)
+	created, err := populateWorkspace(dir, lab.FS())
 	if err != nil {
 		return fmt.Errorf("create workspace: %w", err)
 	}
@@ -94,7 +93,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	defer d.Close()
 	fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", lab.ID)
 	t0 := time.Now()
-	env, err := d.StartLab(ctx, lab, files, runner.KeepRunning())
+	env, err := d.StartLab(ctx, lab, runner.KeepRunning())
 	if err != nil {
 		return err
 	}
@@ -126,7 +125,7 @@ func mustGetwd() string {
 
 // populateWorkspace copies README.md and the starter files into dir,
 // keeping files that already exist, and returns what it created.
-func populateWorkspace(dir, labDir string, files fs.FS) ([]string, error) {
+func populateWorkspace(dir string, files fs.FS) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -149,10 +148,10 @@ func populateWorkspace(dir, labDir string, files fs.FS) ([]string, error) {
 		created = append(created, name)
 		return nil
 	}
-	if err := copyOne(path.Join(labDir, "README.md"), "README.md"); err != nil {
+	if err := copyOne("README.md", "README.md"); err != nil {
 		return nil, err
 	}
-	starter := path.Join(labDir, "starter")
+	starter := "starter"
 	err := fs.WalkDir(files, starter, func(p string, de fs.DirEntry, err error) error {
 		if err != nil || de.IsDir() {
 			return err

@@ -62,7 +62,7 @@ func watchRun(ctx context.Context, opts *WatchOptions) error {
 	env, _ := w.attach(ctx, d)
 	if env == nil {
 		fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", w.lab.ID)
-		if env, err = d.StartLab(ctx, w.lab, w.files, runner.KeepRunning()); err != nil {
+		if env, err = d.StartLab(ctx, w.lab, runner.KeepRunning()); err != nil {
 			return err
 		}
 		w.ws.State.Session, w.ws.State.Started = env.Session.ID, time.Now().UTC()
