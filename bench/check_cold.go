@@ -5,7 +5,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/labs"
 )
 
 // coldCheck measures `lab check` of a workspace whose services do not run:
@@ -45,7 +45,7 @@ func coldCheck() benchmark {
 			if task, err = loadTask(labLab); err != nil {
 				return teardown, err
 			}
-			floor, err = learnConfig(ctx, e, runner.KindPostgres)
+			floor, err = learnConfig(ctx, e, labs.KindPostgres)
 			return teardown, err
 		},
 		labrunner: func(ctx context.Context, e *env) ([]float64, error) {
@@ -64,7 +64,7 @@ func coldCheck() benchmark {
 			if err != nil {
 				return nil, err
 			}
-			fl, err := dockerLifecycle(ctx, e, runner.KindPostgres, floor)
+			fl, err := dockerLifecycle(ctx, e, labs.KindPostgres, floor)
 			if err != nil {
 				return nil, err
 			}

@@ -173,11 +173,11 @@ var warmFloors = map[string]warmFloor{
 	"redis-cache-aside": {
 		note: "floor: PING as the learner user on a new Redis connection + one exec round trip (python3 -c pass in the runtime, engine API)",
 		run: func(ctx context.Context, e *env, l *labs.Lab, sess *runner.Session) error {
-			cache, err := serviceOf(sess, runner.KindRedis)
+			cache, err := serviceOf(sess, labs.KindRedis)
 			if err != nil {
 				return err
 			}
-			app, err := serviceOf(sess, runner.KindRuntime)
+			app, err := serviceOf(sess, labs.KindRuntime)
 			if err != nil {
 				return err
 			}
@@ -194,7 +194,7 @@ var warmFloors = map[string]warmFloor{
 	"nginx-static": {
 		note: "floor: the GETs of the lab's http checks (7, one keep-alive connection, bodies read) against the running nginx",
 		run: func(ctx context.Context, e *env, l *labs.Lab, sess *runner.Session) error {
-			web, err := serviceOf(sess, runner.KindNginx)
+			web, err := serviceOf(sess, labs.KindNginx)
 			if err != nil {
 				return err
 			}
@@ -221,7 +221,7 @@ var warmFloors = map[string]warmFloor{
 	"linux-permissions": {
 		note: "floor: one exec round trip in the running box (true, engine API: create, attach, inspect)",
 		run: func(ctx context.Context, e *env, l *labs.Lab, sess *runner.Session) error {
-			box, err := serviceOf(sess, runner.KindBox)
+			box, err := serviceOf(sess, labs.KindBox)
 			if err != nil {
 				return err
 			}

@@ -151,7 +151,7 @@ func bareStart(ctx context.Context, e *env) (time.Duration, error) {
 	sess.ID = e.nextSession()
 	defer e.sweepSession(sess.ID)
 	t0 := time.Now()
-	err := sess.Start(ctx, runner.ServiceSpec{Name: "db", Kind: runner.KindPostgres})
+	err := sess.Start(ctx, runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres})
 	d := time.Since(t0)
 	return d, errors.Join(err, sess.Close(ctx))
 }
@@ -182,7 +182,7 @@ func networkLifecycle(ctx context.Context, e *env) (create, remove time.Duration
 // service and runs SELECT 1.
 func pingPostgres(ctx context.Context, s *runner.Session) error {
 	for _, svc := range s.Services() {
-		if svc.Kind != runner.KindPostgres {
+		if svc.Kind != labs.KindPostgres {
 			continue
 		}
 		c, err := pgx.Connect(ctx, svc.URL())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -100,7 +101,7 @@ func startWorkspace(ctx context.Context, e *env, dir string) (hostPort string, e
 		return "", err
 	}
 	for _, svc := range sess.Services() {
-		if svc.Kind == runner.KindPostgres {
+		if svc.Kind == labs.KindPostgres {
 			return svc.HostPort, nil
 		}
 	}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
-	"github.com/labrunner/labrunner/runner"
 )
 
 // officialEntrypoint is the official postgres image's first start, for the
@@ -49,7 +48,7 @@ func loadTask(lab string) (labTask, error) {
 	}
 	var t labTask
 	for _, svc := range l.Services {
-		if svc.Kind != string(runner.KindPostgres) {
+		if svc.Kind != string(labs.KindPostgres) {
 			continue
 		}
 		for _, f := range svc.Fixtures {
@@ -139,7 +138,7 @@ func officialCheck(ctx context.Context, e *env, t labTask) ([]float64, error) {
 	session := e.nextSession()
 	defer e.sweepSession(session)
 	t0 := time.Now()
-	ctr, err := testcontainers.Run(ctx, e.cfg.Image(runner.KindPostgres),
+	ctr, err := testcontainers.Run(ctx, e.cfg.Image(labs.KindPostgres),
 		testcontainers.WithEnv(map[string]string{
 			"POSTGRES_USER":     "postgres",
 			"POSTGRES_PASSWORD": "postgres",
@@ -156,7 +155,7 @@ func officialCheck(ctx context.Context, e *env, t labTask) ([]float64, error) {
 			FileMode:          0o755,
 		}),
 		testcontainers.WithEntrypoint("/usr/local/bin/official-entrypoint.sh"),
-		testcontainers.WithLabels(e.labels(session, runner.KindPostgres)),
+		testcontainers.WithLabels(e.labels(session, labs.KindPostgres)),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			hc.PortBindings = mnet.PortMap{
 				mnet.MustParsePort("5432/tcp"): {{HostIP: netip.MustParseAddr("127.0.0.1")}},

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/labs"
 )
 
 // pgdataTmpfs is a what-if, not labrunner against a reference: the
@@ -41,7 +41,7 @@ func pgdataTmpfs() benchmark {
 			if task, err = loadTask(labLab); err != nil {
 				return nil, err
 			}
-			cfg, err = learnConfig(ctx, e, runner.KindPostgres)
+			cfg, err = learnConfig(ctx, e, labs.KindPostgres)
 			return nil, err
 		},
 		labrunner: func(ctx context.Context, e *env) ([]float64, error) { return pgdataRun(ctx, e, cfg, task, false) },
@@ -53,7 +53,7 @@ func pgdataRun(ctx context.Context, e *env, cfg refConfig, task labTask, tmpfs b
 	session := e.nextSession()
 	defer e.sweepSession(session)
 	args := []string{"run", "-d", "--name", "labrunner-" + session + "-pgdata"}
-	labels := e.labels(session, runner.KindPostgres)
+	labels := e.labels(session, labs.KindPostgres)
 	for _, key := range slices.Sorted(maps.Keys(labels)) {
 		args = append(args, "--label", key+"="+labels[key])
 	}
@@ -86,7 +86,7 @@ func pgdataRun(ctx context.Context, e *env, cfg refConfig, task labTask, tmpfs b
 	if t.hostPort, err = publishedPort(ctx, cli, id, cfg.port); err != nil {
 		return nil, err
 	}
-	if err := waitReady(ctx, kindProbe(runner.KindPostgres), t); err != nil {
+	if err := waitReady(ctx, kindProbe(labs.KindPostgres), t); err != nil {
 		return nil, err
 	}
 	start := time.Since(t0)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -26,7 +27,7 @@ func serviceLifecycle(k runner.Kind) benchmark {
 	// two (an internal one and one for published ports), see
 	// runner.Session.Start.
 	startNote, removeNote := "a lone service: no network on either side", "no network on either side"
-	if k == runner.KindBox || k == runner.KindRuntime {
+	if k == labs.KindBox || k == labs.KindRuntime {
 		startNote, removeNote = "labrunner also creates the session's two networks (internal + published)", "labrunner also removes the two networks"
 	}
 	return benchmark{

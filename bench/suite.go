@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -61,7 +62,7 @@ type benchmark struct {
 // an entry here.
 func suite(e *env) []benchmark {
 	var bs []benchmark
-	for _, k := range []runner.Kind{runner.KindPostgres, runner.KindRedis, runner.KindNginx, runner.KindBox, runner.KindRuntime} {
+	for _, k := range []runner.Kind{labs.KindPostgres, labs.KindRedis, labs.KindNginx, labs.KindBox, labs.KindRuntime} {
 		bs = append(bs, serviceLifecycle(k))
 	}
 	version := []string{"--version"}

@@ -7,9 +7,11 @@ import (
 )
 
 var boxKind = kindSpec{
-	cmd:        idleCmd,
-	probe:      execProbe("true"),
-	hostConfig: limitBox,
+	cmd:         idleCmd,
+	probe:       execProbe("true"),
+	hostConfig:  limitBox,
+	learnerCode: true,
+	newState:    newBoxState,
 }
 
 // Limits of a box: the learner's script runs in it as root, so a fork

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/moby/moby/client"
-
 	"github.com/labrunner/labrunner/labs"
 )
 
@@ -28,7 +26,7 @@ import (
 // folders) and adds an image per session to clean up, so the box is
 // recreated.
 type boxState struct {
-	env  *LabEnv
+	t    *stateTarget
 	name string
 	svc  *labs.Service
 	// pristine is true while the container is as this process seeded it:
@@ -38,8 +36,8 @@ type boxState struct {
 	pristine bool
 }
 
-func newBoxState(e *LabEnv, name string, svc *labs.Service) *boxState {
-	return &boxState{env: e, name: name, svc: svc}
+func newBoxState(t *stateTarget) serviceState {
+	return &boxState{t: t, name: t.name, svc: t.def}
 }
 
 // scriptDir is where a script is put in the box while it runs.
@@ -81,9 +79,9 @@ const scriptOutputCap = 64 << 10
 // a learner's script writes are limited to boxFileSize each; fixtures come
 // from the catalog and are not limited.
 func (st *boxState) runScript(ctx context.Context, name, content string, fixture bool) (ExecResult, error) {
-	svc := st.env.Session.Service(st.name)
-	if svc == nil {
-		return ExecResult{}, &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
+	svc, err := st.t.service()
+	if err != nil {
+		return ExecResult{}, err
 	}
 	fsize := strconv.Itoa(boxFileSize / 512)
 	if fixture {
@@ -117,12 +115,12 @@ func (st *boxState) runScript(ctx context.Context, name, content string, fixture
 }
 
 func (st *boxState) Seed(ctx context.Context) error {
-	fixtures, err := st.env.readFixtures(st.svc.Fixtures)
+	fixtures, err := st.t.fixtures(st.svc.Fixtures)
 	if err != nil {
 		return err
 	}
 	for _, f := range fixtures {
-		res, err := st.runScript(ctx, f.Name, f.SQL, true)
+		res, err := st.runScript(ctx, f.Name, f.Content, true)
 		if err != nil {
 			return envErrUnlessDeadline(fmt.Errorf("seed %s: fixture %s: %w", st.name, f.Name, err))
 		}
@@ -145,53 +143,32 @@ func (st *boxState) Reset(ctx context.Context) error {
 }
 
 // recreate replaces the box's container with a new one from the same
-// image, with the same name, network alias, labels and files. The old one
-// is renamed out of the way and removed while the new one starts. The
-// session's Service keeps its identity; only its container changes.
+// image, with the same name, network alias, labels and files.
 func (st *boxState) recreate(ctx context.Context) error {
-	s := st.env.Session
-	old := s.Service(st.name)
-	if old == nil {
-		return &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
-	}
-	files, err := readCopies(st.env.Lab.FS(), st.svc.Files)
+	files, err := readCopies(st.t.lab.FS(), st.svc.Files)
 	if err != nil {
 		return err
 	}
-	oldID := old.ContainerID
-	if _, err := s.d.cli.ContainerRename(ctx, oldID, client.ContainerRenameOptions{NewName: "labrunner-" + s.ID + "-" + st.name + "-old-" + newSessionID()}); err != nil && !isNotFound(err) {
-		return envErr(fmt.Errorf("reset %s: rename container: %w", st.name, err))
-	}
-	removed := make(chan error, 1)
-	go func() {
-		// Without a cancelled ctx cutting it short: the old container
-		// must go whatever happens to the new one.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		_, err := s.d.cli.ContainerRemove(rctx, oldID, client.ContainerRemoveOptions{Force: true})
-		if err != nil && !isNotFound(err) {
-			err = envErr(fmt.Errorf("reset %s: remove old container: %w", st.name, err))
-		} else {
-			err = nil
-		}
-		removed <- err
-	}()
-	spec := ServiceSpec{Name: st.name, Kind: KindBox, Image: st.svc.Image, Env: st.svc.Env, Files: files}
-	svc, err := s.d.startService(ctx, s, spec)
-	if svc != nil {
-		s.mu.Lock()
-		old.ContainerID, old.Image, old.HostPort = svc.ContainerID, svc.Image, svc.HostPort
-		s.services[st.name] = old
-		s.mu.Unlock()
-	}
-	rmErr := <-removed
-	if err != nil {
+	spec := ServiceSpec{Name: st.name, Kind: st.svc.Kind, Image: st.svc.Image, Env: st.svc.Env, Files: files}
+	if err := st.t.sess.Replace(ctx, spec); err != nil {
 		return fmt.Errorf("reset %s: %w", st.name, err)
 	}
-	return rmErr
+	return nil
 }
 
-func (st *boxState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
+// Begin resets the box unless the run is live.
+func (st *boxState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
+	if !opts.Live {
+		if err := st.Reset(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return resetRun{apply: func(ctx context.Context, f *labs.SubmissionFile, content string) error {
+		return st.apply(ctx, f, content, opts.Live)
+	}}, nil
+}
+
+func (st *boxState) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
 	if f.Apply != labs.ApplyShell {
 		return fmt.Errorf("apply mode %q is not supported on a box service", f.Apply)
 	}
@@ -241,11 +218,10 @@ var errDiskLimit = errors.New("the box's disk use passed its limit")
 // is larger than boxDiskLimit, polling until ctx ends or the returned
 // function is called.
 func (st *boxState) watchDisk(ctx context.Context, cancel context.CancelCauseFunc) (stop func()) {
-	svc := st.env.Session.Service(st.name)
-	if svc == nil {
+	svc, err := st.t.service()
+	if err != nil {
 		return func() {}
 	}
-	cli, id := st.env.Session.d.cli, svc.ContainerID
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -259,8 +235,7 @@ func (st *boxState) watchDisk(ctx context.Context, cancel context.CancelCauseFun
 				return
 			case <-tick.C:
 			}
-			insp, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{Size: true})
-			if err == nil && insp.Container.SizeRw != nil && *insp.Container.SizeRw > boxDiskLimit {
+			if size, ok, err := svc.DiskUsage(ctx); err == nil && ok && size > boxDiskLimit {
 				cancel(errDiskLimit)
 				return
 			}
@@ -276,15 +251,14 @@ func (st *boxState) watchDisk(ctx context.Context, cancel context.CancelCauseFun
 // which keeps its files: the checks then see what the script left, and
 // nothing it started runs on.
 func (st *boxState) stopAll(ctx context.Context) error {
-	svc := st.env.Session.Service(st.name)
-	if svc == nil {
-		return &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
+	svc, err := st.t.service()
+	if err != nil {
+		return err
 	}
 	// The script's deadline has passed; the stop has one of its own.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	now := 0
-	if _, err := st.env.Session.d.cli.ContainerRestart(ctx, svc.ContainerID, client.ContainerRestartOptions{Signal: "KILL", Timeout: &now}); err != nil {
+	if err := svc.Restart(ctx, "KILL"); err != nil {
 		return envErr(fmt.Errorf("stop what the script left running in %s: %w", st.name, err))
 	}
 	return nil

@@ -20,16 +20,16 @@ var _ checks.Env = (*checkEnv)(nil)
 func (e *checkEnv) Reveal() bool { return e.reveal }
 
 func (e *checkEnv) SQL() (checks.SQL, error) {
-	s, ok := e.run.sql[e.service]
+	r, ok := e.run.runs[e.service].(sqlRun)
 	if !ok {
 		return nil, fmt.Errorf("service %q is not a postgres service", e.service)
 	}
-	return s, nil
+	return r.SQL(), nil
 }
 
 func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
-	if r, ok := e.run.env.state[e.service].(programRunner); ok {
-		return r.run(ctx, cmd, opts)
+	if r, ok := e.run.runs[e.service].(execRun); ok {
+		return r.Exec(ctx, cmd, opts)
 	}
 	svc := e.run.env.Session.Service(e.service)
 	if svc == nil {
@@ -45,15 +45,11 @@ func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptio
 }
 
 func (e *checkEnv) Redis() (checks.Redis, error) {
-	st, ok := e.run.env.state[e.service].(*redisState)
+	r, ok := e.run.runs[e.service].(redisRun)
 	if !ok {
 		return nil, fmt.Errorf("service %q is not a redis service", e.service)
 	}
-	c, err := st.client()
-	if err != nil {
-		return nil, err
-	}
-	return redisDo{c}, nil
+	return r.Redis()
 }
 
 func (e *checkEnv) Service(name string) (checks.Env, error) {

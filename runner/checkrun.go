@@ -4,22 +4,27 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
 )
 
-// DefaultCheckTimeout bounds a check whose definition sets no timeout.
-const DefaultCheckTimeout = 10 * time.Second
+// abandonGrace is how long a check that ignores its context is waited
+// for after its deadline before it is abandoned.
+var abandonGrace = 2 * time.Second
 
 // envFunc returns the Env a check runs with.
 type envFunc func(def *labs.CheckDef) checks.Env
 
-// runChecks runs the lab's checks in order, each under its own deadline.
-// A check whose `needs` did not all pass is skipped, not run. A check that
-// panics is an error of that check; the others still run.
-func runChecks(ctx context.Context, lab *labs.Lab, envFor envFunc) []checks.Result {
+// runChecks runs the lab's checks in order, each under its own deadline,
+// each in a goroutine that pending counts. A check whose `needs` did not
+// all pass is skipped, not run. A check that panics is an error of that
+// check; the others still run. abandoned reports that a check ignored its
+// deadline and may still run: the caller must wait for pending before it
+// takes away what the checks use.
+func runChecks(ctx context.Context, lab *labs.Lab, pending *sync.WaitGroup, envFor envFunc) (_ []checks.Result, abandoned bool) {
 	status := map[string]checks.Status{}
 	results := make([]checks.Result, 0, len(lab.Checks))
 	for _, def := range lab.Checks {
@@ -42,7 +47,8 @@ func runChecks(ctx context.Context, lab *labs.Lab, envFor envFunc) []checks.Resu
 			res.Message = "not run: the run was interrupted"
 		default:
 			start := time.Now()
-			out := runOne(ctx, def, envFor(def))
+			out, left := runOne(ctx, def, envFor(def), pending)
+			abandoned = abandoned || left
 			res.Duration = time.Since(start)
 			res.Status, res.Message, res.Output = out.Status, out.Message, out.Output
 		}
@@ -54,44 +60,44 @@ func runChecks(ctx context.Context, lab *labs.Lab, envFor envFunc) []checks.Resu
 		status[def.Name] = res.Status
 		results = append(results, res)
 	}
-	return results
+	return results, abandoned
 }
 
-func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env) (out checks.Outcome) {
+// runOne runs one check in a goroutine of pending. A panic in it is an
+// error of the check. left reports that the check ignored its deadline
+// and was abandoned while it still runs.
+func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sync.WaitGroup) (out checks.Outcome, left bool) {
 	timeout := def.Timeout.Duration
 	if timeout <= 0 {
-		timeout = DefaultCheckTimeout
+		// A Lab built in Go rather than loaded has no default applied.
+		timeout = labs.DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			out = checks.Errored(fmt.Sprintf("internal error in check type %s: %v", def.Type, r))
-		}
-	}()
 	done := make(chan checks.Outcome, 1)
-	go func() {
+	pending.Go(func() {
 		defer func() {
 			if r := recover(); r != nil {
 				done <- checks.Errored(fmt.Sprintf("internal error in check type %s: %v", def.Type, r))
 			}
 		}()
 		done <- def.Check.Run(ctx, env)
-	}()
+	})
 	select {
 	case out = <-done:
 	case <-ctx.Done():
 		// A check that ignores its context is abandoned, not waited for.
 		select {
 		case out = <-done:
-		case <-time.After(2 * time.Second):
+		case <-time.After(abandonGrace):
 			out = checks.Errored(fmt.Sprintf("the check did not finish within its timeout (%s)", timeout))
+			left = true
 		}
 	}
 	if out.Status == checks.Error && ctx.Err() == context.DeadlineExceeded && !mentionsTime(out.Message) {
 		out.Message = fmt.Sprintf("timed out after %s: %s", timeout, out.Message)
 	}
-	return out
+	return out, left
 }
 
 // hintFor returns the check's own hint, else the first lab hint tied to it.

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,7 +43,11 @@ func TestRunChecks(t *testing.T) {
 		},
 		Hints: []*labs.Hint{{Check: "d", Text: "d's lab hint"}},
 	}
-	res := runChecks(context.Background(), lab, func(*labs.CheckDef) checks.Env { return nil })
+	var pending sync.WaitGroup
+	res, abandoned := runChecks(context.Background(), lab, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	if abandoned {
+		t.Error("a check that returns at its deadline was abandoned")
+	}
 	want := []struct {
 		status checks.Status
 		score  int

@@ -1,6 +1,6 @@
-// Package runner drives the containers of a lab session: it starts services
-// of each kind on a private network, probes them until they answer, runs
-// commands in them, copies files in, and removes everything it created.
+// Package runner runs labs: it starts a lab's services in a session of
+// containers, seeds them, applies a submission, runs the checks, resets,
+// and removes everything it created.
 //
 // # Lifecycle
 //
@@ -14,10 +14,20 @@
 // testcontainers' reaper (Ryuk) is never used: a lab outlives the process
 // that started it, and labrunner cleans up after itself.
 //
+// Driver.StartLab starts a lab (a LabEnv): one serviceState per service,
+// made by its kind. LabEnv.Check begins a run on every service
+// (serviceState.Begin: reset, or a transaction to roll back), applies the
+// submission's files to their service's run, runs the checks through
+// checkEnv, and ends the runs. checkEnv finds what a check needs (SQL,
+// Redis, Exec) as optional capabilities of a service's run; the generic
+// code names no kind.
+//
 // # Adding a service kind
 //
-// Add a file named after the kind with a kindSpec value (image contract,
-// port, environment, command and readiness probe), add it to the table in
-// kinds.go, give it a default official image and an offline image in
-// images.go, and an image under images/ for the offline set.
+// Add one row to the table in kinds.go, keyed by the kind's name in labs
+// (labs/kinds.go, where the loader learns what the kind accepts), and one
+// file named after the kind holding its kindSpec (container contract:
+// port, environment, command, readiness probe, limits) and its
+// serviceState, which sees only its stateTarget. Give the kind its images
+// in images.go.
 package runner

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -26,11 +27,11 @@ func TestServicesStart(t *testing.T) {
 	defer cancel()
 
 	err := s.Start(ctx,
-		runner.ServiceSpec{Name: "db", Kind: runner.KindPostgres},
-		runner.ServiceSpec{Name: "cache", Kind: runner.KindRedis},
-		runner.ServiceSpec{Name: "web", Kind: runner.KindNginx},
-		runner.ServiceSpec{Name: "box", Kind: runner.KindBox},
-		runner.ServiceSpec{Name: "app", Kind: runner.KindRuntime},
+		runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres},
+		runner.ServiceSpec{Name: "cache", Kind: labs.KindRedis},
+		runner.ServiceSpec{Name: "web", Kind: labs.KindNginx},
+		runner.ServiceSpec{Name: "box", Kind: labs.KindBox},
+		runner.ServiceSpec{Name: "app", Kind: labs.KindRuntime},
 	)
 	if err != nil {
 		t.Fatalf("start: %v", err)
@@ -182,8 +183,8 @@ func TestLimits(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := s.Start(ctx,
-		runner.ServiceSpec{Name: "db", Kind: runner.KindPostgres},
-		runner.ServiceSpec{Name: "box", Kind: runner.KindBox},
+		runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres},
+		runner.ServiceSpec{Name: "box", Kind: labs.KindBox},
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestLimits(t *testing.T) {
 		if hc.Memory == 0 || hc.PidsLimit == nil || *hc.PidsLimit == 0 || hc.NanoCPUs == 0 {
 			t.Errorf("%s: memory %d, pids %v, cpus %d: want all limited", svc.Name, hc.Memory, hc.PidsLimit, hc.NanoCPUs)
 		}
-		if svc.Kind == runner.KindPostgres && (len(hc.CapDrop) == 0 || !slices.Contains(hc.SecurityOpt, "no-new-privileges")) {
+		if svc.Kind == labs.KindPostgres && (len(hc.CapDrop) == 0 || !slices.Contains(hc.SecurityOpt, "no-new-privileges")) {
 			t.Errorf("%s: cap-drop %v, security-opt %v", svc.Name, hc.CapDrop, hc.SecurityOpt)
 		}
 	}
@@ -219,8 +220,8 @@ func TestServicesHaveNoWayOut(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := s.Start(ctx,
-		runner.ServiceSpec{Name: "db", Kind: runner.KindPostgres},
-		runner.ServiceSpec{Name: "cache", Kind: runner.KindRedis},
+		runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres},
+		runner.ServiceSpec{Name: "cache", Kind: labs.KindRedis},
 	); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/labrunner/labrunner/labs"
 )
 
 // Image sets a configuration can select with `image_set` or LAB_IMAGE_SET.
@@ -26,22 +28,22 @@ var imageSets = map[string]map[Kind]string{
 	ImageSetOfficial: {
 		// No registry has the backend: both sets use the image that
 		// images/build.sh backend builds from images/backend.
-		KindBackend:  "labrunner/backend:1",
-		KindPostgres: "postgres:16.6-alpine3.21",
-		KindRedis:    "redis:7.4.2-alpine3.21",
-		KindNginx:    "nginx:1.27.3-alpine",
-		KindBox:      "debian:bookworm-20250113-slim",
+		labs.KindBackend:  "labrunner/backend:1",
+		labs.KindPostgres: "postgres:16.6-alpine3.21",
+		labs.KindRedis:    "redis:7.4.2-alpine3.21",
+		labs.KindNginx:    "nginx:1.27.3-alpine",
+		labs.KindBox:      "debian:bookworm-20250113-slim",
 		// python:3.12.8-slim-bookworm with psycopg2-binary and redis,
 		// built from images/official/python (needs PyPI).
-		KindRuntime: "labrunner/python:3.12",
+		labs.KindRuntime: "labrunner/python:3.12",
 	},
 	ImageSetOffline: {
-		KindBackend:  "labrunner/backend:1",
-		KindPostgres: "labrunner/postgres:15",
-		KindRedis:    "labrunner/redis:7",
-		KindNginx:    "labrunner/nginx:1.22",
-		KindBox:      "labrunner/box:bookworm",
-		KindRuntime:  "labrunner/python:3.11",
+		labs.KindBackend:  "labrunner/backend:1",
+		labs.KindPostgres: "labrunner/postgres:15",
+		labs.KindRedis:    "labrunner/redis:7",
+		labs.KindNginx:    "labrunner/nginx:1.22",
+		labs.KindBox:      "labrunner/box:bookworm",
+		labs.KindRuntime:  "labrunner/python:3.11",
 	},
 }
 
@@ -119,7 +121,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		cfg.ImageSet = set
 	}
 	for _, kind := range Kinds() {
-		if img := getenv("LAB_IMAGE_" + strings.ToUpper(string(kind))); img != "" {
+		if img := getenv("LAB_IMAGE_" + strings.ToUpper(kind)); img != "" {
 			if cfg.Images == nil {
 				cfg.Images = map[Kind]string{}
 			}
@@ -138,12 +140,12 @@ func (c Config) validate() error {
 	var unknown []string
 	for kind := range c.Images {
 		if _, ok := kinds[kind]; !ok {
-			unknown = append(unknown, string(kind))
+			unknown = append(unknown, kind)
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return fmt.Errorf("config images: unknown service kind %q (known: %s)", unknown[0], strings.Join(kindNames(), ", "))
+		return fmt.Errorf("config images: unknown service kind %q (known: %s)", unknown[0], strings.Join(Kinds(), ", "))
 	}
 	return nil
 }

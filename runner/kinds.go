@@ -3,27 +3,21 @@ package runner
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/labrunner/labrunner/labs"
 )
 
-// Kind is a service kind a lab can declare.
-type Kind string
+// Kind is a service kind a lab can declare; the names are labs' (labs.KindPostgres, …).
+type Kind = string
 
-// The service kinds.
-const (
-	KindBackend  Kind = "backend"
-	KindBox      Kind = "box"
-	KindNginx    Kind = "nginx"
-	KindPostgres Kind = "postgres"
-	KindRedis    Kind = "redis"
-	KindRuntime  Kind = "runtime"
-)
-
-// kindSpec is what the driver needs to know of a kind: the port it serves,
-// how it is configured, and how to tell that it is ready.
+// kindSpec is everything runner knows of a kind: the container contract
+// the engine layer needs, and the lab state the kind keeps.
 type kindSpec struct {
 	// port is the container port published on 127.0.0.1 ("5432/tcp"), or
 	// "" for kinds reached only by exec.
@@ -39,6 +33,23 @@ type kindSpec struct {
 	// hostConfig adds the kind's limits to its containers' host
 	// configuration, when not nil.
 	hostConfig func(hc *container.HostConfig)
+	// learnerCode marks kinds whose containers run learners' code: they
+	// get one CPU, keep the capabilities their images need, and put the
+	// session on an internal network.
+	learnerCode bool
+	// programs marks kinds where learners' programs run: their services
+	// start with the lab's connection variables (see programEnv), and the
+	// programs reach the other services themselves, outside any grading
+	// transaction.
+	programs bool
+
+	// newState returns the lab state of a service of the kind; nil means
+	// a kind with no state of its own (plainState).
+	newState func(t *stateTarget) serviceState
+	// networkURL is how a learner's program on the lab network reaches
+	// service name of the kind, and the variable that names the first
+	// such service ("DATABASE_URL"); nil for kinds programs do not use.
+	networkURL func(name string, def *labs.Service) (first, url string)
 }
 
 // probeTarget is what a readiness probe may use.
@@ -51,38 +62,24 @@ type probeTarget struct {
 // once on SIGTERM, so that stopping it does not wait for a grace period.
 var idleCmd = []string{"/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"}
 
-// kinds is the table of service kinds, one file each.
+// kinds is the table of service kinds, keyed by labs' names, one file
+// each. Adding a kind is a row here and its file.
 var kinds = map[Kind]kindSpec{
-	KindBackend:  backendKind,
-	KindBox:      boxKind,
-	KindNginx:    nginxKind,
-	KindPostgres: postgresKind,
-	KindRedis:    redisKind,
-	KindRuntime:  runtimeKind,
+	labs.KindBackend:  backendKind,
+	labs.KindBox:      boxKind,
+	labs.KindNginx:    nginxKind,
+	labs.KindPostgres: postgresKind,
+	labs.KindRedis:    redisKind,
+	labs.KindRuntime:  runtimeKind,
 }
 
-// Kinds returns the known service kinds, sorted.
-func Kinds() []Kind {
-	out := make([]Kind, 0, len(kinds))
-	for k := range kinds {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
-
-func kindNames() []string {
-	var names []string
-	for _, k := range Kinds() {
-		names = append(names, string(k))
-	}
-	return names
-}
+// Kinds returns the service kinds runner can start, sorted.
+func Kinds() []Kind { return slices.Sorted(maps.Keys(kinds)) }
 
 func lookupKind(k Kind) (kindSpec, error) {
 	spec, ok := kinds[k]
 	if !ok {
-		return kindSpec{}, fmt.Errorf("unknown service kind %q (known: %s)", k, strings.Join(kindNames(), ", "))
+		return kindSpec{}, fmt.Errorf("unknown service kind %q (known: %s)", k, strings.Join(Kinds(), ", "))
 	}
 	return spec, nil
 }
@@ -100,3 +97,26 @@ func execProbe(cmd ...string) func(ctx context.Context, t probeTarget) error {
 		return nil
 	}
 }
+
+// httpProbe is the readiness probe of an HTTP server: GET path answers,
+// with status want (0: any status), as testcontainers' wait.ForHTTP.
+func httpProbe(path string, want int) func(ctx context.Context, t probeTarget) error {
+	return func(ctx context.Context, t probeTarget) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+t.hostPort+path, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if want != 0 && resp.StatusCode != want {
+			return fmt.Errorf("GET %s: %s", path, resp.Status)
+		}
+		return nil
+	}
+}
+
+// httpURL is the url of kinds that serve HTTP.
+func httpURL(hostPort string) string { return "http://" + hostPort }

@@ -37,7 +37,7 @@ func miniLab() *labs.Lab {
 			{File: "q.sql", Apply: labs.ApplyQuery, Service: "db"},
 			{File: "index.sql", Apply: labs.ApplySQL, Service: "db"},
 		},
-		Variants: []*labs.Variant{{Name: "small", Fixtures: []string{"schema.sql", "variant.sql"}}},
+		Variants: []*labs.Variant{{Name: "small", Service: "db", Fixtures: []string{"schema.sql", "variant.sql"}}},
 		Checks: []*labs.CheckDef{
 			{Name: "result", Type: "sql.result", Service: "db", Points: 2, Reveal: true, Check: result},
 			{Name: "index", Type: "sql.index", Service: "db", Points: 1, Reveal: true, Check: index},

@@ -23,22 +23,20 @@ var droppedCaps = []string{"NET_RAW", "MKNOD", "AUDIT_WRITE", "SYS_CHROOT", "SET
 
 // defaultLimits sets memory (no swap), process and CPU limits, and, for
 // the kinds whose images only drop privileges (never gain them through
-// setuid binaries), no-new-privileges and a smaller capability set. The
-// box keeps its capabilities: the learner's script administers users and
-// files in it as root, and su needs them.
-func defaultLimits(kind Kind, hc *container.HostConfig) {
+// setuid binaries), no-new-privileges and a smaller capability set. Kinds
+// that run learners' code get one CPU and keep their capabilities: the
+// learner's script administers users and files in a box as root, and su
+// needs them (the runtime tightens its own in its hostConfig).
+func defaultLimits(learnerCode bool, hc *container.HostConfig) {
 	hc.Memory = serviceMemory
 	hc.MemorySwap = serviceMemory
 	pids := int64(servicePids)
 	hc.PidsLimit = &pids
 	hc.NanoCPUs = int64(min(runtime.NumCPU(), 2)) * 1e9
-	switch kind {
-	case KindBox, KindRuntime:
+	if learnerCode {
 		hc.NanoCPUs = learnerCPUs * 1e9
+		return
 	}
-	switch kind {
-	case KindPostgres, KindRedis, KindNginx, KindBackend:
-		hc.SecurityOpt = append(hc.SecurityOpt, "no-new-privileges")
-		hc.CapDrop = append(hc.CapDrop, droppedCaps...)
-	}
+	hc.SecurityOpt = append(hc.SecurityOpt, "no-new-privileges")
+	hc.CapDrop = append(hc.CapDrop, droppedCaps...)
 }

@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/moby/moby/client"
-
 	"github.com/labrunner/labrunner/labs"
 )
 
@@ -34,7 +32,7 @@ import (
 // accept side by side for 100 ms after a reload, so that is the floor of a
 // reload, and a check after Reset and Apply pays it twice.
 type nginxState struct {
-	env  *LabEnv
+	t    *stateTarget
 	name string
 	svc  *labs.Service
 	// seed is a tar of nginxSeed as Seed left it, or nil in a process
@@ -43,8 +41,8 @@ type nginxState struct {
 	seed []byte
 }
 
-func newNginxState(e *LabEnv, name string, svc *labs.Service) *nginxState {
-	return &nginxState{env: e, name: name, svc: svc}
+func newNginxState(t *stateTarget) serviceState {
+	return &nginxState{t: t, name: t.name, svc: t.def}
 }
 
 // Paths in the nginx container.
@@ -153,13 +151,7 @@ fi
 reload
 `
 
-func (st *nginxState) service() (*Service, error) {
-	svc := st.env.Session.Service(st.name)
-	if svc == nil {
-		return nil, &EnvError{Err: fmt.Errorf("service %s is not running", st.name)}
-	}
-	return svc, nil
-}
+func (st *nginxState) service() (*Service, error) { return st.t.service() }
 
 func (st *nginxState) Seed(ctx context.Context) error {
 	if len(st.svc.Fixtures) > 0 {
@@ -176,12 +168,12 @@ func (st *nginxState) Seed(ctx context.Context) error {
 	if res.ExitCode != 0 {
 		return envErr(fmt.Errorf("seed %s: keep /etc/nginx and files: exit %d: %s", st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
 	}
-	cp, err := st.env.Session.d.cli.CopyFromContainer(ctx, svc.ContainerID, client.CopyFromContainerOptions{SourcePath: nginxSeed + "/."})
+	content, err := svc.CopyFrom(ctx, nginxSeed+"/.")
 	if err != nil {
 		return envErr(fmt.Errorf("seed %s: copy the kept files: %w", st.name, err))
 	}
-	defer cp.Content.Close()
-	seed, err := io.ReadAll(io.LimitReader(cp.Content, nginxSeedMax+1))
+	defer content.Close()
+	seed, err := io.ReadAll(io.LimitReader(content, nginxSeedMax+1))
 	if err != nil {
 		return envErr(fmt.Errorf("seed %s: copy the kept files: %w", st.name, err))
 	}
@@ -222,7 +214,19 @@ func (st *nginxState) Reset(ctx context.Context) error {
 	return nil
 }
 
-func (st *nginxState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
+// Begin resets nginx unless the run is live.
+func (st *nginxState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
+	if !opts.Live {
+		if err := st.Reset(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return resetRun{apply: func(ctx context.Context, f *labs.SubmissionFile, content string) error {
+		return st.apply(ctx, f, content, opts.Live)
+	}}, nil
+}
+
+func (st *nginxState) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
 	if f.Apply != labs.ApplyNginxConfig {
 		return fmt.Errorf("apply mode %q is not supported on an nginx service", f.Apply)
 	}
@@ -313,7 +317,7 @@ func nginxTestError(out, installed, file string) string {
 // logTail returns the last error lines nginx logged (to the container's
 // stderr), as ": …" to end a message, or "".
 func (st *nginxState) logTail(ctx context.Context, svc *Service) string {
-	rc, err := st.env.Session.d.cli.ContainerLogs(ctx, svc.ContainerID, client.ContainerLogsOptions{ShowStderr: true, ShowStdout: true, Tail: "20"})
+	rc, err := svc.Logs(ctx, "20")
 	if err != nil {
 		return ""
 	}

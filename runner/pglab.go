@@ -32,10 +32,11 @@ const (
 	maxResultBytes = 32 << 20
 )
 
-// Fixture is a named SQL script that seeds a database.
+// Fixture is a named fixture file: an SQL script that seeds a database, a
+// shell script that prepares a box.
 type Fixture struct {
-	Name string
-	SQL  string
+	Name    string
+	Content string
 }
 
 // pgLab is the lab state on one Postgres service: a seeded template
@@ -246,9 +247,9 @@ func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures 
 		return envErr(err)
 	}
 	for _, f := range fixtures {
-		if _, err := c.Exec(ctx, f.SQL); err != nil {
+		if _, err := c.Exec(ctx, f.Content); err != nil {
 			c.Close(ctx)
-			return &FixtureError{Service: p.svc.Name, Fixture: f.Name, Err: describePGError(f.SQL, err)}
+			return &FixtureError{Service: p.svc.Name, Fixture: f.Name, Err: describePGError(f.Content, err)}
 		}
 	}
 	for _, q := range []string{"RESET ROLE", "VACUUM ANALYZE"} {

@@ -6,6 +6,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
 )
 
 // Superuser credentials of every Postgres service. The port is published on
@@ -50,7 +53,11 @@ var postgresKind = kindSpec{
 		var one int
 		return conn.QueryRow(ctx, "SELECT 1").Scan(&one)
 	},
-	url: postgresURL,
+	url:      postgresURL,
+	newState: newPostgresState,
+	networkURL: func(name string, def *labs.Service) (string, string) {
+		return "DATABASE_URL", fmt.Sprintf("postgres://%s:%s@%s:5432/%s", LearnerRole, LearnerPassword, name, def.Database)
+	},
 }
 
 // postgresData is the data directory, on a tmpfs.
@@ -73,4 +80,114 @@ func limitPostgres(hc *container.HostConfig) {
 
 func postgresURL(hostPort string) string {
 	return fmt.Sprintf("postgres://%s:%s@%s/%s", PostgresUser, PostgresPassword, hostPort, PostgresDB)
+}
+
+// postgresState is the serviceState of a postgres service: its lab
+// databases (see pgLab). A grading run works inside a transaction that is
+// rolled back (see pgSQL), so it needs no reset first, unless learners'
+// programs work on the learner's databases.
+type postgresState struct {
+	t   *stateTarget
+	lab *pgLab
+}
+
+func newPostgresState(t *stateTarget) serviceState {
+	var variants []string
+	for _, v := range t.lab.Variants {
+		if v.Service == t.name {
+			variants = append(variants, v.Name)
+		}
+	}
+	return &postgresState{t: t, lab: newPGLab(t.sess.Service(t.name), t.def.Database, variants)}
+}
+
+func (st *postgresState) Seed(ctx context.Context) error {
+	sets := map[string][]Fixture{}
+	var err error
+	if sets[""], err = st.t.fixtures(st.t.def.Fixtures); err != nil {
+		return err
+	}
+	for _, v := range st.t.lab.Variants {
+		if v.Service != st.t.name {
+			continue
+		}
+		if sets[v.Name], err = st.t.fixtures(v.Fixtures); err != nil {
+			return err
+		}
+	}
+	return st.lab.Seed(ctx, sets, st.t.sess.Keep)
+}
+
+func (st *postgresState) Reset(ctx context.Context) error { return st.lab.Reset(ctx) }
+
+func (st *postgresState) learnerURL() string { return st.lab.LearnerURL() }
+
+func (st *postgresState) shell() ([]string, []string) {
+	l := st.lab.learner
+	return []string{"psql", "-U", l.role, "-d", l.db}, []string{"PGPASSWORD=" + l.password}
+}
+
+func (st *postgresState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
+	s := &pgSQL{lab: st.lab, slot: st.lab.grading, tx: true}
+	switch {
+	case opts.Live:
+		s = &pgSQL{lab: st.lab, slot: st.lab.learner}
+	case opts.Programs:
+		if err := st.lab.Reset(ctx); err != nil {
+			return nil, err
+		}
+		s = &pgSQL{lab: st.lab, slot: st.lab.learner}
+	case opts.Slot != nil:
+		s.slot = opts.Slot.states[st.t.name].(*pgSlotState).slot
+	}
+	return &postgresRun{sql: s, live: opts.Live}, nil
+}
+
+// newSlot makes postgresState a slotter.
+func (st *postgresState) newSlot(ctx context.Context, id string) (slotState, error) {
+	slot, err := st.lab.newSlot(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &pgSlotState{lab: st.lab, slot: slot}, nil
+}
+
+// pgSlotState is an isolated learner on a postgres service.
+type pgSlotState struct {
+	lab  *pgLab
+	slot *pgSlot
+}
+
+func (s *pgSlotState) Close(ctx context.Context) error { return s.lab.dropSlot(ctx, s.slot) }
+
+// postgresRun is a grading run on a postgres service.
+type postgresRun struct {
+	sql  *pgSQL
+	live bool
+}
+
+func (r *postgresRun) SQL() checks.SQL { return r.sql }
+
+func (r *postgresRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
+	switch f.Apply {
+	case labs.ApplyQuery:
+		return nil // checks run the query themselves
+	case labs.ApplySQL:
+		if r.live {
+			return nil // the learner ran it by hand
+		}
+		// On the run's connections: inside its transaction when it has one.
+		return r.sql.Apply(ctx, f.File, content)
+	}
+	return fmt.Errorf("apply mode %q is not supported on a postgres service", f.Apply)
+}
+
+// End reports a failure of the server seen during the run, then rolls
+// the run back (or recreates the databases it changed for good).
+func (r *postgresRun) End(ctx context.Context) error {
+	cerr := r.sql.Close(ctx)
+	if r.sql.envFailure != nil {
+		return r.sql.envFailure
+	}
+	return cerr
 }

@@ -15,5 +15,7 @@ var redisKind = kindSpec{
 		defer c.Close()
 		return c.Ping(ctx).Err()
 	},
-	url: func(hostPort string) string { return "redis://" + hostPort },
+	url:        func(hostPort string) string { return "redis://" + hostPort },
+	newState:   newRedisState,
+	networkURL: redisNetworkURL,
 }

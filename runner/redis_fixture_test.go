@@ -54,7 +54,7 @@ func TestRuntimeEnv(t *testing.T) {
 	lab.Services["db"].Database = "accounts"
 	lab.Services["cache"].ACL = true
 	lab.Services["app"].Env = map[string]string{"RATE_LIMIT": "5", "REDIS_URL": "redis://override:6379/1"}
-	got := runtimeEnv(lab, lab.Services["app"])
+	got := programEnv(lab, lab.Services["app"])
 	want := map[string]string{
 		"DATABASE_URL":  "postgres://learner:learner@db:5432/accounts",
 		"DB_URL":        "postgres://learner:learner@db:5432/accounts",
@@ -66,8 +66,11 @@ func TestRuntimeEnv(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %v\nwant %v", got, want)
 	}
-	if env := serviceEnv(lab, lab.Services["db"]); env != nil {
-		t.Errorf("a postgres service gets %v", env)
+	// Only the services where programs run get the connection variables.
+	for _, k := range Kinds() {
+		if got, want := kinds[k].programs, k == labs.KindRuntime; got != want {
+			t.Errorf("kind %s: programs = %t, want %t", k, got, want)
+		}
 	}
 }
 

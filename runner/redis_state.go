@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/moby/moby/client"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/labrunner/labrunner/checks"
@@ -68,7 +67,7 @@ const redisBatch = 1000
 // Redis commands, reset by FLUSHALL and seeding again, and counters reset
 // so that a check reads what one grading run did.
 type redisState struct {
-	env  *LabEnv
+	t    *stateTarget
 	name string
 	svc  *labs.Service
 
@@ -76,8 +75,8 @@ type redisState struct {
 	c  *redis.Client
 }
 
-func newRedisState(e *LabEnv, name string, svc *labs.Service) *redisState {
-	return &redisState{env: e, name: name, svc: svc}
+func newRedisState(t *stateTarget) serviceState {
+	return &redisState{t: t, name: t.name, svc: t.def}
 }
 
 // client returns the grader's client of the service (the default user),
@@ -88,9 +87,12 @@ func (st *redisState) client() (*redis.Client, error) {
 	if st.c != nil {
 		return st.c, nil
 	}
-	svc := st.env.Session.Service(st.name)
-	if svc == nil || svc.HostPort == "" {
-		return nil, envErr(fmt.Errorf("redis service %s is not running", st.name))
+	svc, err := st.t.service()
+	if err != nil {
+		return nil, err
+	}
+	if svc.HostPort == "" {
+		return nil, envErr(fmt.Errorf("service %s is not running", st.name))
 	}
 	st.c = redis.NewClient(&redis.Options{
 		Addr: svc.HostPort,
@@ -118,7 +120,7 @@ func (st *redisState) Seed(ctx context.Context) error {
 		return envErr(fmt.Errorf("configure %s: %w", st.name, err))
 	}
 	for _, name := range st.svc.Fixtures {
-		b, err := fs.ReadFile(st.env.Lab.FS(), name)
+		b, err := fs.ReadFile(st.t.lab.FS(), name)
 		if err != nil {
 			return fmt.Errorf("read fixture: %w", err)
 		}
@@ -130,7 +132,10 @@ func (st *redisState) Seed(ctx context.Context) error {
 		if err := c.Do(ctx, redisLearnerACL...).Err(); err != nil {
 			return envErr(fmt.Errorf("create learner user in %s: %w", st.name, err))
 		}
-		svc := st.env.Session.Service(st.name)
+		svc, err := st.t.service()
+		if err != nil {
+			return err
+		}
 		if err := c.Do(ctx, "ACL", "SETUSER", "default", "on", "resetpass", ">"+redisPassword(svc.ContainerID)).Err(); err != nil {
 			return envErr(fmt.Errorf("protect the default user of %s: %w", st.name, err))
 		}
@@ -214,17 +219,17 @@ func (st *redisState) Reset(ctx context.Context) error {
 // memory, which maxmemory does not bound, fills the container) or that
 // refuses the grader.
 func (st *redisState) recover(ctx context.Context) error {
-	svc := st.env.Session.Service(st.name)
-	if svc == nil {
-		return envErr(fmt.Errorf("redis service %s is not running", st.name))
+	svc, err := st.t.service()
+	if err != nil {
+		return err
 	}
 	// Asked first, so that the client does not dial a port that is gone.
-	insp, err := svc.d.cli.ContainerInspect(ctx, svc.ContainerID, client.ContainerInspectOptions{})
+	state, err := svc.State(ctx)
 	if err != nil {
-		return envErr(fmt.Errorf("reset %s: inspect container: %w", st.name, err))
+		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
 	}
-	if s := insp.Container.State; s != nil && !s.Running {
-		return st.restart(ctx, fmt.Errorf("it exited with code %d (out of memory: %t)", s.ExitCode, s.OOMKilled))
+	if !state.Running {
+		return st.restart(ctx, fmt.Errorf("it exited with code %d (out of memory: %t)", state.ExitCode, state.OOMKilled))
 	}
 	c, err := st.client()
 	if err != nil {
@@ -272,23 +277,21 @@ func isRedisBusy(err error) bool {
 // port), forgets the grader's connections and waits until Redis answers;
 // the caller seeds it.
 func (st *redisState) restart(ctx context.Context, cause error) error {
-	svc := st.env.Session.Service(st.name)
-	if svc == nil {
-		return envErr(fmt.Errorf("redis service %s is not running", st.name))
+	svc, err := st.t.service()
+	if err != nil {
+		return err
 	}
 	fail := func(err error) error {
 		return envErr(fmt.Errorf("restart %s, which did not answer (%v): %w", st.name, cause, err))
 	}
-	stop := 0
-	if _, err := svc.d.cli.ContainerRestart(ctx, svc.ContainerID, client.ContainerRestartOptions{Timeout: &stop}); err != nil {
-		return fail(err)
-	}
-	hostPort, err := svc.d.hostPort(ctx, svc.ContainerID, redisKind.port)
+	st.mu.Lock()
+	err = svc.Restart(ctx, "")
+	hostPort := svc.HostPort
+	st.mu.Unlock()
 	if err != nil {
 		return fail(err)
 	}
 	st.mu.Lock()
-	svc.HostPort = hostPort
 	old := st.c
 	st.c = nil
 	st.mu.Unlock()
@@ -310,8 +313,55 @@ func (st *redisState) restart(ctx context.Context, cause error) error {
 	}
 }
 
-func (st *redisState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
+// Begin resets Redis unless the run is live; checks then use the
+// grader's client.
+func (st *redisState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
+	if !opts.Live {
+		if err := st.Reset(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return redisRunOf{st}, nil
+}
+
+// redisRunOf is a grading run on a redis service.
+type redisRunOf struct{ st *redisState }
+
+func (r redisRunOf) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
 	return fmt.Errorf("apply mode %q is not supported on a redis service", f.Apply)
+}
+
+func (redisRunOf) End(ctx context.Context) error { return nil }
+
+// Redis returns the grader's client.
+func (r redisRunOf) Redis() (checks.Redis, error) {
+	c, err := r.st.client()
+	if err != nil {
+		return nil, err
+	}
+	return redisDo{c}, nil
+}
+
+// learnerURL is the learner user's URL where the service has one.
+func (st *redisState) learnerURL() string {
+	svc := st.t.sess.Service(st.name)
+	if svc == nil || svc.HostPort == "" {
+		return ""
+	}
+	if st.svc.ACL {
+		return fmt.Sprintf("redis://%s:%s@%s/0", RedisLearnerUser, RedisLearnerPassword, svc.HostPort)
+	}
+	return svc.URL()
+}
+
+// shell is redis-cli as the default user, with its password where it has
+// one.
+func (st *redisState) shell() ([]string, []string) {
+	id := ""
+	if svc := st.t.sess.Service(st.name); svc != nil {
+		id = svc.ContainerID
+	}
+	return []string{"redis-cli", "--user", "default"}, []string{"REDISCLI_AUTH=" + redisPassword(id)}
 }
 
 // redisDo implements checks.Redis on a go-redis client.
@@ -327,11 +377,11 @@ func (r redisDo) Do(ctx context.Context, args ...any) (any, error) {
 
 var _ checks.Redis = redisDo{}
 
-// redisURL is how a container on the lab network reaches redis service
-// name: as the learner's user where the service has one.
-func redisURL(name string, svc *labs.Service) string {
+// redisNetworkURL is how a container on the lab network reaches redis
+// service name: as the learner's user where the service has one.
+func redisNetworkURL(name string, svc *labs.Service) (string, string) {
 	if svc.ACL {
-		return fmt.Sprintf("redis://%s:%s@%s:6379/0", RedisLearnerUser, RedisLearnerPassword, name)
+		return "REDIS_URL", fmt.Sprintf("redis://%s:%s@%s:6379/0", RedisLearnerUser, RedisLearnerPassword, name)
 	}
-	return fmt.Sprintf("redis://%s:6379/0", name)
+	return "REDIS_URL", fmt.Sprintf("redis://%s:6379/0", name)
 }

@@ -8,6 +8,9 @@ var runtimeKind = kindSpec{
 		"PYTHONDONTWRITEBYTECODE": "1",
 		"PYTHONUNBUFFERED":        "1",
 	},
-	probe:      execProbe("python3", "-c", "pass"),
-	hostConfig: limitRuntime,
+	probe:       execProbe("python3", "-c", "pass"),
+	hostConfig:  limitRuntime,
+	learnerCode: true,
+	programs:    true,
+	newState:    newRuntimeState,
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
@@ -66,22 +65,16 @@ func limitRuntime(hc *container.HostConfig) {
 // with apply mode `program` are copied into AppDir, read-only and owned by
 // root, and checks run commands there as ProgramUser.
 type runtimeState struct {
-	env  *LabEnv
+	t    *stateTarget
 	name string
 	svc  *labs.Service
 }
 
-func newRuntimeState(e *LabEnv, name string, svc *labs.Service) *runtimeState {
-	return &runtimeState{env: e, name: name, svc: svc}
+func newRuntimeState(t *stateTarget) serviceState {
+	return &runtimeState{t: t, name: t.name, svc: t.def}
 }
 
-func (st *runtimeState) service() (*Service, error) {
-	svc := st.env.Session.Service(st.name)
-	if svc == nil {
-		return nil, envErr(fmt.Errorf("runtime service %s is not running", st.name))
-	}
-	return svc, nil
-}
+func (st *runtimeState) service() (*Service, error) { return st.t.service() }
 
 // root runs a shell script as root in the container.
 func (st *runtimeState) root(ctx context.Context, what, script string, args ...string) error {
@@ -135,9 +128,34 @@ func (st *runtimeState) Reset(ctx context.Context) error {
 	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete`, AppDir)
 }
 
-// Apply copies a program file into AppDir, read-only, owned by root. It
+// Begin resets the runtime unless the run is live; checks' commands then
+// run as the learner's program.
+func (st *runtimeState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
+	if !opts.Live {
+		if err := st.Reset(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return runtimeRun{st}, nil
+}
+
+// runtimeRun is a grading run on a runtime service.
+type runtimeRun struct{ st *runtimeState }
+
+func (r runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
+	return r.st.apply(ctx, f, content)
+}
+
+func (runtimeRun) End(ctx context.Context) error { return nil }
+
+// Exec runs cmd as the learner's program (see runtimeState.run).
+func (r runtimeRun) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+	return r.st.run(ctx, cmd, opts)
+}
+
+// apply copies a program file into AppDir, read-only, owned by root. It
 // is copied in live mode too: the learner edits it in the workspace.
-func (st *runtimeState) Apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string, live bool) error {
+func (st *runtimeState) apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
 	if f.Apply != labs.ApplyProgram {
 		return fmt.Errorf("apply mode %q is not supported on a runtime service", f.Apply)
 	}
@@ -249,70 +267,3 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
-
-// runtimeEnv is the environment of a runtime service: how to reach the
-// lab's other services on the lab network, then the service's own env,
-// which wins. Postgres is reached as the learner's role in the lab
-// database, Redis as the learner's user where the service has one.
-//
-//	DATABASE_URL  the first postgres service (by name)
-//	REDIS_URL     the first redis service
-//	<NAME>_URL    every postgres, redis and nginx service ("db" → DB_URL)
-func runtimeEnv(lab *labs.Lab, svc *labs.Service) map[string]string {
-	env := map[string]string{}
-	for _, name := range serviceNames(lab) {
-		s := lab.Services[name]
-		var url, first string
-		switch Kind(s.Kind) {
-		case KindPostgres:
-			db := s.Database
-			if db == "" {
-				db = labs.DefaultDatabase
-			}
-			url = fmt.Sprintf("postgres://%s:%s@%s:5432/%s", LearnerRole, LearnerPassword, name, db)
-			first = "DATABASE_URL"
-		case KindRedis:
-			url, first = redisURL(name, s), "REDIS_URL"
-		case KindNginx:
-			url = "http://" + name
-		default:
-			continue
-		}
-		if first != "" && env[first] == "" {
-			env[first] = url
-		}
-		env[strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+"_URL"] = url
-	}
-	maps.Copy(env, svc.Env)
-	return env
-}
-
-// serviceEnv is the environment a service of the lab starts with.
-func serviceEnv(lab *labs.Lab, svc *labs.Service) map[string]string {
-	if Kind(svc.Kind) == KindRuntime {
-		return runtimeEnv(lab, svc)
-	}
-	return svc.Env
-}
-
-// programsUseDatabases reports whether a learner's program runs in the lab
-// (it has a runtime service). The program works on the learner's
-// databases through DATABASE_URL, in transactions of its own, so checks
-// must read those databases, outside of a grading transaction, and a
-// grading run resets them first.
-func (e *LabEnv) programsUseDatabases() bool {
-	for _, s := range e.Lab.Services {
-		if Kind(s.Kind) == KindRuntime {
-			return true
-		}
-	}
-	return false
-}
-
-// programRunner is a service state that runs a check's commands itself
-// instead of a plain exec: the runtime runs them as the learner's program.
-type programRunner interface {
-	run(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error)
-}
-
-var _ programRunner = (*runtimeState)(nil)

@@ -100,7 +100,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 
 	labels := sess.labels()
 	labels[LabelService] = spec.Name
-	labels[LabelKind] = string(spec.Kind)
+	labels[LabelKind] = spec.Kind
 	env := maps.Clone(kind.env)
 	if env == nil {
 		env = map[string]string{}
@@ -120,7 +120,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 					mnet.MustParsePort(kind.port): {{HostIP: netip.MustParseAddr("127.0.0.1")}},
 				}
 			}
-			defaultLimits(spec.Kind, hc)
+			defaultLimits(kind.learnerCode, hc)
 			if kind.hostConfig != nil {
 				kind.hostConfig(hc)
 			}
@@ -201,7 +201,7 @@ func (d *Driver) serviceFromContainer(ctx context.Context, id string) (*Service,
 	labels := insp.Container.Config.Labels
 	svc := &Service{
 		Name:        labels[LabelService],
-		Kind:        Kind(labels[LabelKind]),
+		Kind:        labels[LabelKind],
 		Image:       insp.Container.Config.Image,
 		ContainerID: id,
 		d:           d,

@@ -95,7 +95,7 @@ func (s *Session) Services() []*Service {
 func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
 	isolate := false
 	for _, spec := range specs {
-		isolate = isolate || spec.Kind == KindBox || spec.Kind == KindRuntime
+		isolate = isolate || kinds[spec.Kind].learnerCode
 	}
 	// A lone service needs no network of its own to reach others by
 	// name, unless it runs learners' code; the default network spares a
@@ -219,4 +219,45 @@ func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
 		s.services[svc.Name] = svc
 	}
 	return s, nil
+}
+
+// Replace replaces the container of service spec.Name with a new one of
+// spec, with the same name, network alias and labels. The old one is
+// renamed out of the way and removed while the new one starts. The
+// session's Service keeps its identity; only its container changes.
+func (s *Session) Replace(ctx context.Context, spec ServiceSpec) error {
+	old := s.Service(spec.Name)
+	if old == nil {
+		return &EnvError{Err: fmt.Errorf("service %s is not running", spec.Name)}
+	}
+	oldID := old.ContainerID
+	if _, err := s.d.cli.ContainerRename(ctx, oldID, client.ContainerRenameOptions{NewName: "labrunner-" + s.ID + "-" + spec.Name + "-old-" + newSessionID()}); err != nil && !isNotFound(err) {
+		return envErr(fmt.Errorf("rename container: %w", err))
+	}
+	removed := make(chan error, 1)
+	go func() {
+		// Without a cancelled ctx cutting it short: the old container
+		// must go whatever happens to the new one.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		_, err := s.d.cli.ContainerRemove(rctx, oldID, client.ContainerRemoveOptions{Force: true})
+		if err != nil && !isNotFound(err) {
+			err = envErr(fmt.Errorf("remove old container: %w", err))
+		} else {
+			err = nil
+		}
+		removed <- err
+	}()
+	svc, err := s.d.startService(ctx, s, spec)
+	if svc != nil {
+		s.mu.Lock()
+		old.ContainerID, old.Image, old.HostPort = svc.ContainerID, svc.Image, svc.HostPort
+		s.services[spec.Name] = old
+		s.mu.Unlock()
+	}
+	rmErr := <-removed
+	if err != nil {
+		return err
+	}
+	return rmErr
 }

@@ -18,6 +18,11 @@ if [[ -n "$unformatted" ]]; then
 	exit 1
 fi
 
+# The unit tests once more under the race detector: the runner's
+# abandoned-check and batch code is concurrent.
+echo "test: go test -race -short (runner, checks, cli)"
+go test -race -short -count=1 ./runner/... ./checks/... ./cmd/lab/cli/... >/dev/null
+
 echo "test: go test (full log: $log)"
 status=0
 go test -count=1 -timeout 15m -v ./... >"$log" 2>&1 || status=$?

@@ -8,25 +8,6 @@ import (
 	"github.com/moby/moby/client"
 )
 
-// ShellCommand returns the interactive client for a service: psql as the
-// learner in the lab database, redis-cli, or a shell.
-func (e *LabEnv) ShellCommand(name string) ([]string, []string, error) {
-	svc := e.Session.Service(name)
-	if svc == nil {
-		return nil, nil, fmt.Errorf("the lab has no service %q (services: %v)", name, serviceNames(e.Lab))
-	}
-	switch svc.Kind {
-	case KindPostgres:
-		p := e.pg[name]
-		return []string{"psql", "-U", p.learner.role, "-d", p.learner.db}, []string{"PGPASSWORD=" + p.learner.password}, nil
-	case KindRedis:
-		// As the default user, with its password where it has one.
-		return []string{"redis-cli", "--user", "default"}, []string{"REDISCLI_AUTH=" + redisPassword(svc.ContainerID)}, nil
-	default:
-		return []string{"/bin/sh", "-c", "if command -v bash >/dev/null; then exec bash; else exec sh; fi"}, nil, nil
-	}
-}
-
 // Terminal is an interactive terminal to attach to a command.
 type Terminal struct {
 	In     io.Reader

@@ -1,0 +1,159 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
+)
+
+// CheckOptions tune LabEnv.Check.
+type CheckOptions struct {
+	// Live grades the state as the learner left it: no reset, and scripts
+	// are not applied again.
+	Live bool
+	// Name is the submission's name in the report.
+	Name string
+	// Slot grades as an isolated learner (see NewSlot) instead of the
+	// workspace learner; the slot's databases are fresh, so nothing is
+	// reset.
+	Slot *Slot
+}
+
+// labRun is the state of one grading run: the submission and each
+// service's run.
+type labRun struct {
+	env  *LabEnv
+	sub  Submission
+	runs map[string]serviceRun
+	// pending counts the checks' goroutines: a check that ignores its
+	// context is abandoned by runChecks, and the runs must not end (their
+	// connections closed) while it may still use them.
+	pending sync.WaitGroup
+
+	mu sync.Mutex
+	// envFailure is the first failure of the environment during the run
+	// (a connection lost, a container gone): the run's grade cannot be
+	// trusted then.
+	envFailure error
+}
+
+// noteEnv records err when it is the environment's failure.
+func (r *labRun) noteEnv(err error) {
+	var ee *EnvError
+	if !errors.As(err, &ee) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.envFailure == nil {
+		r.envFailure = err
+	}
+}
+
+// end ends every service's run and returns the first error.
+func (r *labRun) end(ctx context.Context) error {
+	var first error
+	for _, name := range serviceNames(r.env.Lab) {
+		if sr := r.runs[name]; sr != nil {
+			if err := sr.End(ctx); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+// programs reports whether learners' programs run in the lab: they reach
+// the other services themselves, in transactions of their own, so checks
+// read what the programs did.
+func (e *LabEnv) programs() bool {
+	for _, s := range e.Lab.Services {
+		if kinds[s.Kind].programs {
+			return true
+		}
+	}
+	return false
+}
+
+// Check grades sub: reset to the seeded state, apply the submission files,
+// run the checks. Problems applying a file are reported as a failing
+// result of the file, and the checks still run, since they say more.
+func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (_ *checks.Report, err error) {
+	start := time.Now()
+	rep := &checks.Report{Lab: e.Lab.ID, Submission: opts.Name}
+	run := &labRun{env: e, sub: sub, runs: map[string]serviceRun{}}
+	ended := false
+	defer func() {
+		if !ended {
+			run.end(context.WithoutCancel(ctx))
+		}
+	}()
+	ro := runOptions{Live: opts.Live, Slot: opts.Slot, Programs: e.programs()}
+	for _, name := range serviceNames(e.Lab) {
+		sr, err := e.state[name].Begin(ctx, ro)
+		if err != nil {
+			return nil, err
+		}
+		run.runs[name] = sr
+	}
+	for _, f := range e.Lab.Submission {
+		content, ok := sub[f.File]
+		if !ok {
+			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
+				Message: fmt.Sprintf("the submission has no file %s", f.File)})
+			continue
+		}
+		if err := e.apply(ctx, run, f, content); err != nil {
+			var ee *EnvError
+			if errors.As(err, &ee) {
+				return nil, err
+			}
+			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
+				Message: err.Error()})
+		}
+	}
+	results, abandoned := runChecks(ctx, e.Lab, &run.pending, func(def *labs.CheckDef) checks.Env {
+		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal}
+	})
+	rep.Results = append(rep.Results, results...)
+	ended = true
+	if abandoned {
+		// A check still runs on the run's connections: they are closed
+		// once it returns, never under it. Its result is already an
+		// error, so the grade does not depend on what it finds.
+		go func() {
+			run.pending.Wait()
+			run.end(context.WithoutCancel(ctx))
+		}()
+	} else if endErr := run.end(ctx); endErr != nil {
+		run.noteEnv(endErr)
+		var ee *EnvError
+		if !errors.As(endErr, &ee) {
+			return nil, endErr
+		}
+	}
+	run.mu.Lock()
+	failure := run.envFailure
+	run.mu.Unlock()
+	if failure != nil {
+		// A grade computed against a broken environment would be wrong.
+		return nil, &EnvError{Err: fmt.Errorf("the environment failed during the check, so there is no grade: %w", failure)}
+	}
+	rep.Duration = time.Since(start)
+	rep.Summarize()
+	return rep, nil
+}
+
+// applyTimeout bounds applying one submission file.
+const applyTimeout = 30 * time.Second
+
+func (e *LabEnv) apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string) error {
+	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
+	defer cancel()
+	return run.runs[f.Service].Apply(ctx, f, content)
+}
