@@ -168,4 +168,3 @@ func TestCheckEnvFailureHasNoGrade(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
-
