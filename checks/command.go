@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -81,7 +83,7 @@ func (c *Command) Validate() error {
 // validateEnv checks the names of an env: field.
 func validateEnv(env map[string]string) []error {
 	var errs []error
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if k == "" || strings.ContainsAny(k, "= \t\n") {
 			errs = append(errs, fmt.Errorf("env: %q is not a variable name", k))
 		}
@@ -92,7 +94,7 @@ func validateEnv(env map[string]string) []error {
 // envList turns an env: field into NAME=value entries, sorted.
 func envList(env map[string]string) []string {
 	var out []string
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		out = append(out, k+"="+env[k])
 	}
 	return out

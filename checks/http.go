@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -152,7 +152,7 @@ func (r *HTTPRequest) validate(prefix string) []error {
 	if r.Path != "" && !strings.HasPrefix(r.Path, "/") {
 		errs = append(errs, fmt.Errorf("%s: %q must start with /", field(prefix, "path"), r.Path))
 	}
-	for _, k := range sortedKeys(r.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 		if !headerNameRe.MatchString(k) {
 			errs = append(errs, fmt.Errorf("%s: %q is not a header name", field(prefix, "headers"), k))
 		}
@@ -186,15 +186,6 @@ func (s *HTTPStep) validate(prefix string) []error {
 }
 
 func (s *HTTPStep) times() int { return max(s.Repeat, 1) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // steps returns the check's requests as a sequence.
 func (c *HTTP) steps() []*HTTPStep {
@@ -310,7 +301,7 @@ func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range sortedKeys(s.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(s.Headers)) {
 		if strings.EqualFold(k, "Host") {
 			req.Host = s.Headers[k]
 			continue

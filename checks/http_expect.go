@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -61,7 +63,7 @@ func (e *HTTPExpect) validate(prefix string) []error {
 	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
 		errs = append(errs, fmt.Errorf("%s.status: %d is not an HTTP status", prefix, e.Status))
 	}
-	for _, k := range sortedKeys(e.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
 		if !headerNameRe.MatchString(k) {
 			errs = append(errs, fmt.Errorf("%s.headers: %q is not a header name", prefix, k))
 		}
@@ -76,7 +78,7 @@ func (e *HTTPExpect) validate(prefix string) []error {
 		if err := m.validate(prefix + ".body"); err != nil {
 			errs = append(errs, err)
 		}
-		for _, k := range sortedKeys(b.JSON) {
+		for _, k := range slices.Sorted(maps.Keys(b.JSON)) {
 			if m := b.JSON[k]; m != nil {
 				if err := m.validate(prefix + ".body.json." + k); err != nil {
 					errs = append(errs, err)
@@ -112,7 +114,7 @@ func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
 		return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
 			" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
 	}
-	for _, k := range sortedKeys(e.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
 		m := e.Headers[k]
 		if m == nil {
 			m = &Match{}
@@ -132,7 +134,7 @@ func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
 			if err != nil {
 				return "the body is not JSON: " + err.Error()
 			}
-			for _, k := range sortedKeys(b.JSON) {
+			for _, k := range slices.Sorted(maps.Keys(b.JSON)) {
 				m := b.JSON[k]
 				if m == nil {
 					m = &Match{}
@@ -194,7 +196,7 @@ func (d *HTTPDistinct) check(seen []string) string {
 func (r *httpResponse) transcript() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %d %s\n", r.proto, r.status, http.StatusText(r.status))
-	for _, k := range sortedKeys(r.header) {
+	for _, k := range slices.Sorted(maps.Keys(r.header)) {
 		for _, v := range r.header[k] {
 			fmt.Fprintf(&b, "%s: %s\n", k, v)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +36,7 @@ func (r *fakeRedis) Do(ctx context.Context, args ...any) (any, error) {
 	if cmd == "INFO" {
 		var b strings.Builder
 		b.WriteString("# Stats\r\n")
-		for _, k := range sortedKeys(r.info) {
+		for _, k := range slices.Sorted(maps.Keys(r.info)) {
 			name, sub, ok := strings.Cut(k, ".")
 			if ok {
 				fmt.Fprintf(&b, "%s:%s=%d,usec=12\r\n", name, sub, r.info[k])
