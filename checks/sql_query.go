@@ -50,6 +50,11 @@ func queryError(ctx context.Context, err error) Outcome {
 	return Errored("query failed: " + err.Error())
 }
 
+// quoteLiteral quotes s as a SQL string literal.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
 // stripSQLComments removes -- line comments and /* */ block comments, to
 // tell an empty file from one with a query. It ignores quoting, which is
 // enough for that purpose.
