@@ -174,11 +174,6 @@ func TestRedisKeyValidate(t *testing.T) {
 		{"json bad regexp", RedisKey{Key: "a", JSON: map[string]*Match{"x": {Matches: "["}}}, "json.x.matches:"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
 	}
 }
