@@ -315,12 +315,13 @@ func (v *validator) solutions() {
 	}
 }
 
-// a prefixes a service kind with its article: "a postgres", "an nginx".
-func a(kind string) string {
-	if kind == KindNginx {
-		return "an " + kind
+// a prefixes a service kind or a check type with its article, as the
+// name is read: "a postgres", "an nginx", "an access", "an http".
+func a(name string) string {
+	if strings.HasPrefix(name, KindNginx) || strings.HasPrefix(name, "http") || strings.IndexAny(name, "aeiou") == 0 {
+		return "an " + name
 	}
-	return "a " + kind
+	return "a " + name
 }
 
 func orNone(names []string) string {
