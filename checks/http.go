@@ -275,24 +275,24 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 }
 
 func (s *HTTPStep) describe() string {
-	m, p := s.Method, s.Path
-	if m == "" {
-		m = http.MethodGet
-	}
-	if p == "" {
-		p = "/"
-	}
-	return m + " " + p
+	method, p := s.target()
+	return method + " " + p
 }
 
-func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (*httpResponse, error) {
-	method, p := s.Method, s.Path
+// target returns the request's method and path, defaults applied.
+func (r *HTTPRequest) target() (method, path string) {
+	method, path = r.Method, r.Path
 	if method == "" {
 		method = http.MethodGet
 	}
-	if p == "" {
-		p = "/"
+	if path == "" {
+		path = "/"
 	}
+	return method, path
+}
+
+func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (*httpResponse, error) {
+	method, p := s.target()
 	var body io.Reader
 	if s.Body != "" {
 		body = strings.NewReader(s.Body)

@@ -58,6 +58,11 @@ func (d *HTTPDistinct) atLeast() int {
 	return d.AtLeast
 }
 
+// text is the expectation on the body's text, as a Match.
+func (b *HTTPBody) text() Match {
+	return Match{Equals: b.Equals, Contains: b.Contains, Matches: b.Matches}
+}
+
 func (e *HTTPExpect) validate(prefix string) []error {
 	var errs []error
 	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
@@ -74,7 +79,7 @@ func (e *HTTPExpect) validate(prefix string) []error {
 		}
 	}
 	if b := e.Body; b != nil {
-		m := Match{Equals: b.Equals, Contains: b.Contains, Matches: b.Matches}
+		m := b.text()
 		if err := m.validate(prefix + ".body"); err != nil {
 			errs = append(errs, err)
 		}
@@ -125,7 +130,7 @@ func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
 		}
 	}
 	if b := e.Body; b != nil {
-		m := Match{Equals: b.Equals, Contains: b.Contains, Matches: b.Matches}
+		m := b.text()
 		if msg := m.check(string(resp.body), true, reveal); msg != "" {
 			return "the body " + msg
 		}
