@@ -149,14 +149,6 @@ func TestAccessValidate(t *testing.T) {
 		{"group without write", Access{User: "u", Path: "/srv", Allow: []string{"read"}, NewFileGroup: "g"}, "new_file_group: needs write in allow"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("unexpected error: %v", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
 	}
 }

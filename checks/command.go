@@ -78,26 +78,6 @@ func (c *Command) Validate() error {
 	return errors.Join(errs...)
 }
 
-// validateEnv checks the names of an env: field.
-func validateEnv(env map[string]string) []error {
-	var errs []error
-	for _, k := range sortedKeys(env) {
-		if k == "" || strings.ContainsAny(k, "= \t\n") {
-			errs = append(errs, fmt.Errorf("env: %q is not a variable name", k))
-		}
-	}
-	return errs
-}
-
-// envList turns an env: field into NAME=value entries, sorted.
-func envList(env map[string]string) []string {
-	var out []string
-	for _, k := range sortedKeys(env) {
-		out = append(out, k+"="+env[k])
-	}
-	return out
-}
-
 func (c *Command) argv() []string {
 	if c.Shell != "" {
 		return []string{"/bin/sh", "-c", c.Shell}
@@ -157,49 +137,6 @@ func matchOutput(m *Match, out string, reveal bool) string {
 		out = strings.TrimRight(out, "\n")
 	}
 	return m.check(out, out != "" || !m.Absent, reveal)
-}
-
-// ProgramStopped is implemented by the error of a learner's program that
-// the runner stopped at its limit (a deadline a little before the
-// check's); its message is a sentence for the learner.
-type ProgramStopped interface {
-	error
-	ProgramStopped()
-}
-
-// commandError is the outcome of a command that could not run or did not
-// finish.
-func commandError(ctx context.Context, err error) Outcome {
-	var stopped ProgramStopped
-	if errors.As(err, &stopped) {
-		return Errored(stopped.Error())
-	}
-	return execError(ctx, err)
-}
-
-// Caps of the output shown with a result: the start of stdout and the end
-// of stderr (where a traceback says what went wrong).
-const (
-	shownStdout = 2 << 10
-	shownStderr = 3 << 10
-)
-
-// commandOutput is a command's output for a result, capped.
-func commandOutput(res ExecResult) string {
-	var b strings.Builder
-	if s := strings.TrimRight(res.Stdout, "\n"); s != "" {
-		if len(s) > shownStdout {
-			s = s[:shownStdout] + "\n… (cut)"
-		}
-		b.WriteString("stdout:\n" + s + "\n")
-	}
-	if s := strings.TrimRight(res.Stderr, "\n"); s != "" {
-		if len(s) > shownStderr {
-			s = "(cut) …\n" + s[len(s)-shownStderr:]
-		}
-		b.WriteString("stderr:\n" + s + "\n")
-	}
-	return b.String()
 }
 
 // lastLine is the last non-empty line of s: where a traceback says what

@@ -119,11 +119,6 @@ func TestCommandValidate(t *testing.T) {
 		{"env name", Command{Shell: "x", Env: map[string]string{"A B": "1"}}, `env: "A B" is not a variable name`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
 	}
 }

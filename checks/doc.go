@@ -24,4 +24,9 @@
 //  2. Add it to the table in registry.go with the service kinds it fits.
 //  3. Add its fields to the JSON Schema (the schema test fails until then),
 //     unit tests against a fake Env, and an integration test.
+//
+// A type's file holds that type only. What several types share lives in a
+// file named for it: exec.go (running a command), sql_query.go (the
+// learner's query and query errors), match.go (text matchers), json.go
+// (JSON fields), rows_diff.go (comparing rows), value.go (values as text).
 package checks

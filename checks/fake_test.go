@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"testing"
 )
 
 // fakeEnv is an Env whose SQL answers from a table of canned results.
@@ -70,3 +72,16 @@ func (f *fakeEnv) Query(ctx context.Context, db DB, q string) (*Rows, error) {
 }
 
 func rows(cols []string, vals ...[]any) *Rows { return &Rows{Columns: cols, Values: vals} }
+
+// wantValidate checks what c.Validate returns: no error when want is "",
+// else an error whose message contains want.
+func wantValidate(t *testing.T, c Check, want string) {
+	t.Helper()
+	err := c.Validate()
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("unexpected error: %v", err)
+	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+		t.Errorf("got %v, want %q", err, want)
+	}
+}

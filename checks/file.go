@@ -152,14 +152,6 @@ func (c *File) Run(ctx context.Context, env Env) Outcome {
 	return Passed()
 }
 
-// execError is the outcome of a command that could not run.
-func execError(ctx context.Context, err error) Outcome {
-	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return Errored("the command did not finish before the check's timeout")
-	}
-	return Errored(err.Error())
-}
-
 func parseFileInfo(out string) (fileInfo, error) {
 	var fi fileInfo
 	first, rest, _ := strings.Cut(out, "\n")

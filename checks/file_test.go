@@ -146,14 +146,6 @@ func TestFileValidate(t *testing.T) {
 		{"content of a dir", File{Path: "/a", FileType: "dir", Content: &Match{Contains: "x"}}, "content: only a file has content"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("unexpected error: %v", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
 	}
 }

@@ -282,14 +282,6 @@ func TestHTTPValidate(t *testing.T) {
 		{"too many requests", &HTTP{Requests: []*HTTPStep{{Repeat: 5000, Expect: &HTTPExpect{Status: 200}}}}, "requests: 5000 requests in all; at most 1000"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("unexpected error: %v", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, tt.check, tt.want) })
 	}
 }

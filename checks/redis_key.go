@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -86,7 +87,7 @@ func (c *RedisKey) Validate() error {
 			errs = append(errs, err)
 		}
 	}
-	for _, p := range sortedKeys(c.JSON) {
+	for _, p := range slices.Sorted(maps.Keys(c.JSON)) {
 		if c.JSON[p] == nil {
 			errs = append(errs, fmt.Errorf("json.%s: expected equals, contains, matches or absent", p))
 		} else if err := c.JSON[p].validate("json." + p); err != nil {
@@ -204,7 +205,7 @@ func (c *RedisKey) checkValue(value string, present, reveal bool) []string {
 	if err != nil {
 		return append(problems, fmt.Sprintf("%s is not JSON: %s", what, quoteShort(value)))
 	}
-	for _, p := range sortedKeys(c.JSON) {
+	for _, p := range slices.Sorted(maps.Keys(c.JSON)) {
 		v, ok := jsonField(doc, p)
 		if msg := c.JSON[p].check(v, ok, reveal); msg != "" {
 			problems = append(problems, fmt.Sprintf("%s: JSON field %s %s", what, p, msg))

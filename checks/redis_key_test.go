@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +36,7 @@ func (r *fakeRedis) Do(ctx context.Context, args ...any) (any, error) {
 	if cmd == "INFO" {
 		var b strings.Builder
 		b.WriteString("# Stats\r\n")
-		for _, k := range sortedKeys(r.info) {
+		for _, k := range slices.Sorted(maps.Keys(r.info)) {
 			name, sub, ok := strings.Cut(k, ".")
 			if ok {
 				fmt.Fprintf(&b, "%s:%s=%d,usec=12\r\n", name, sub, r.info[k])
@@ -172,11 +174,6 @@ func TestRedisKeyValidate(t *testing.T) {
 		{"json bad regexp", RedisKey{Key: "a", JSON: map[string]*Match{"x": {Matches: "["}}}, "json.x.matches:"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
 	}
 }

@@ -224,3 +224,12 @@ func valuesEqual(a, b any, tol float64) bool {
 	t.SetFloat64(tol)
 	return diff.Cmp(t) <= 0
 }
+
+// formatRow renders a row as (a, b, NULL).
+func formatRow(r []any) string {
+	parts := make([]string, len(r))
+	for i, v := range r {
+		parts[i] = FormatValue(v)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}

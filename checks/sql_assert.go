@@ -66,12 +66,3 @@ func (c *SQLAssert) Run(ctx context.Context, env Env) Outcome {
 	}
 	return Failed(msg)
 }
-
-// queryError turns a query error into an outcome: a deadline is an error of
-// the check with a sentence the learner understands.
-func queryError(ctx context.Context, err error) Outcome {
-	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return Errored("the query did not finish before the check's timeout; it was cancelled")
-	}
-	return Errored("query failed: " + err.Error())
-}

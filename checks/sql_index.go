@@ -97,8 +97,3 @@ func (c *SQLIndex) Run(ctx context.Context, env Env) Outcome {
 	}
 	return Failed(msg + "; indexes found: " + strings.Join(seen, ", "))
 }
-
-// quoteLiteral quotes s as a SQL string literal.
-func quoteLiteral(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}

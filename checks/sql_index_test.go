@@ -40,31 +40,3 @@ func TestSQLIndex(t *testing.T) {
 		})
 	}
 }
-
-func TestSQLAssert(t *testing.T) {
-	five := "5"
-	tests := []struct {
-		name   string
-		check  SQLAssert
-		value  any
-		status Status
-		msg    string
-	}{
-		{"true passes", SQLAssert{}, "true", Pass, ""},
-		{"false fails", SQLAssert{Message: "orders must not be empty"}, "false", Fail, "orders must not be empty: expected true, got false"},
-		{"expected scalar", SQLAssert{Expect: &five}, "5", Pass, ""},
-		{"wrong scalar", SQLAssert{Expect: &five}, "4", Fail, "expected 5, got 4"},
-		{"NULL", SQLAssert{}, nil, Fail, "got NULL"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := tt.check
-			c.Query = "SELECT x"
-			env := &fakeEnv{reveal: true, results: map[fakeKey]*Rows{{Learner, "SELECT x"}: rows([]string{"x"}, []any{tt.value})}}
-			out := c.Run(context.Background(), env)
-			if out.Status != tt.status || !strings.Contains(out.Message, tt.msg) {
-				t.Errorf("got %s %q, want %s containing %q", out.Status, out.Message, tt.status, tt.msg)
-			}
-		})
-	}
-}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"errors"
 	"strings"
 )
@@ -38,6 +39,20 @@ func (q LearnerQuery) text(env Env) (string, Outcome, bool) {
 		return "", Failed(q.QueryFile + " holds no query yet"), false
 	}
 	return s, Outcome{}, true
+}
+
+// queryError turns a query error into an outcome: a deadline is an error of
+// the check with a sentence the learner understands.
+func queryError(ctx context.Context, err error) Outcome {
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+		return Errored("the query did not finish before the check's timeout; it was cancelled")
+	}
+	return Errored("query failed: " + err.Error())
+}
+
+// quoteLiteral quotes s as a SQL string literal.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 // stripSQLComments removes -- line comments and /* */ block comments, to

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // SQLResult is the `sql.result` check: the rows of the learner's query must
@@ -139,13 +138,4 @@ func rowsFromYAML(rows [][]any, columns []string) *Rows {
 	}
 	// Inline rows have no column names of their own.
 	return out
-}
-
-// formatRow renders a row as (a, b, NULL).
-func formatRow(r []any) string {
-	parts := make([]string, len(r))
-	for i, v := range r {
-		parts[i] = FormatValue(v)
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }

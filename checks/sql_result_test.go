@@ -137,11 +137,6 @@ func TestSQLResultValidate(t *testing.T) {
 		{"negative tolerance", SQLResult{LearnerQuery: LearnerQuery{Query: "b"}, ExpectedQuery: "x", Tolerance: -1}, "tolerance: must not be negative"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Validate() = %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
 	}
 }

@@ -214,11 +214,6 @@ func TestWorkloadValidate(t *testing.T) {
 		{"stat name", Workload{Command: []string{"x"}, Counters: []*Counter{{Service: "s", Stat: "keyspace_hits:1", Min: i64(1)}}}, `counters.0.stat: "keyspace_hits:1" is not an INFO field name`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.check.Validate()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
 	}
 }

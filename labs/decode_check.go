@@ -74,8 +74,8 @@ func (d *decoder) check(n *yaml.Node, c *CheckDef, l loc) {
 			if hint == "" {
 				hint = d.didYouMean(c, common, p.key.Value)
 			}
-			d.unknown(p.key, fmt.Sprintf("a %s check%s (%s fields: %s; common fields: %s)",
-				c.Type, hint, c.Type, fieldNames(own), fieldNames(common)))
+			d.unknown(p.key, fmt.Sprintf("%s check%s (%s fields: %s; common fields: %s)",
+				a(c.Type), hint, c.Type, fieldNames(own), fieldNames(common)))
 			continue
 		}
 		d.value(p.val, v.FieldByIndex(f.index), loc{chk, f.name, -1})

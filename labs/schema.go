@@ -119,9 +119,10 @@ func (g *schemaGen) checkDefs() {
 			}
 		}
 		props["type"] = map[string]any{"const": ct.Name}
+		what := a(ct.Name)
 		g.defs["check."+ct.Name] = map[string]any{
 			"type":                 "object",
-			"description":          fmt.Sprintf("A %s check; it runs against a %s service.", ct.Name, strings.Join(ct.Kinds, " or ")),
+			"description":          fmt.Sprintf("%s%s check; it runs against %s service.", strings.ToUpper(what[:1]), what[1:], a(strings.Join(ct.Kinds, " or "))),
 			"properties":           props,
 			"required":             schemaRequired[checkDefType.Name()],
 			"additionalProperties": false,

@@ -2,11 +2,11 @@ package labs
 
 import (
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -158,7 +158,7 @@ func (v *validator) services() {
 		if s.Database != "" && !identRe.MatchString(s.Database) {
 			v.errs.add(v.at(s, "database"), "database %q is not a valid name (lowercase letters, digits and _, not starting with a digit)", s.Database)
 		}
-		for _, k := range sortedKeys(s.Env) {
+		for _, k := range slices.Sorted(maps.Keys(s.Env)) {
 			if !envRe.MatchString(k) {
 				v.errs.add(v.at(s, "env."+k), "env: %q is not a variable name (letters, digits and _, not starting with a digit)", k)
 			}
@@ -246,7 +246,7 @@ func (v *validator) service(owner any, name *string) *Service {
 	return s
 }
 
-func (v *validator) serviceNames() []string { return sortedKeys(v.lab.Services) }
+func (v *validator) serviceNames() []string { return slices.Sorted(maps.Keys(v.lab.Services)) }
 
 func (v *validator) variants() {
 	seen := map[string]*Variant{}
@@ -315,12 +315,13 @@ func (v *validator) solutions() {
 	}
 }
 
-// a prefixes a service kind with its article: "a postgres", "an nginx".
-func a(kind string) string {
-	if kind == KindNginx {
-		return "an " + kind
+// a prefixes a service kind or a check type with its article, as the
+// name is read: "a postgres", "an nginx", "an access", "an http".
+func a(name string) string {
+	if strings.HasPrefix(name, KindNginx) || strings.HasPrefix(name, "http") || strings.IndexAny(name, "aeiou") == 0 {
+		return "an " + name
 	}
-	return "a " + kind
+	return "a " + name
 }
 
 func orNone(names []string) string {
@@ -328,13 +329,4 @@ func orNone(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -32,7 +32,7 @@ func (v *validator) checkDefs() {
 		}
 		s := v.service(c, &c.Service)
 		if t, ok := checks.Lookup(c.Type); ok && s != nil && knownKind(s.Kind) && !slices.Contains(t.Kinds, s.Kind) {
-			v.errs.add(v.at(c, "service"), "a %s check cannot run against %q, %s service (it needs %s)", c.Type, c.Service, a(s.Kind), strings.Join(t.Kinds, " or "))
+			v.errs.add(v.at(c, "service"), "%s check cannot run against %q, %s service (it needs %s)", a(c.Type), c.Service, a(s.Kind), strings.Join(t.Kinds, " or "))
 		}
 		if c.Points < 0 {
 			v.errs.add(v.at(c, "points"), "points: must not be negative")

@@ -1,0 +1,219 @@
+package checks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// HTTPExpect is what a response must be.
+type HTTPExpect struct {
+	// Status is the expected status code; 0 accepts any.
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
+	// Headers are expectations on response headers by name (case does
+	// not matter); several values of a header are joined with ", ".
+	Headers map[string]*Match `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Body is an expectation on the response body.
+	Body *HTTPBody `yaml:"body,omitempty" json:"body,omitempty"`
+	// FromBackend requires that a lab backend produced the response: the
+	// request carries a random X-Lab-Nonce header, and the response must
+	// carry X-Backend-Proof, the nonce's hex SHA-256, which the backend
+	// adds and no nginx configuration can compute. It tells a proxied
+	// answer from one a configuration made up with `return`.
+	FromBackend bool `yaml:"from_backend,omitempty" json:"from_backend,omitempty"`
+}
+
+// HTTPBody is an expectation on a response body: its text, or fields of
+// it as JSON.
+type HTTPBody struct {
+	// Equals is the whole body.
+	Equals *string `yaml:"equals,omitempty" json:"equals,omitempty"`
+	// Contains is a substring of the body.
+	Contains string `yaml:"contains,omitempty" json:"contains,omitempty"`
+	// Matches is a regular expression the body matches.
+	Matches string `yaml:"matches,omitempty" json:"matches,omitempty"`
+	// JSON are expectations on fields of the body parsed as JSON, by
+	// dotted path ("headers.X-Forwarded-Proto", "items.0.id").
+	JSON map[string]*Match `yaml:"json,omitempty" json:"json,omitempty"`
+}
+
+// HTTPDistinct says which value of the responses must vary.
+type HTTPDistinct struct {
+	// Header names a response header.
+	Header string `yaml:"header,omitempty" json:"header,omitempty"`
+	// JSON is a dotted path into the body parsed as JSON.
+	JSON string `yaml:"json,omitempty" json:"json,omitempty"`
+	// AtLeast is how many different values there must be; default 2.
+	AtLeast int `yaml:"at_least,omitempty" json:"at_least,omitempty"`
+}
+
+func (d *HTTPDistinct) atLeast() int {
+	if d.AtLeast == 0 {
+		return 2
+	}
+	return d.AtLeast
+}
+
+// text is the expectation on the body's text, as a Match.
+func (b *HTTPBody) text() Match {
+	return Match{Equals: b.Equals, Contains: b.Contains, Matches: b.Matches}
+}
+
+func (e *HTTPExpect) validate(prefix string) []error {
+	var errs []error
+	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
+		errs = append(errs, fmt.Errorf("%s.status: %d is not an HTTP status", prefix, e.Status))
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
+		if !headerNameRe.MatchString(k) {
+			errs = append(errs, fmt.Errorf("%s.headers: %q is not a header name", prefix, k))
+		}
+		if m := e.Headers[k]; m != nil {
+			if err := m.validate(prefix + ".headers." + k); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if b := e.Body; b != nil {
+		m := b.text()
+		if err := m.validate(prefix + ".body"); err != nil {
+			errs = append(errs, err)
+		}
+		for _, k := range slices.Sorted(maps.Keys(b.JSON)) {
+			if m := b.JSON[k]; m != nil {
+				if err := m.validate(prefix + ".body.json." + k); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// The headers of FromBackend.
+const (
+	nonceHeader = "X-Lab-Nonce"
+	proofHeader = "X-Backend-Proof"
+)
+
+// backendProof is what a lab backend answers to nonce.
+func backendProof(nonce string) string {
+	sum := sha256.Sum256([]byte(nonce))
+	return hex.EncodeToString(sum[:])
+}
+
+// check returns "" when resp is as expected, else what is wrong.
+func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
+	if e.Status != 0 && resp.status != e.Status {
+		if reveal {
+			return fmt.Sprintf("expected status %d, got %d", e.Status, resp.status)
+		}
+		return fmt.Sprintf("the status %d is not the expected one", resp.status)
+	}
+	// After the status, which says more when the upstream failed (502).
+	if e.FromBackend && resp.header.Get(proofHeader) != backendProof(resp.nonce) {
+		return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
+			" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
+		m := e.Headers[k]
+		if m == nil {
+			m = &Match{}
+		}
+		vals := resp.header.Values(k)
+		if msg := m.check(strings.Join(vals, ", "), len(vals) > 0, reveal); msg != "" {
+			return "header " + http.CanonicalHeaderKey(k) + " " + msg
+		}
+	}
+	if b := e.Body; b != nil {
+		m := b.text()
+		if msg := m.check(string(resp.body), true, reveal); msg != "" {
+			return "the body " + msg
+		}
+		if len(b.JSON) > 0 {
+			doc, err := parseJSON(resp.body)
+			if err != nil {
+				return "the body is not JSON: " + err.Error()
+			}
+			for _, k := range slices.Sorted(maps.Keys(b.JSON)) {
+				m := b.JSON[k]
+				if m == nil {
+					m = &Match{}
+				}
+				v, ok := jsonField(doc, k)
+				if msg := m.check(v, ok, reveal); msg != "" {
+					return "JSON field " + k + " " + msg
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// value returns the value d looks at in resp; ok is false (with a message)
+// when the response has none.
+func (d *HTTPDistinct) value(resp *httpResponse) (v string, ok bool, msg string) {
+	if d.Header != "" {
+		vals := resp.header.Values(d.Header)
+		if len(vals) == 0 {
+			return "", false, "header " + http.CanonicalHeaderKey(d.Header) + " is missing"
+		}
+		return strings.Join(vals, ", "), true, ""
+	}
+	doc, err := parseJSON(resp.body)
+	if err != nil {
+		return "", false, "the body is not JSON: " + err.Error()
+	}
+	v, ok = jsonField(doc, d.JSON)
+	if !ok {
+		return "", false, "JSON field " + d.JSON + " is missing"
+	}
+	return v, true, ""
+}
+
+// check returns "" when seen holds enough different values.
+func (d *HTTPDistinct) check(seen []string) string {
+	set := map[string]bool{}
+	var uniq []string
+	for _, v := range seen {
+		if !set[v] {
+			set[v] = true
+			uniq = append(uniq, quoteShort(v))
+		}
+	}
+	if len(uniq) >= d.atLeast() {
+		return ""
+	}
+	what := "JSON field " + d.JSON
+	if d.Header != "" {
+		what = "header " + http.CanonicalHeaderKey(d.Header)
+	}
+	return fmt.Sprintf("%s took %d different value(s) over %d responses (%s), expected at least %d",
+		what, len(uniq), len(seen), strings.Join(uniq, ", "), d.atLeast())
+}
+
+// transcript is the response as the learner would see it with curl -i,
+// the body shortened.
+func (r *httpResponse) transcript() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d %s\n", r.proto, r.status, http.StatusText(r.status))
+	for _, k := range slices.Sorted(maps.Keys(r.header)) {
+		for _, v := range r.header[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	b.WriteString("\n")
+	body := r.body
+	if len(body) > httpOutputBody {
+		body = body[:httpOutputBody]
+	}
+	b.Write(body)
+	if len(r.body) > httpOutputBody {
+		b.WriteString("\n… (body shortened)")
+	}
+	return b.String()
+}
