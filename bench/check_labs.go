@@ -21,6 +21,7 @@ import (
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // otherLabs are the labs besides sql-join whose cold and warm `lab check`
@@ -115,10 +116,10 @@ func learnLabConfigs(ctx context.Context, e *env, lab string) (_ []floorService,
 		return nil, fmt.Errorf("learn the containers of %s: %w", lab, err)
 	}
 	session := le.Session.ID
-	e.own(runner.LabelSession + "=" + session)
+	e.own(engine.LabelSession + "=" + session)
 	defer func() {
 		err = errors.Join(err, le.Close(ctx))
-		if n, lerr := e.removeLeftovers(runner.LabelSession + "=" + session); lerr != nil || n > 0 {
+		if n, lerr := e.removeLeftovers(engine.LabelSession + "=" + session); lerr != nil || n > 0 {
 			err = errors.Join(err, fmt.Errorf("Close left %d objects of session %s (removed now): %v", n, session, lerr))
 		}
 	}()
@@ -165,14 +166,14 @@ func floorLifecycle(ctx context.Context, e *env, floors []floorService) (time.Du
 type warmFloor struct {
 	note string
 	// run does the work once; it is measured whole.
-	run func(ctx context.Context, e *env, l *labs.Lab, sess *runner.Session) error
+	run func(ctx context.Context, e *env, l *labs.Lab, sess *engine.Session) error
 }
 
 // warmFloors are the references of the warm rows, by lab.
 var warmFloors = map[string]warmFloor{
 	"redis-cache-aside": {
 		note: "floor: PING as the learner user on a new Redis connection + one exec round trip (python3 -c pass in the runtime, engine API)",
-		run: func(ctx context.Context, e *env, l *labs.Lab, sess *runner.Session) error {
+		run: func(ctx context.Context, e *env, l *labs.Lab, sess *engine.Session) error {
 			cache, err := serviceOf(sess, labs.KindRedis)
 			if err != nil {
 				return err
@@ -193,7 +194,7 @@ var warmFloors = map[string]warmFloor{
 	},
 	"nginx-static": {
 		note: "floor: the GETs of the lab's http checks (7, one keep-alive connection, bodies read) against the running nginx",
-		run: func(ctx context.Context, e *env, l *labs.Lab, sess *runner.Session) error {
+		run: func(ctx context.Context, e *env, l *labs.Lab, sess *engine.Session) error {
 			web, err := serviceOf(sess, labs.KindNginx)
 			if err != nil {
 				return err
@@ -220,7 +221,7 @@ var warmFloors = map[string]warmFloor{
 	},
 	"linux-permissions": {
 		note: "floor: one exec round trip in the running box (true, engine API: create, attach, inspect)",
-		run: func(ctx context.Context, e *env, l *labs.Lab, sess *runner.Session) error {
+		run: func(ctx context.Context, e *env, l *labs.Lab, sess *engine.Session) error {
 			box, err := serviceOf(sess, labs.KindBox)
 			if err != nil {
 				return err
@@ -236,7 +237,7 @@ func warmCheckLab(lab string) benchmark {
 	var (
 		ws     string
 		l      *labs.Lab
-		sess   *runner.Session
+		sess   *engine.Session
 		warned bool
 	)
 	floor := warmFloors[lab]
@@ -297,7 +298,7 @@ func warmCheckLab(lab string) benchmark {
 func warmLeftovers(e *env, lab, session string, pid int, warned *bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	f := make(client.Filters).Add("label", runner.LabelPID+"="+strconv.Itoa(pid), runner.LabelHost+"="+hostname())
+	f := make(client.Filters).Add("label", engine.LabelPID+"="+strconv.Itoa(pid), engine.LabelHost+"="+hostname())
 	cli := e.d.Client()
 	cl, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	if err != nil {
@@ -306,23 +307,23 @@ func warmLeftovers(e *env, lab, session string, pid int, warned *bool) error {
 	var relabelled []string
 	var errs []error
 	for _, c := range cl.Items {
-		if c.Labels[runner.LabelSession] == session {
-			if c.Labels[runner.LabelKeep] != "true" {
-				relabelled = append(relabelled, c.Labels[runner.LabelService])
+		if c.Labels[engine.LabelSession] == session {
+			if c.Labels[engine.LabelKeep] != "true" {
+				relabelled = append(relabelled, c.Labels[engine.LabelService])
 			}
 			continue
 		}
 		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
 			errs = append(errs, err)
 		}
-		errs = append(errs, fmt.Errorf("lab check left container %s of session %s behind (removed now)", c.ID[:12], c.Labels[runner.LabelSession]))
+		errs = append(errs, fmt.Errorf("lab check left container %s of session %s behind (removed now)", c.ID[:12], c.Labels[engine.LabelSession]))
 	}
 	nl, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
 	for _, n := range nl.Items {
-		if n.Labels[runner.LabelSession] == session {
+		if n.Labels[engine.LabelSession] == session {
 			continue
 		}
 		if _, err := cli.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}); err != nil {
@@ -332,14 +333,14 @@ func warmLeftovers(e *env, lab, session string, pid int, warned *bool) error {
 	}
 	if len(relabelled) > 0 && !*warned {
 		*warned = true
-		e.warn("warm lab check %s: the %s container it recreates in the running session carries the check's pid and no %s label: `lab gc --stale` would remove it from a lab the learner still runs", lab, strings.Join(relabelled, ", "), runner.LabelKeep)
+		e.warn("warm lab check %s: the %s container it recreates in the running session carries the check's pid and no %s label: `lab gc --stale` would remove it from a lab the learner still runs", lab, strings.Join(relabelled, ", "), engine.LabelKeep)
 	}
 	return errors.Join(errs...)
 }
 
 // serviceOf returns the session's only service of kind k.
-func serviceOf(sess *runner.Session, k runner.Kind) (*runner.Service, error) {
-	i := slices.IndexFunc(sess.Services(), func(s *runner.Service) bool { return s.Kind == k })
+func serviceOf(sess *engine.Session, k runner.Kind) (*engine.Service, error) {
+	i := slices.IndexFunc(sess.Services(), func(s *engine.Service) bool { return s.Kind == k })
 	if i < 0 {
 		return nil, fmt.Errorf("session %s has no %s service", sess.ID, k)
 	}

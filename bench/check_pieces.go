@@ -15,6 +15,7 @@ import (
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // checkPieces times the steps a cold and a warm `lab check` are made of,
@@ -68,13 +69,13 @@ func checkPieces() benchmark {
 			}
 			lap(t0)
 			session := env.Session.ID
-			e.own(runner.LabelSession + "=" + session)
+			e.own(engine.LabelSession + "=" + session)
 			closed := false
 			defer func() {
 				if !closed {
 					err = errors.Join(err, env.Close(ctx))
 				}
-				if n, lerr := e.removeLeftovers(runner.LabelSession + "=" + session); lerr != nil || n > 0 {
+				if n, lerr := e.removeLeftovers(engine.LabelSession + "=" + session); lerr != nil || n > 0 {
 					err = errors.Join(err, fmt.Errorf("Close left %d objects of session %s (removed now): %v", n, session, lerr))
 				}
 			}()
@@ -151,7 +152,7 @@ func bareStart(ctx context.Context, e *env) (time.Duration, error) {
 	sess.ID = e.nextSession()
 	defer e.sweepSession(sess.ID)
 	t0 := time.Now()
-	err := sess.Start(ctx, runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres})
+	err := sess.Start(ctx, e.spec("db", labs.KindPostgres))
 	d := time.Since(t0)
 	return d, errors.Join(err, sess.Close(ctx))
 }
@@ -162,8 +163,8 @@ func networkLifecycle(ctx context.Context, e *env) (create, remove time.Duration
 	session := e.nextSession()
 	defer e.sweepSession(session)
 	labels := e.labels(session, "network")
-	delete(labels, runner.LabelKind)
-	delete(labels, runner.LabelService)
+	delete(labels, engine.LabelKind)
+	delete(labels, engine.LabelService)
 	cli := e.d.Client()
 	t0 := time.Now()
 	n, err := cli.NetworkCreate(ctx, "labrunner-"+session, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
@@ -180,12 +181,12 @@ func networkLifecycle(ctx context.Context, e *env) (create, remove time.Duration
 
 // pingPostgres opens one superuser connection to the session's postgres
 // service and runs SELECT 1.
-func pingPostgres(ctx context.Context, s *runner.Session) error {
+func pingPostgres(ctx context.Context, s *engine.Session) error {
 	for _, svc := range s.Services() {
 		if svc.Kind != labs.KindPostgres {
 			continue
 		}
-		c, err := pgx.Connect(ctx, svc.URL())
+		c, err := pgx.Connect(ctx, runner.URL(svc))
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // warmCheck measures `lab check` and `lab reset` in a workspace whose
@@ -111,10 +112,10 @@ func startWorkspace(ctx context.Context, e *env, dir string) (hostPort string, e
 // startLabWorkspace runs `lab start` of lab into dir, adds the reference
 // solution, and returns the running session. The caller must call
 // stopWorkspace, also on error.
-func startLabWorkspace(ctx context.Context, e *env, lab, dir string) (*runner.Session, error) {
+func startLabWorkspace(ctx context.Context, e *env, lab, dir string) (*engine.Session, error) {
 	r, err := execLab(ctx, e, labOptions{timeout: 2 * time.Minute}, "start", lab, dir)
 	if r.pid != 0 {
-		e.own(runner.LabelPID+"="+strconv.Itoa(r.pid), runner.LabelHost+"="+hostname())
+		e.own(engine.LabelPID+"="+strconv.Itoa(r.pid), engine.LabelHost+"="+hostname())
 	}
 	if err != nil {
 		return nil, err
@@ -123,7 +124,7 @@ func startLabWorkspace(ctx context.Context, e *env, lab, dir string) (*runner.Se
 	if err != nil {
 		return nil, err
 	}
-	e.own(runner.LabelSession + "=" + w.State.Session)
+	e.own(engine.LabelSession + "=" + w.State.Session)
 	if err := copySolution(dir, lab); err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func stopWorkspace(e *env, dir string) {
 	if _, err := execLab(ctx, e, labOptions{}, "stop", "-C", dir); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 	}
-	if n, err := e.removeLeftovers(runner.LabelSession + "=" + w.State.Session); err != nil || n > 0 {
+	if n, err := e.removeLeftovers(engine.LabelSession + "=" + w.State.Session); err != nil || n > 0 {
 		fmt.Fprintf(os.Stderr, "bench: lab stop left %d objects of session %s (removed now; %v)\n", n, w.State.Session, err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // env is what every benchmark may use: the engine, the image
@@ -67,14 +68,14 @@ func (e *env) images() []string {
 func (e *env) labels(session string, kind runner.Kind) map[string]string {
 	host, _ := os.Hostname()
 	return map[string]string{
-		runner.LabelManaged: "true",
-		runner.LabelLab:     e.runID,
-		runner.LabelSession: session,
-		runner.LabelService: string(kind),
-		runner.LabelKind:    string(kind),
-		runner.LabelCreated: time.Now().UTC().Format(time.RFC3339),
-		runner.LabelPID:     strconv.Itoa(os.Getpid()),
-		runner.LabelHost:    host,
+		engine.LabelManaged: "true",
+		engine.LabelLab:     e.runID,
+		engine.LabelSession: session,
+		engine.LabelService: string(kind),
+		engine.LabelKind:    string(kind),
+		engine.LabelCreated: time.Now().UTC().Format(time.RFC3339),
+		engine.LabelPID:     strconv.Itoa(os.Getpid()),
+		engine.LabelHost:    host,
 	}
 }
 
@@ -106,7 +107,7 @@ func (e *env) sweep(label string) (int, error) {
 // sweepSession removes whatever one run left of session; the run's own
 // removal is what is measured, so this finds nothing unless the run failed.
 func (e *env) sweepSession(session string) {
-	if n, err := e.sweep(runner.LabelSession + "=" + session); err != nil || n > 0 {
+	if n, err := e.sweep(engine.LabelSession + "=" + session); err != nil || n > 0 {
 		fmt.Fprintf(os.Stderr, "bench: cleanup of %s: removed %d objects (%v)\n", session, n, err)
 	}
 }
@@ -115,7 +116,7 @@ func (e *env) sweepSession(session string) {
 // is left on the engine. After an interrupt it sweeps twice: a create the
 // engine was still handling when the request was abandoned lands late.
 func (e *env) finalSweep(interrupted bool) error {
-	label := runner.LabelLab + "=" + e.runID
+	label := engine.LabelLab + "=" + e.runID
 	removed, err := e.sweep(label)
 	if interrupted {
 		time.Sleep(time.Second)

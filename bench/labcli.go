@@ -17,6 +17,7 @@ import (
 
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // labLab is the lab the rows against DESIGN.md's targets measure.
@@ -54,7 +55,7 @@ type labOptions struct {
 func runLab(ctx context.Context, e *env, o labOptions, args ...string) (labRun, error) {
 	r, err := execLab(ctx, e, o, args...)
 	if r.pid != 0 {
-		labels := []string{runner.LabelPID + "=" + strconv.Itoa(r.pid), runner.LabelHost + "=" + hostname()}
+		labels := []string{engine.LabelPID + "=" + strconv.Itoa(r.pid), engine.LabelHost + "=" + hostname()}
 		e.own(labels...)
 		if n, lerr := e.removeLeftovers(labels...); lerr != nil || n > 0 {
 			err = errors.Join(err, fmt.Errorf("lab %s left %d containers/networks behind (removed now): %v", args[0], n, lerr))

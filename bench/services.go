@@ -14,6 +14,7 @@ import (
 
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // serviceLifecycle measures one service of kind from nothing to answering
@@ -25,7 +26,7 @@ func serviceLifecycle(k runner.Kind) benchmark {
 	var cfg refConfig
 	// A lone service gets no network; kinds that run learners' code get
 	// two (an internal one and one for published ports), see
-	// runner.Session.Start.
+	// engine.Session.Start.
 	startNote, removeNote := "a lone service: no network on either side", "no network on either side"
 	if k == labs.KindBox || k == labs.KindRuntime {
 		startNote, removeNote = "labrunner also creates the session's two networks (internal + published)", "labrunner also removes the two networks"
@@ -51,7 +52,7 @@ func labrunnerLifecycle(ctx context.Context, e *env, k runner.Kind) ([]float64, 
 	sess.ID = e.nextSession() // nothing exists until Start, so the id may be chosen
 	defer e.sweepSession(sess.ID)
 	t0 := time.Now()
-	err := sess.Start(ctx, runner.ServiceSpec{Name: string(k), Kind: k})
+	err := sess.Start(ctx, e.spec(string(k), k))
 	start := time.Since(t0)
 	if err != nil {
 		return nil, errors.Join(err, sess.Close(ctx))
@@ -89,7 +90,7 @@ func learnConfig(ctx context.Context, e *env, k runner.Kind) (refConfig, error) 
 	sess := e.d.NewSession(e.runID)
 	sess.ID = e.nextSession()
 	defer e.sweepSession(sess.ID)
-	err := sess.Start(ctx, runner.ServiceSpec{Name: string(k), Kind: k})
+	err := sess.Start(ctx, e.spec(string(k), k))
 	if err == nil {
 		var cfg refConfig
 		cfg, err = inspectConfig(ctx, e.d.Client(), sess.Service(string(k)).ContainerID)
@@ -213,4 +214,14 @@ func publishedPort(ctx context.Context, cli *client.Client, id, port string) (st
 		}
 	}
 	return "", fmt.Errorf("port %s of %s is not published", port, id[:12])
+}
+
+// spec is the spec of a service of kind with the configured image; the
+// kinds the bench names are runner's.
+func (e *env) spec(name string, k runner.Kind) engine.ServiceSpec {
+	s, err := e.d.Spec(name, k, "")
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -1,11 +1,12 @@
 package runner
 
+import "github.com/labrunner/labrunner/runner/engine"
+
 // backendKind is the upstream HTTP server of nginx labs (images/backend):
 // it answers every request with JSON naming itself ($BACKEND_NAME) and
 // echoing what it received, so that checks can see load balancing and the
 // headers a proxy adds. Ready when GET /healthz answers 200.
 var backendKind = kindSpec{
-	port:  "8080/tcp",
-	probe: httpProbe("/healthz", 200),
-	url:   httpURL,
+	Contract: engine.Contract{Port: "8080/tcp", Probe: httpProbe("/healthz", 200)},
+	url:      httpURL,
 }

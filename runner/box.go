@@ -1,17 +1,15 @@
 package runner
 
 import (
+	"github.com/labrunner/labrunner/runner/engine"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
 )
 
 var boxKind = kindSpec{
-	cmd:         idleCmd,
-	probe:       execProbe("true"),
-	hostConfig:  limitBox,
-	learnerCode: true,
-	newState:    newBoxState,
+	Contract: engine.Contract{Cmd: idleCmd, Probe: execProbe("true"), HostConfig: limitBox, LearnerCode: true},
+	newState: newBoxState,
 }
 
 // Limits of a box: the learner's script runs in it as root, so a fork

@@ -12,6 +12,7 @@ import (
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // TestBoxStopsWhatAStoppedScriptStarted: a script stopped for its
@@ -54,7 +55,7 @@ func TestBoxStopsWhatAStoppedScriptStarted(t *testing.T) {
 	// the shell that counts: init and its sleep are the two others.
 	processes := func(t *testing.T) int {
 		t.Helper()
-		res, err := env.Session.Service("box").Exec(ctx, []string{"/bin/sh", "-c", `set -- /proc/[0-9]*; echo $#`}, runner.ExecOptions{User: "0"})
+		res, err := env.Session.Service("box").Exec(ctx, []string{"/bin/sh", "-c", `set -- /proc/[0-9]*; echo $#`}, engine.ExecOptions{User: "0"})
 		if err != nil || res.ExitCode != 0 {
 			t.Fatalf("count processes: %v %+v", err, res)
 		}
@@ -70,7 +71,7 @@ func TestBoxStopsWhatAStoppedScriptStarted(t *testing.T) {
 			t.Errorf("%d processes in the box after the deadline, want 3", n)
 		}
 		size := func() string {
-			res, _ := env.Session.Service("box").Exec(ctx, []string{"/bin/sh", "-c", "wc -c </root/late"}, runner.ExecOptions{User: "0"})
+			res, _ := env.Session.Service("box").Exec(ctx, []string{"/bin/sh", "-c", "wc -c </root/late"}, engine.ExecOptions{User: "0"})
 			return strings.TrimSpace(res.Stdout)
 		}
 		before := size()

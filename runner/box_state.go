@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // boxState is the serviceState of a box: a plain Linux container for
@@ -78,10 +80,10 @@ const scriptOutputCap = 64 << 10
 // fixtures, so that a broken fixture stops at its first error). The files
 // a learner's script writes are limited to boxFileSize each; fixtures come
 // from the catalog and are not limited.
-func (st *boxState) runScript(ctx context.Context, name, content string, fixture bool) (ExecResult, error) {
+func (st *boxState) runScript(ctx context.Context, name, content string, fixture bool) (engine.ExecResult, error) {
 	svc, err := st.t.service()
 	if err != nil {
-		return ExecResult{}, err
+		return engine.ExecResult{}, err
 	}
 	fsize := strconv.Itoa(boxFileSize / 512)
 	if fixture {
@@ -94,7 +96,7 @@ func (st *boxState) runScript(ctx context.Context, name, content string, fixture
 			cmd = append(cmd, "-e")
 		}
 	}
-	res, err := svc.Exec(ctx, cmd, ExecOptions{User: "0", WorkingDir: "/root", Stdin: strings.NewReader(content), OutputCap: scriptOutputCap})
+	res, err := svc.Exec(ctx, cmd, engine.ExecOptions{User: "0", WorkingDir: "/root", Stdin: strings.NewReader(content), OutputCap: scriptOutputCap})
 	if err != nil {
 		return res, err
 	}
@@ -145,11 +147,10 @@ func (st *boxState) Reset(ctx context.Context) error {
 // recreate replaces the box's container with a new one from the same
 // image, with the same name, network alias, labels and files.
 func (st *boxState) recreate(ctx context.Context) error {
-	files, err := readCopies(st.t.lab.FS(), st.svc.Files)
+	spec, err := st.t.spec()
 	if err != nil {
 		return err
 	}
-	spec := ServiceSpec{Name: st.name, Kind: st.svc.Kind, Image: st.svc.Image, Env: st.svc.Env, Files: files}
 	if err := st.t.sess.Replace(ctx, spec); err != nil {
 		return fmt.Errorf("reset %s: %w", st.name, err)
 	}
@@ -266,7 +267,7 @@ func (st *boxState) stopAll(ctx context.Context) error {
 
 // outputTail is the end of a command's stderr (else stdout), a few lines,
 // prefixed with sep, or "" when there is none.
-func outputTail(res ExecResult, sep string) string {
+func outputTail(res engine.ExecResult, sep string) string {
 	out := res.Stderr
 	if strings.TrimSpace(out) == "" {
 		out = res.Stdout

@@ -12,6 +12,7 @@ import (
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // boxLab is a small box lab built in Go: a fixture creates a user and a
@@ -114,7 +115,7 @@ func TestBoxLab(t *testing.T) {
 			t.Errorf("took %s: the apply waited for the background jobs", el)
 		}
 		// Left: init, its sleep, and this command (sh, ls, wc).
-		res, err := env.Session.Service("box").Exec(ctx, []string{"sh", "-c", "ls -d /proc/[0-9]* | wc -l"}, runner.ExecOptions{})
+		res, err := env.Session.Service("box").Exec(ctx, []string{"sh", "-c", "ls -d /proc/[0-9]* | wc -l"}, engine.ExecOptions{})
 		if n, _ := strconv.Atoi(strings.TrimSpace(res.Stdout)); err != nil || n == 0 || n > 6 {
 			t.Errorf("%q processes in the box after the apply (%v)", res.Stdout, err)
 		}
@@ -122,7 +123,7 @@ func TestBoxLab(t *testing.T) {
 	t.Run("reset recreates the box", func(t *testing.T) {
 		box := env.Session.Service("box")
 		before := box.ContainerID
-		if _, err := box.Exec(ctx, []string{"touch", "/root/marker"}, runner.ExecOptions{}); err != nil {
+		if _, err := box.Exec(ctx, []string{"touch", "/root/marker"}, engine.ExecOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		start := time.Now()
@@ -133,14 +134,14 @@ func TestBoxLab(t *testing.T) {
 		if box.ContainerID == before {
 			t.Error("the container was not replaced")
 		}
-		res, err := box.Exec(ctx, []string{"sh", "-c", "test ! -e /root/marker && id web && stat -c %a /srv/site/index.html"}, runner.ExecOptions{})
+		res, err := box.Exec(ctx, []string{"sh", "-c", "test ! -e /root/marker && id web && stat -c %a /srv/site/index.html"}, engine.ExecOptions{})
 		if err != nil || res.ExitCode != 0 || !strings.Contains(res.Stdout, "uid=") || !strings.HasSuffix(res.Stdout, "\n600\n") {
 			t.Errorf("after reset: %+v %v", res, err)
 		}
 	})
 	t.Run("live grades work done by hand and runs no script", func(t *testing.T) {
 		box := env.Session.Service("box")
-		if res, err := box.Exec(ctx, []string{"sh", "-c", boxSolution}, runner.ExecOptions{}); err != nil || res.ExitCode != 0 {
+		if res, err := box.Exec(ctx, []string{"sh", "-c", boxSolution}, engine.ExecOptions{}); err != nil || res.ExitCode != 0 {
 			t.Fatalf("by hand: %+v %v", res, err)
 		}
 		// Another process attaches to the running lab, as `lab check --live` does.

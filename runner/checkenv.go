@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/labrunner/labrunner/checks"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // checkEnv implements checks.Env for one check of a lab run.
@@ -35,7 +37,7 @@ func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptio
 	if svc == nil {
 		return checks.ExecResult{}, fmt.Errorf("service %q is not running", e.service)
 	}
-	eo := ExecOptions{User: opts.User, Env: opts.Env}
+	eo := engine.ExecOptions{User: opts.User, Env: opts.Env}
 	if opts.Stdin != "" {
 		eo.Stdin = strings.NewReader(opts.Stdin)
 	}

@@ -2,17 +2,13 @@
 // containers, seeds them, applies a submission, runs the checks, resets,
 // and removes everything it created.
 //
-// # Lifecycle
+// # Layers
 //
-// A Driver is a connection to one Docker engine (see NewDriver). A Session
-// groups the containers and the network of one lab run; every object it
-// creates carries the labels in labels.go, so a later process can find the
-// session again (FindSession), and `lab gc` can remove what a crashed
-// process left behind (Driver.GC). The caller of Driver.NewSession must call
-// Session.Close, which force-removes the session's containers and network
-// in one pass, without the stop grace period a graceful stop would wait for.
-// testcontainers' reaper (Ryuk) is never used: a lab outlives the process
-// that started it, and labrunner cleans up after itself.
+// runner/engine is the container engine (sessions, services, exec,
+// cleanup); it knows no labs. This package holds the lab sessions: the
+// table of service kinds, one file per kind, grading runs, batches and
+// proofs. Driver embeds the engine's Driver and adds the configured
+// images.
 //
 // Driver.StartLab starts a lab (a LabEnv): one serviceState per service,
 // made by its kind. LabEnv.Check begins a run on every service

@@ -2,139 +2,63 @@ package runner
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-	"os"
-	"strings"
-	"sync"
-	"time"
 
-	"github.com/moby/moby/client"
-	"github.com/testcontainers/testcontainers-go"
-	tclog "github.com/testcontainers/testcontainers-go/log"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
-// Driver is a connection to one Docker engine. It is safe for concurrent
-// use. The caller must call Close.
+// Driver runs labs on one Docker engine with the configured images: the
+// engine's Driver (sessions, gc, stale sessions) plus the lab sessions of
+// this package. It is safe for concurrent use. The caller must call Close.
 type Driver struct {
-	cli    *testcontainers.DockerClient
-	cfg    Config
-	hostIP string
-	// Host is the Docker endpoint in use, for reports.
-	Host string
+	*engine.Driver
+	cfg Config
 }
 
-var setupOnce sync.Once
-
-// setupTestcontainers configures testcontainers-go once per process: no
-// reaper (labrunner cleans up itself, and a lab outlives this process),
-// silent logging, and published ports dialled on the loopback address when
-// the engine is local. testcontainers-go dials the default gateway when it
-// finds /.dockerenv, which is wrong on machines that have one without
-// running inside the engine's network.
-func setupTestcontainers() {
-	setupOnce.Do(func() {
-		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
-		tclog.SetDefault(tclog.NewNoopLogger())
-		if os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" && isLocalEngine(os.Getenv("DOCKER_HOST")) {
-			os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
-		}
-	})
-}
-
-// isLocalEngine reports whether host (a DOCKER_HOST value) is an engine on
-// this machine.
-func isLocalEngine(host string) bool {
-	if host == "" {
-		return true
-	}
-	u, err := url.Parse(host)
-	if err != nil {
-		return false
-	}
-	switch u.Scheme {
-	case "unix", "npipe":
-		return true
-	case "tcp", "http", "https":
-		h := u.Hostname()
-		return h == "localhost" || h == "127.0.0.1" || h == "::1"
-	}
-	return false
-}
-
-// NewDriver connects to the Docker engine (DOCKER_HOST, the current Docker
-// context, or the usual sockets) and checks that it answers. Its errors are
-// EnvErrors.
+// NewDriver connects to the Docker engine (see engine.NewDriver) and
+// uses cfg's images. Its errors are EnvErrors.
 func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
-	setupTestcontainers()
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	var opts []client.Opt
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
-		// testcontainers-go skips a DOCKER_HOST it cannot reach and falls
-		// back to other sockets; a user who set it meant that engine.
-		opts = append(opts, client.WithHost(h))
-	}
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx, opts...)
-	if err == nil {
-		if _, perr := cli.Ping(ctx, client.PingOptions{}); perr != nil {
-			cli.Close()
-			err = perr
-		}
-	}
+	d, err := engine.NewDriver(ctx)
 	if err != nil {
-		return nil, &EnvError{Err: fmt.Errorf("no Docker engine answers at %s; start one (scripts/docker-up.sh does on Debian): %w", dockerHostHint(), shortErr(err))}
+		return nil, err
 	}
-	d := &Driver{cli: cli, cfg: cfg, hostIP: "127.0.0.1", Host: cli.DaemonHost()}
-	if o := os.Getenv("TESTCONTAINERS_HOST_OVERRIDE"); o != "" {
-		d.hostIP = o
-	}
-	return d, nil
+	return &Driver{Driver: d, cfg: cfg}, nil
 }
-
-func dockerHostHint() string {
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
-		return "DOCKER_HOST=" + h
-	}
-	return "the default socket"
-}
-
-// shortErr keeps the first line of an error, for one-sentence reports.
-func shortErr(err error) error {
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return fmt.Errorf("%s", msg)
-}
-
-// Close releases the connection to the engine.
-func (d *Driver) Close() error { return d.cli.Close() }
 
 // Config returns the image configuration the driver uses.
 func (d *Driver) Config() Config { return d.cfg }
 
-// Client returns the Docker API client the driver uses; it is the client
-// testcontainers-go itself uses.
-func (d *Driver) Client() *client.Client { return d.cli.Client }
-
-// ServerVersion returns the engine's version and API version.
-func (d *Driver) ServerVersion(ctx context.Context) (version, api string, err error) {
-	v, err := d.cli.ServerVersion(ctx, client.ServerVersionOptions{})
+// Spec returns the spec of a service named name of kind: the kind's
+// contract, and image, else the configured image of the kind.
+func (d *Driver) Spec(name string, kind Kind, image string) (engine.ServiceSpec, error) {
+	k, err := lookupKind(kind)
 	if err != nil {
-		return "", "", envErr(fmt.Errorf("docker version: %w", err))
+		return engine.ServiceSpec{}, err
 	}
-	return v.Version, v.APIVersion, nil
+	if image == "" {
+		image = d.cfg.Image(kind)
+	}
+	return engine.ServiceSpec{Name: name, Kind: kind, Image: image, Contract: k.Contract}, nil
 }
 
-// ImagePresent reports whether image is in the engine's image store.
-func (d *Driver) ImagePresent(ctx context.Context, image string) (bool, error) {
-	_, err := d.cli.ImageInspect(ctx, image)
-	if err == nil {
-		return true, nil
+// Probe runs the readiness probe of kind once against a container,
+// whoever started it: a query, a PING or a GET to hostPort for kinds with
+// a port, a command in containerID for the others. It holds a container
+// started some other way (a benchmark's bare `docker run`) to exactly the
+// runner's standard of ready.
+func (d *Driver) Probe(ctx context.Context, kind Kind, hostPort, containerID string) error {
+	k, err := lookupKind(kind)
+	if err != nil {
+		return err
 	}
-	if isNotFound(err) {
-		return false, nil
+	return k.Probe(ctx, engine.ProbeTarget{HostPort: hostPort, Exec: d.ExecFunc(containerID)})
+}
+
+// URL returns how a client on this machine connects to svc (postgres://…,
+// redis://…, http://…), or "" for kinds without a port.
+func URL(svc *engine.Service) string {
+	k, ok := kinds[svc.Kind]
+	if !ok || k.url == nil || svc.HostPort == "" {
+		return ""
 	}
-	return false, envErr(fmt.Errorf("inspect image %q: %w", image, err))
+	return k.url(svc.HostPort)
 }

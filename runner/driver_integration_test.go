@@ -15,6 +15,7 @@ import (
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // TestServicesStart starts one service of every kind in one session and
@@ -27,21 +28,21 @@ func TestServicesStart(t *testing.T) {
 	defer cancel()
 
 	err := s.Start(ctx,
-		runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres},
-		runner.ServiceSpec{Name: "cache", Kind: labs.KindRedis},
-		runner.ServiceSpec{Name: "web", Kind: labs.KindNginx},
-		runner.ServiceSpec{Name: "box", Kind: labs.KindBox},
-		runner.ServiceSpec{Name: "app", Kind: labs.KindRuntime},
+		spec(t, d, "db", labs.KindPostgres),
+		spec(t, d, "cache", labs.KindRedis),
+		spec(t, d, "web", labs.KindNginx),
+		spec(t, d, "box", labs.KindBox),
+		spec(t, d, "app", labs.KindRuntime),
 	)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	for _, svc := range s.Services() {
-		t.Logf("%-5s %-9s %-28s %s", svc.Name, svc.Kind, svc.Image, svc.URL())
+		t.Logf("%-5s %-9s %-28s %s", svc.Name, svc.Kind, svc.Image, runner.URL(svc))
 	}
 
 	t.Run("postgres answers a query", func(t *testing.T) {
-		conn, err := pgx.Connect(ctx, s.Service("db").URL())
+		conn, err := pgx.Connect(ctx, runner.URL(s.Service("db")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +56,7 @@ func TestServicesStart(t *testing.T) {
 		}
 	})
 	t.Run("redis answers PING", func(t *testing.T) {
-		url := s.Service("cache").URL()
+		url := runner.URL(s.Service("cache"))
 		opt, err := redis.ParseURL(url)
 		if err != nil {
 			t.Fatal(err)
@@ -67,7 +68,7 @@ func TestServicesStart(t *testing.T) {
 		}
 	})
 	t.Run("nginx answers HTTP", func(t *testing.T) {
-		resp, err := http.Get(s.Service("web").URL() + "/")
+		resp, err := http.Get(runner.URL(s.Service("web")) + "/")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +78,7 @@ func TestServicesStart(t *testing.T) {
 		}
 	})
 	t.Run("exec captures stdout, stderr and exit code", func(t *testing.T) {
-		res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "echo out; echo err >&2; exit 3"}, runner.ExecOptions{})
+		res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "echo out; echo err >&2; exit 3"}, engine.ExecOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +87,7 @@ func TestServicesStart(t *testing.T) {
 		}
 	})
 	t.Run("exec caps output", func(t *testing.T) {
-		res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "head -c 1000000 /dev/zero"}, runner.ExecOptions{OutputCap: 1000})
+		res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "head -c 1000000 /dev/zero"}, engine.ExecOptions{OutputCap: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,11 +98,11 @@ func TestServicesStart(t *testing.T) {
 	t.Run("exec deadline", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 		defer cancel()
-		_, err := s.Service("box").Exec(ctx, []string{"sleep", "30"}, runner.ExecOptions{})
+		_, err := s.Service("box").Exec(ctx, []string{"sleep", "30"}, engine.ExecOptions{})
 		if err == nil || !strings.Contains(err.Error(), "deadline") {
 			t.Fatalf("err = %v, want a deadline error", err)
 		}
-		res, err := s.Service("box").Exec(context.Background(), []string{"sh", "-c", "ps -eo comm | grep -c '^sleep$' || true"}, runner.ExecOptions{})
+		res, err := s.Service("box").Exec(context.Background(), []string{"sh", "-c", "ps -eo comm | grep -c '^sleep$' || true"}, engine.ExecOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,11 +112,11 @@ func TestServicesStart(t *testing.T) {
 		}
 	})
 	t.Run("copy files in", func(t *testing.T) {
-		err := s.Service("box").CopyFiles(ctx, runner.File{Path: "/srv/a/b/hello.txt", Content: []byte("hi\n"), Mode: 0o640})
+		err := s.Service("box").CopyFiles(ctx, engine.File{Path: "/srv/a/b/hello.txt", Content: []byte("hi\n"), Mode: 0o640})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := s.Service("box").Exec(ctx, []string{"stat", "-c", "%a %s", "/srv/a/b/hello.txt"}, runner.ExecOptions{})
+		res, err := s.Service("box").Exec(ctx, []string{"stat", "-c", "%a %s", "/srv/a/b/hello.txt"}, engine.ExecOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,14 +129,14 @@ func TestServicesStart(t *testing.T) {
 c = psycopg2.connect(host="db", user="postgres", password="postgres", dbname="postgres")
 cur = c.cursor(); cur.execute("SELECT 41 + 1"); print(cur.fetchone()[0])
 print(redis.Redis(host="cache").ping())`
-		res, err := s.Service("app").Exec(ctx, []string{"python3", "-c", code}, runner.ExecOptions{})
+		res, err := s.Service("app").Exec(ctx, []string{"python3", "-c", code}, engine.ExecOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.ExitCode != 0 || res.Stdout != "42\nTrue\n" {
 			t.Errorf("got exit %d stdout %q stderr %q", res.ExitCode, res.Stdout, res.Stderr)
 		}
-		res, err = s.Service("box").Exec(ctx, []string{"getent", "hosts", "web"}, runner.ExecOptions{})
+		res, err = s.Service("box").Exec(ctx, []string{"getent", "hosts", "web"}, engine.ExecOptions{})
 		if err != nil || res.ExitCode != 0 {
 			t.Errorf("box cannot resolve web: %v %+v", err, res)
 		}
@@ -151,7 +152,7 @@ for addr in [("192.0.2.1", 80), ("1.1.1.1", 443)]:
         s.connect(addr); print("reached", addr)
     except OSError as e:
         print("error", addr, e.errno, e)`
-		res, err := s.Service("app").Exec(ctx, []string{"python3", "-c", code}, runner.ExecOptions{})
+		res, err := s.Service("app").Exec(ctx, []string{"python3", "-c", code}, engine.ExecOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,8 +170,8 @@ for addr in [("192.0.2.1", 80), ("1.1.1.1", 443)]:
 		if found.Keep != s.Keep {
 			t.Errorf("found Keep = %v, started with %v", found.Keep, s.Keep)
 		}
-		if found.Lab != "test-kinds" || len(found.Services()) != 5 || found.Service("db").URL() != s.Service("db").URL() {
-			t.Errorf("found %s with %d services, db %q", found.Lab, len(found.Services()), found.Service("db").URL())
+		if found.Lab != "test-kinds" || len(found.Services()) != 5 || runner.URL(found.Service("db")) != runner.URL(s.Service("db")) {
+			t.Errorf("found %s with %d services, db %q", found.Lab, len(found.Services()), runner.URL(found.Service("db")))
 		}
 	})
 }
@@ -183,8 +184,8 @@ func TestLimits(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := s.Start(ctx,
-		runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres},
-		runner.ServiceSpec{Name: "box", Kind: labs.KindBox},
+		spec(t, d, "db", labs.KindPostgres),
+		spec(t, d, "box", labs.KindBox),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func TestLimits(t *testing.T) {
 		}
 	}
 	// A fork loop in the box meets its process limit.
-	res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "for i in $(seq 1 2000); do sleep 5 & done 2>&1 | tail -1; echo done"}, runner.ExecOptions{})
+	res, err := s.Service("box").Exec(ctx, []string{"sh", "-c", "for i in $(seq 1 2000); do sleep 5 & done 2>&1 | tail -1; echo done"}, engine.ExecOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,14 +221,14 @@ func TestServicesHaveNoWayOut(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := s.Start(ctx,
-		runner.ServiceSpec{Name: "db", Kind: labs.KindPostgres},
-		runner.ServiceSpec{Name: "cache", Kind: labs.KindRedis},
+		spec(t, d, "db", labs.KindPostgres),
+		spec(t, d, "cache", labs.KindRedis),
 	); err != nil {
 		t.Fatal(err)
 	}
 	probe := func(target string) string {
 		res, err := s.Service("db").Exec(ctx, []string{"bash", "-c",
-			"if timeout 2 bash -c '</dev/tcp/" + target + "' 2>/dev/null; then echo reached; else echo no; fi"}, runner.ExecOptions{})
+			"if timeout 2 bash -c '</dev/tcp/" + target + "' 2>/dev/null; then echo reached; else echo no; fi"}, engine.ExecOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,4 +241,14 @@ func TestServicesHaveNoWayOut(t *testing.T) {
 	if got := probe("1.1.1.1/443"); got != "no" {
 		t.Error("db reached 1.1.1.1:443 outside the lab")
 	}
+}
+
+// spec is the spec of a service of kind with the configured image.
+func spec(t *testing.T, d *runner.Driver, name, kind string) engine.ServiceSpec {
+	t.Helper()
+	s, err := d.Spec(name, kind, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

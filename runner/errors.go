@@ -1,33 +1,14 @@
 package runner
 
-import (
-	"errors"
-	"io/fs"
+import "github.com/labrunner/labrunner/runner/engine"
+
+// EnvError is an error of the environment (see engine.EnvError); the CLI
+// maps it to exit code 3.
+type EnvError = engine.EnvError
+
+// The engine's error helpers, for this package's own use.
+var (
+	envErr               = engine.EnvErr
+	envErrUnlessDeadline = engine.EnvErrUnlessDeadline
+	isDeadline           = engine.IsDeadline
 )
-
-// EnvError is an error of the environment rather than of a lab or a
-// submission: no Docker engine, a missing image, a service that would not
-// start. The CLI maps it to exit code 3.
-type EnvError struct {
-	Err error
-}
-
-func (e *EnvError) Error() string { return e.Err.Error() }
-func (e *EnvError) Unwrap() error { return e.Err }
-
-// ExitCode reports the CLI exit code of an environment error.
-func (e *EnvError) ExitCode() int { return 3 }
-
-// envErr wraps err as an EnvError unless it is one already or is nil.
-func envErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ee *EnvError
-	if errors.As(err, &ee) {
-		return err
-	}
-	return &EnvError{Err: err}
-}
-
-func errorsIsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -8,35 +8,21 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/moby/moby/api/types/container"
-
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // Kind is a service kind a lab can declare; the names are labs' (labs.KindPostgres, …).
 type Kind = string
 
 // kindSpec is everything runner knows of a kind: the container contract
-// the engine layer needs, and the lab state the kind keeps.
+// the engine needs (port, env, command, probe, limits, whether it runs
+// learners' code), and the lab state the kind keeps.
 type kindSpec struct {
-	// port is the container port published on 127.0.0.1 ("5432/tcp"), or
-	// "" for kinds reached only by exec.
-	port string
-	// env is the environment every container of the kind gets.
-	env map[string]string
-	// cmd replaces the image's command when not nil.
-	cmd []string
-	// probe returns nil once the service answers.
-	probe func(ctx context.Context, t probeTarget) error
+	engine.Contract
 	// url is how a client on the host connects, given "host:port".
 	url func(hostPort string) string
-	// hostConfig adds the kind's limits to its containers' host
-	// configuration, when not nil.
-	hostConfig func(hc *container.HostConfig)
-	// learnerCode marks kinds whose containers run learners' code: they
-	// get one CPU, keep the capabilities their images need, and put the
-	// session on an internal network.
-	learnerCode bool
 	// programs marks kinds where learners' programs run: their services
 	// start with the lab's connection variables (see programEnv), and the
 	// programs reach the other services themselves, outside any grading
@@ -50,12 +36,6 @@ type kindSpec struct {
 	// service name of the kind, and the variable that names the first
 	// such service ("DATABASE_URL"); nil for kinds programs do not use.
 	networkURL func(name string, def *labs.Service) (first, url string)
-}
-
-// probeTarget is what a readiness probe may use.
-type probeTarget struct {
-	hostPort string
-	exec     func(ctx context.Context, cmd []string) (ExecResult, error)
 }
 
 // idleCmd keeps a box or runtime container alive doing nothing and exits at
@@ -85,9 +65,9 @@ func lookupKind(k Kind) (kindSpec, error) {
 }
 
 // execProbe is the readiness probe of kinds without a port: a command runs.
-func execProbe(cmd ...string) func(ctx context.Context, t probeTarget) error {
-	return func(ctx context.Context, t probeTarget) error {
-		res, err := t.exec(ctx, cmd)
+func execProbe(cmd ...string) func(ctx context.Context, t engine.ProbeTarget) error {
+	return func(ctx context.Context, t engine.ProbeTarget) error {
+		res, err := t.Exec(ctx, cmd)
 		if err != nil {
 			return err
 		}
@@ -100,9 +80,9 @@ func execProbe(cmd ...string) func(ctx context.Context, t probeTarget) error {
 
 // httpProbe is the readiness probe of an HTTP server: GET path answers,
 // with status want (0: any status), as testcontainers' wait.ForHTTP.
-func httpProbe(path string, want int) func(ctx context.Context, t probeTarget) error {
-	return func(ctx context.Context, t probeTarget) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+t.hostPort+path, nil)
+func httpProbe(path string, want int) func(ctx context.Context, t engine.ProbeTarget) error {
+	return func(ctx context.Context, t engine.ProbeTarget) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+t.HostPort+path, nil)
 		if err != nil {
 			return err
 		}

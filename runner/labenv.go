@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // LabEnv is a running lab: its session of containers and the lab state on
@@ -18,7 +20,7 @@ import (
 // session for a later process to find with AttachLab.
 type LabEnv struct {
 	Lab     *labs.Lab
-	Session *Session
+	Session *engine.Session
 
 	// state is the lab state of each service, by service name.
 	state map[string]serviceState
@@ -40,14 +42,9 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, opts ...StartOptio
 			s.Close(ctx)
 		}
 	}()
-	var specs []ServiceSpec
+	var specs []engine.ServiceSpec
 	for _, name := range serviceNames(lab) {
-		svc := lab.Services[name]
-		spec := ServiceSpec{Name: name, Kind: svc.Kind, Image: svc.Image, Env: svc.Env}
-		if kinds[svc.Kind].programs {
-			spec.Env = programEnv(lab, svc)
-		}
-		spec.Files, err = readCopies(lab.FS(), svc.Files)
+		spec, err := d.labSpec(lab, name)
 		if err != nil {
 			return nil, err
 		}
@@ -56,7 +53,7 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, opts ...StartOptio
 	if err := s.Start(ctx, specs...); err != nil {
 		return nil, err
 	}
-	env = newLabEnv(lab, s)
+	env = d.newLabEnv(lab, s)
 	if err := env.seed(ctx); err != nil {
 		return nil, err
 	}
@@ -64,11 +61,11 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, opts ...StartOptio
 }
 
 // StartOption tunes StartLab.
-type StartOption func(*Session)
+type StartOption func(*engine.Session)
 
 // KeepRunning marks the lab's session as meant to outlive this process,
 // as `lab start` does, so that it is never taken for a stale one.
-func KeepRunning() StartOption { return func(s *Session) { s.Keep = true } }
+func KeepRunning() StartOption { return func(s *engine.Session) { s.Keep = true } }
 
 // AttachLab returns the running lab of session id, as StartLab left it.
 func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (*LabEnv, error) {
@@ -78,17 +75,34 @@ func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (*LabE
 	}
 	for name, def := range lab.Services {
 		svc := s.Service(name)
-		if svc == nil || svc.HostPort == "" && kinds[def.Kind].port != "" {
+		if svc == nil || svc.HostPort == "" && kinds[def.Kind].Port != "" {
 			return nil, &EnvError{Err: fmt.Errorf("service %s of session %s is not running; run `lab stop` then `lab start`", name, id)}
 		}
 	}
-	return newLabEnv(lab, s), nil
+	return d.newLabEnv(lab, s), nil
 }
 
-func newLabEnv(lab *labs.Lab, s *Session) *LabEnv {
+// labSpec is the spec service name of lab starts with: its kind's
+// contract, its image, its environment and the files copied in.
+func (d *Driver) labSpec(lab *labs.Lab, name string) (engine.ServiceSpec, error) {
+	svc := lab.Services[name]
+	spec, err := d.Spec(name, svc.Kind, svc.Image)
+	if err != nil {
+		return spec, err
+	}
+	spec.Env = svc.Env
+	if kinds[svc.Kind].programs {
+		spec.Env = programEnv(lab, svc)
+	}
+	spec.Files, err = readCopies(lab.FS(), svc.Files)
+	return spec, err
+}
+
+func (d *Driver) newLabEnv(lab *labs.Lab, s *engine.Session) *LabEnv {
 	env := &LabEnv{Lab: lab, Session: s, state: map[string]serviceState{}}
 	for _, name := range serviceNames(lab) {
-		t := &stateTarget{name: name, def: lab.Services[name], lab: lab, sess: s}
+		t := &stateTarget{name: name, def: lab.Services[name], lab: lab, sess: s,
+			spec: func() (engine.ServiceSpec, error) { return d.labSpec(lab, name) }}
 		var st serviceState = &plainState{t}
 		if k := kinds[t.def.Kind]; k.newState != nil {
 			st = k.newState(t)
@@ -138,8 +152,8 @@ func (e *LabEnv) seed(ctx context.Context) error {
 
 // readCopies reads the files a service gets copied in; a folder is copied
 // recursively.
-func readCopies(files fs.FS, copies []*labs.FileCopy) ([]File, error) {
-	var out []File
+func readCopies(files fs.FS, copies []*labs.FileCopy) ([]engine.File, error) {
+	var out []engine.File
 	for _, c := range copies {
 		mode := int64(0o644)
 		if c.Mode != "" {
@@ -159,7 +173,7 @@ func readCopies(files fs.FS, copies []*labs.FileCopy) ([]File, error) {
 				return err
 			}
 			rel := p[len(src):]
-			out = append(out, File{Path: path.Join(c.Dst, rel), Content: b, Mode: mode})
+			out = append(out, engine.File{Path: path.Join(c.Dst, rel), Content: b, Mode: mode})
 			return nil
 		})
 		if err != nil {
@@ -180,7 +194,7 @@ func (e *LabEnv) LearnerURL(name string) string {
 	if svc == nil {
 		return ""
 	}
-	return svc.URL()
+	return URL(svc)
 }
 
 // ShellCommand returns the interactive client for a service, with the

@@ -9,6 +9,7 @@ import (
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // TestLinuxPermissionsAnyCorrectSolution grades correct solutions of the
@@ -72,7 +73,7 @@ chmod 0755 /srv/secret
 	for _, s := range solutions {
 		t.Run(s.name, func(t *testing.T) {
 			if s.needs != "" {
-				res, err := env.Session.Service("box").Exec(ctx, []string{"sh", "-c", "command -v " + s.needs}, runner.ExecOptions{})
+				res, err := env.Session.Service("box").Exec(ctx, []string{"sh", "-c", "command -v " + s.needs}, engine.ExecOptions{})
 				if err != nil || res.ExitCode != 0 {
 					t.Skipf("the box image has no %s", s.needs)
 				}

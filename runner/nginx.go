@@ -1,11 +1,14 @@
 package runner
 
-import "github.com/labrunner/labrunner/labs"
+import (
+	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
+)
 
 var nginxKind = kindSpec{
-	port: "80/tcp",
 	// Any HTTP answer means nginx is serving, whatever the status.
-	probe:    httpProbe("/", 0),
+	Contract: engine.Contract{Port: "80/tcp", Probe: httpProbe("/", 0)},
 	url:      httpURL,
 	newState: newNginxState,
 	networkURL: func(name string, _ *labs.Service) (string, string) {

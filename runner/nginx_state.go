@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // nginxState is the serviceState of an nginx service. The lab's files are
@@ -151,7 +153,7 @@ fi
 reload
 `
 
-func (st *nginxState) service() (*Service, error) { return st.t.service() }
+func (st *nginxState) service() (*engine.Service, error) { return st.t.service() }
 
 func (st *nginxState) Seed(ctx context.Context) error {
 	if len(st.svc.Fixtures) > 0 {
@@ -161,7 +163,7 @@ func (st *nginxState) Seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", nginxSeedScript, "seed"}, st.fileDsts()...), ExecOptions{User: "0"})
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", nginxSeedScript, "seed"}, st.fileDsts()...), engine.ExecOptions{User: "0"})
 	if err != nil {
 		return envErr(fmt.Errorf("seed %s: %w", st.name, err))
 	}
@@ -200,7 +202,7 @@ func (st *nginxState) Reset(ctx context.Context) error {
 	}
 	// The lab's files go back too, in case they were edited by hand (or
 	// written to by nginx, as log files).
-	restore, opts := "0", ExecOptions{User: "0"}
+	restore, opts := "0", engine.ExecOptions{User: "0"}
 	if st.seed != nil {
 		restore, opts.Stdin = "1", bytes.NewReader(st.seed)
 	}
@@ -239,7 +241,7 @@ func (st *nginxState) apply(ctx context.Context, f *labs.SubmissionFile, content
 	}
 	dst := nginxConfName(f.File)
 	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", nginxApplyScript, "apply", dst},
-		ExecOptions{User: "0", Stdin: strings.NewReader(content)})
+		engine.ExecOptions{User: "0", Stdin: strings.NewReader(content)})
 	if err != nil {
 		if isDeadline(err) {
 			return fmt.Errorf("%s: nginx did not load it in time", f.File)
@@ -316,7 +318,7 @@ func nginxTestError(out, installed, file string) string {
 
 // logTail returns the last error lines nginx logged (to the container's
 // stderr), as ": …" to end a message, or "".
-func (st *nginxState) logTail(ctx context.Context, svc *Service) string {
+func (st *nginxState) logTail(ctx context.Context, svc *engine.Service) string {
 	rc, err := svc.Logs(ctx, "20")
 	if err != nil {
 		return ""

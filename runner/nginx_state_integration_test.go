@@ -13,6 +13,7 @@ import (
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // nginxLab is a small nginx lab built in Go: a static site, two backends,
@@ -77,7 +78,7 @@ func TestNginxLab(t *testing.T) {
 	}
 	get := func(t *testing.T, p string) string {
 		t.Helper()
-		resp, err := http.Get(env.Session.Service("web").URL() + p)
+		resp, err := http.Get(runner.URL(env.Session.Service("web")) + p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +120,7 @@ func TestNginxLab(t *testing.T) {
 	})
 	t.Run("reset restores the default site and the lab's files", func(t *testing.T) {
 		grade(t, goodSiteConf)
-		if _, err := env.Session.Service("web").Exec(ctx, []string{"sh", "-c", "echo edited > /srv/site/index.html"}, runner.ExecOptions{}); err != nil {
+		if _, err := env.Session.Service("web").Exec(ctx, []string{"sh", "-c", "echo edited > /srv/site/index.html"}, engine.ExecOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := env.Reset(ctx); err != nil {
@@ -128,7 +129,7 @@ func TestNginxLab(t *testing.T) {
 		if body := get(t, "/"); !strings.Contains(body, "Welcome to nginx") {
 			t.Errorf("after reset / = %q", body)
 		}
-		res, err := env.Session.Service("web").Exec(ctx, []string{"cat", "/srv/site/index.html"}, runner.ExecOptions{})
+		res, err := env.Session.Service("web").Exec(ctx, []string{"cat", "/srv/site/index.html"}, engine.ExecOptions{})
 		if err != nil || res.Stdout != "<h1>seeded</h1>\n" {
 			t.Errorf("index.html = %q, %v", res.Stdout, err)
 		}

@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // Learner credentials of a Postgres lab. The learner's role owns only the
@@ -53,7 +55,7 @@ type Fixture struct {
 // its own databases, which no other role may connect to. Reset is
 // CREATE DATABASE … TEMPLATE, tens of milliseconds.
 type pgLab struct {
-	svc      *Service
+	svc      *engine.Service
 	db       string
 	variants []string
 	// strategy is " STRATEGY FILE_COPY" on servers that have it (15+):
@@ -78,7 +80,7 @@ type pgSlot struct {
 	role, password, db string
 }
 
-func newPGLab(svc *Service, db string, variants []string) *pgLab {
+func newPGLab(svc *engine.Service, db string, variants []string) *pgLab {
 	return &pgLab{svc: svc, db: db, variants: variants,
 		learner: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db},
 		grading: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db + "__g"}}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // Superuser credentials of every Postgres service. The port is published on
@@ -20,44 +22,47 @@ const (
 )
 
 var postgresKind = kindSpec{
-	port: "5432/tcp",
-	env: map[string]string{
-		"POSTGRES_USER":     PostgresUser,
-		"POSTGRES_PASSWORD": PostgresPassword,
-		"POSTGRES_DB":       PostgresDB,
-		// Data in memory (a tmpfs, see limitPostgres): disposable, and
-		// CREATE DATABASE … TEMPLATE is several times faster than on
-		// the overlay file system, where it also failed now and then with
-		// "Interrupted system call" under load.
-		"PGDATA": postgresData,
-	},
-	hostConfig: limitPostgres,
-	// Disposable data: durability settings off, query semantics unchanged.
-	cmd: []string{"postgres",
-		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
-		"-c", "wal_level=minimal",
-		"-c", "max_wal_senders=0",
-		"-c", "max_connections=200",
-		// A backend whose client went away stops within a second, even in
-		// the middle of a runaway query.
-		"-c", "client_connection_check_interval=1000",
-	},
-	probe: func(ctx context.Context, t probeTarget) error {
-		conn, err := pgx.Connect(ctx, postgresURL(t.hostPort)+"?connect_timeout=2")
-		if err != nil {
-			return err
-		}
-		defer conn.Close(context.WithoutCancel(ctx))
-		var one int
-		return conn.QueryRow(ctx, "SELECT 1").Scan(&one)
-	},
+	Contract: engine.Contract{Port: "5432/tcp", Env: postgresEnv, HostConfig: limitPostgres, Cmd: postgresCmd, Probe: postgresProbe},
 	url:      postgresURL,
 	newState: newPostgresState,
 	networkURL: func(name string, def *labs.Service) (string, string) {
 		return "DATABASE_URL", fmt.Sprintf("postgres://%s:%s@%s:5432/%s", LearnerRole, LearnerPassword, name, def.Database)
 	},
+}
+
+var postgresEnv = map[string]string{
+	"POSTGRES_USER":     PostgresUser,
+	"POSTGRES_PASSWORD": PostgresPassword,
+	"POSTGRES_DB":       PostgresDB,
+	// Data in memory (a tmpfs, see limitPostgres): disposable, and
+	// CREATE DATABASE … TEMPLATE is several times faster than on
+	// the overlay file system, where it also failed now and then with
+	// "Interrupted system call" under load.
+	"PGDATA": postgresData,
+}
+
+// postgresCmd turns durability settings off (the data is disposable);
+// query semantics are unchanged.
+var postgresCmd = []string{"postgres",
+	"-c", "fsync=off",
+	"-c", "synchronous_commit=off",
+	"-c", "full_page_writes=off",
+	"-c", "wal_level=minimal",
+	"-c", "max_wal_senders=0",
+	"-c", "max_connections=200",
+	// A backend whose client went away stops within a second, even in
+	// the middle of a runaway query.
+	"-c", "client_connection_check_interval=1000",
+}
+
+func postgresProbe(ctx context.Context, t engine.ProbeTarget) error {
+	conn, err := pgx.Connect(ctx, postgresURL(t.HostPort)+"?connect_timeout=2")
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var one int
+	return conn.QueryRow(ctx, "SELECT 1").Scan(&one)
 }
 
 // postgresData is the data directory, on a tmpfs.

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -40,7 +41,7 @@ func ReadSolution(lab *labs.Lab, dir string) (Submission, error) {
 	for _, f := range lab.Submission {
 		b, err := fs.ReadFile(lab.FS(), path.Join(dir, f.File))
 		if err != nil {
-			if errorsIsNotExist(err) {
+			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
 			return nil, err

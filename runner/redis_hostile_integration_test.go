@@ -13,6 +13,7 @@ import (
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // startProgramLab starts lab and closes it when the test ends, checking
@@ -60,7 +61,7 @@ func TestRedisDefaultUser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "CONFIG", "GET", "maxmemory"), runner.ExecOptions{Env: cliEnv})
+		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "CONFIG", "GET", "maxmemory"), engine.ExecOptions{Env: cliEnv})
 		if err != nil || res.ExitCode != 0 || !strings.Contains(res.Stdout, "268435456") {
 			t.Errorf("redis-cli CONFIG GET maxmemory: %v %+v", err, res)
 		}
@@ -108,7 +109,7 @@ func TestRedisWithoutACL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "PING"), runner.ExecOptions{Env: cliEnv})
+		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "PING"), engine.ExecOptions{Env: cliEnv})
 		if err != nil || strings.TrimSpace(res.Stdout) != "PONG" {
 			t.Errorf("redis-cli PING: %v %+v", err, res)
 		}

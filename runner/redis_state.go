@@ -15,6 +15,8 @@ import (
 
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // Credentials of the learner's Redis user, on a redis service with
@@ -300,7 +302,7 @@ func (st *redisState) restart(ctx context.Context, cause error) error {
 	}
 	for {
 		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		err = redisKind.probe(pctx, probeTarget{hostPort: hostPort})
+		err = redisKind.Probe(pctx, engine.ProbeTarget{HostPort: hostPort})
 		cancel()
 		if err == nil {
 			return nil
@@ -308,7 +310,7 @@ func (st *redisState) restart(ctx context.Context, cause error) error {
 		select {
 		case <-ctx.Done():
 			return fail(err)
-		case <-time.After(probeInterval):
+		case <-time.After(engine.ProbeInterval):
 		}
 	}
 }
@@ -351,7 +353,7 @@ func (st *redisState) learnerURL() string {
 	if st.svc.ACL {
 		return fmt.Sprintf("redis://%s:%s@%s/0", RedisLearnerUser, RedisLearnerPassword, svc.HostPort)
 	}
-	return svc.URL()
+	return URL(svc)
 }
 
 // shell is redis-cli as the default user, with its password where it has

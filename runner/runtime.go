@@ -1,16 +1,14 @@
 package runner
 
+import "github.com/labrunner/labrunner/runner/engine"
+
 var runtimeKind = kindSpec{
-	cmd: idleCmd,
-	env: map[string]string{
+	Contract: engine.Contract{Cmd: idleCmd, Env: map[string]string{
 		// The program's folder is read-only; output reaches the check
 		// even when the program is killed.
 		"PYTHONDONTWRITEBYTECODE": "1",
 		"PYTHONUNBUFFERED":        "1",
-	},
-	probe:       execProbe("python3", "-c", "pass"),
-	hostConfig:  limitRuntime,
-	learnerCode: true,
-	programs:    true,
-	newState:    newRuntimeState,
+	}, Probe: execProbe("python3", "-c", "pass"), HostConfig: limitRuntime, LearnerCode: true},
+	programs: true,
+	newState: newRuntimeState,
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // programTimeout is the timeout of the check that runs the learner's
@@ -67,7 +68,7 @@ func TestProgramLab(t *testing.T) {
 	// leftovers lists the processes of the program's user still running.
 	leftovers := func(t *testing.T) string {
 		t.Helper()
-		res, err := app.Exec(ctx, []string{"/bin/sh", "-c", `for p in /proc/[0-9]*; do [ "$(stat -c %U $p 2>/dev/null)" = nobody ] && cat $p/cmdline | tr '\0' ' ' && echo; done; true`}, runner.ExecOptions{User: "root"})
+		res, err := app.Exec(ctx, []string{"/bin/sh", "-c", `for p in /proc/[0-9]*; do [ "$(stat -c %U $p 2>/dev/null)" = nobody ] && cat $p/cmdline | tr '\0' ' ' && echo; done; true`}, engine.ExecOptions{User: "root"})
 		if err != nil {
 			t.Fatalf("list processes: %v", err)
 		}
@@ -124,7 +125,7 @@ print("ok")
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "INFO", "stats"), runner.ExecOptions{Env: cliEnv})
+		res, err := env.Session.Service("cache").Exec(ctx, append(cli, "INFO", "stats"), engine.ExecOptions{Env: cliEnv})
 		if err != nil || res.ExitCode != 0 {
 			t.Fatalf("INFO: %v %+v", err, res)
 		}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // How a learner's program runs in a runtime container: as an unprivileged
@@ -74,7 +76,7 @@ func newRuntimeState(t *stateTarget) serviceState {
 	return &runtimeState{t: t, name: t.name, svc: t.def}
 }
 
-func (st *runtimeState) service() (*Service, error) { return st.t.service() }
+func (st *runtimeState) service() (*engine.Service, error) { return st.t.service() }
 
 // root runs a shell script as root in the container.
 func (st *runtimeState) root(ctx context.Context, what, script string, args ...string) error {
@@ -82,7 +84,7 @@ func (st *runtimeState) root(ctx context.Context, what, script string, args ...s
 	if err != nil {
 		return err
 	}
-	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, args...), ExecOptions{User: "root"})
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, args...), engine.ExecOptions{User: "root"})
 	if err != nil {
 		return err
 	}
@@ -122,7 +124,7 @@ func (st *runtimeState) Reset(ctx context.Context) error {
 	// not the shell itself), and it may delete its own files in the
 	// sticky temporary folders, whatever their modes.
 	script := "kill -9 -1 2>/dev/null; find /tmp /var/tmp /dev/shm -mindepth 1 -user " + ProgramUser + " -delete 2>/dev/null; true"
-	if _, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script}, ExecOptions{User: ProgramUser}); err != nil {
+	if _, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script}, engine.ExecOptions{User: ProgramUser}); err != nil {
 		return err
 	}
 	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete`, AppDir)
@@ -165,7 +167,7 @@ func (st *runtimeState) apply(ctx context.Context, f *labs.SubmissionFile, conte
 	}
 	const script = `set -e; umask 022; f="$1/$2"; mkdir -p "$(dirname "$f")"; cat >"$f.tmp"; chmod 0444 "$f.tmp"; mv -f "$f.tmp" "$f"`
 	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script, "labrunner", AppDir, f.File},
-		ExecOptions{User: "root", Stdin: strings.NewReader(content)})
+		engine.ExecOptions{User: "root", Stdin: strings.NewReader(content)})
 	if err != nil {
 		return err
 	}
@@ -185,7 +187,7 @@ func (st *runtimeState) killPrograms(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	svc.Exec(ctx, []string{"/bin/sh", "-c", "kill -9 -1 2>/dev/null; true"}, ExecOptions{User: ProgramUser})
+	svc.Exec(ctx, []string{"/bin/sh", "-c", "kill -9 -1 2>/dev/null; true"}, engine.ExecOptions{User: ProgramUser})
 }
 
 // ProgramTimeoutError is a learner's program that did not finish by its
@@ -230,7 +232,7 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	if user == "" {
 		user = ProgramUser
 	}
-	eo := ExecOptions{User: user, WorkingDir: AppDir, Env: append([]string{"HOME=/tmp"}, opts.Env...)}
+	eo := engine.ExecOptions{User: user, WorkingDir: AppDir, Env: append([]string{"HOME=/tmp"}, opts.Env...)}
 	if opts.Stdin != "" {
 		eo.Stdin = strings.NewReader(opts.Stdin)
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // stateTarget is what a kind's state may touch of the running lab: its own
@@ -16,11 +18,13 @@ type stateTarget struct {
 	name string
 	def  *labs.Service
 	lab  *labs.Lab
-	sess *Session
+	sess *engine.Session
+	// spec is the spec the service starts with, to start it again.
+	spec func() (engine.ServiceSpec, error)
 }
 
 // service returns the target's started service, or an EnvError.
-func (t *stateTarget) service() (*Service, error) {
+func (t *stateTarget) service() (*engine.Service, error) {
 	svc := t.sess.Service(t.name)
 	if svc == nil {
 		return nil, &EnvError{Err: fmt.Errorf("service %s is not running", t.name)}

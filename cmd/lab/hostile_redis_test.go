@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // hostileProgram is a submission of a batch of hostile programs and the
@@ -60,7 +60,7 @@ func gradePrograms(t *testing.T, lab, file string, jobs int, deadline time.Durat
 		t.Fatalf("grade: %v, want exit 1\n%s", err, errOut.String())
 	}
 	// Everything the run created carries its process id.
-	containers, networks, err := d.List(context.Background(), runner.LabelPID+"="+strconv.Itoa(cmd.Process.Pid))
+	containers, networks, err := d.List(context.Background(), engine.LabelPID+"="+strconv.Itoa(cmd.Process.Pid))
 	if err != nil {
 		t.Fatal(err)
 	}

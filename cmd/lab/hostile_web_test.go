@@ -18,7 +18,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // webBoxCase is one submission of a hostile batch of an nginx or box lab:
@@ -63,7 +63,7 @@ func gradeWebBox(t *testing.T, lab, file string, deadline time.Duration, cases [
 		t.Fatal(err)
 	}
 	// Everything the run creates carries its process id.
-	label := runner.LabelPID + "=" + strconv.Itoa(cmd.Process.Pid)
+	label := engine.LabelPID + "=" + strconv.Itoa(cmd.Process.Pid)
 	var run webBoxRun
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

@@ -17,6 +17,7 @@ import (
 
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 var (
@@ -142,7 +143,7 @@ func TestLearnerJourney(t *testing.T) {
 	if _, errOut, code = c.run("stop"); code != 0 {
 		t.Errorf("stop: exit %d: %s", code, errOut)
 	}
-	containers, networks, err := d.List(context.Background(), runner.LabelSession+"="+st.State.Session)
+	containers, networks, err := d.List(context.Background(), engine.LabelSession+"="+st.State.Session)
 	if err != nil || len(containers)+len(networks) > 0 {
 		t.Errorf("after stop: %d containers, %d networks left (%v)", len(containers), len(networks), err)
 	}
@@ -168,12 +169,12 @@ func TestColdCheck(t *testing.T) {
 	sol, _ := os.ReadFile("../../labs/sql-aggregate/solution/solution.sql")
 	os.WriteFile(filepath.Join(ws, "solution.sql"), sol, 0o644)
 	c := labCmd{t: t, bin: bin, dir: ws, state: t.TempDir()}
-	before, _, _ := d.List(context.Background(), runner.LabelLab+"=sql-aggregate")
+	before, _, _ := d.List(context.Background(), engine.LabelLab+"=sql-aggregate")
 	out, errOut, code := c.run("check")
 	if code != 0 {
 		t.Errorf("cold check: exit %d\n%s%s", code, out, errOut)
 	}
-	after, _, _ := d.List(context.Background(), runner.LabelLab+"=sql-aggregate")
+	after, _, _ := d.List(context.Background(), engine.LabelLab+"=sql-aggregate")
 	if len(after) > len(before) {
 		t.Errorf("cold check left %d containers", len(after)-len(before))
 	}
@@ -260,7 +261,7 @@ func TestWatch(t *testing.T) {
 	if err != nil || st.State.Session == "" {
 		t.Fatalf("watch recorded no session: %v", err)
 	}
-	if c, _, _ := d.List(context.Background(), runner.LabelSession+"="+st.State.Session); len(c) == 0 {
+	if c, _, _ := d.List(context.Background(), engine.LabelSession+"="+st.State.Session); len(c) == 0 {
 		t.Error("watch removed the services it started; they are the learner's now")
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // startAndWaitForContainers starts the binary with args in dir and waits
@@ -25,7 +26,7 @@ func startAndWaitForContainers(t *testing.T, d *runner.Driver, c labCmd, args ..
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	pidLabel := fmt.Sprintf("%s=%d", runner.LabelPID, cmd.Process.Pid)
+	pidLabel := fmt.Sprintf("%s=%d", engine.LabelPID, cmd.Process.Pid)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if cs, _, _ := d.List(context.Background(), pidLabel); len(cs) > 0 {
@@ -39,7 +40,7 @@ func startAndWaitForContainers(t *testing.T, d *runner.Driver, c labCmd, args ..
 }
 
 func leftBy(t *testing.T, d *runner.Driver, pid int) int {
-	cs, ns, err := d.List(context.Background(), fmt.Sprintf("%s=%d", runner.LabelPID, pid))
+	cs, ns, err := d.List(context.Background(), fmt.Sprintf("%s=%d", engine.LabelPID, pid))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestKilledRunIsFoundAndCollected(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		// Whatever happens, nothing of the killed run stays.
-		cs, _, _ := d.List(context.Background(), fmt.Sprintf("%s=%d", runner.LabelPID, pid))
+		cs, _, _ := d.List(context.Background(), fmt.Sprintf("%s=%d", engine.LabelPID, pid))
 		for range cs {
 			d.GC(context.Background())
 			break

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // Driver returns a driver on the engine, configured like the CLI (config
@@ -40,7 +41,7 @@ func Driver(tb testing.TB) *runner.Driver {
 
 // Session returns a new session of d that is closed when the test ends,
 // and checks that closing it left no container or network behind.
-func Session(tb testing.TB, d *runner.Driver, lab string) *runner.Session {
+func Session(tb testing.TB, d *runner.Driver, lab string) *engine.Session {
 	tb.Helper()
 	s := d.NewSession(lab)
 	tb.Cleanup(func() {
@@ -48,7 +49,7 @@ func Session(tb testing.TB, d *runner.Driver, lab string) *runner.Session {
 		if err := s.Close(ctx); err != nil {
 			tb.Errorf("close session: %v", err)
 		}
-		containers, networks, err := d.List(ctx, runner.LabelSession+"="+s.ID)
+		containers, networks, err := d.List(ctx, engine.LabelSession+"="+s.ID)
 		if err != nil {
 			tb.Errorf("list leftovers: %v", err)
 		}
@@ -72,7 +73,7 @@ func StartLab(tb testing.TB, ctx context.Context, d *runner.Driver, lab *labs.La
 		if err := env.Close(ctx); err != nil {
 			tb.Errorf("close lab %s: %v", lab.ID, err)
 		}
-		c, n, err := d.List(ctx, runner.LabelSession+"="+env.Session.ID)
+		c, n, err := d.List(ctx, engine.LabelSession+"="+env.Session.ID)
 		if err != nil {
 			tb.Errorf("list leftovers: %v", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // DoctorOptions are the inputs of `lab doctor`.
@@ -85,7 +86,7 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	}
 	tw.Flush()
 
-	containers, networks, err := d.List(ctx, runner.LabelManaged+"=true")
+	containers, networks, err := d.List(ctx, engine.LabelManaged+"=true")
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 // ShellOptions are the inputs of `lab shell`.
@@ -79,7 +79,7 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 			}
 		}
 	}()
-	code, err := env.Session.Service(opts.Service).Interactive(ctx, cmdline, cmdenv, runner.Terminal{
+	code, err := env.Session.Service(opts.Service).Interactive(ctx, cmdline, cmdenv, engine.Terminal{
 		In: in, Out: deps.IO.Out, Width: uint(width), Height: uint(height), Resize: resize,
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package runner
+package engine
 
 import (
 	"context"
@@ -49,11 +49,7 @@ func (s *Service) Restart(ctx context.Context, signal string) error {
 	if _, err := s.d.cli.ContainerRestart(ctx, s.ContainerID, client.ContainerRestartOptions{Signal: signal, Timeout: &now}); err != nil {
 		return err
 	}
-	spec, err := lookupKind(s.Kind)
-	if err != nil {
-		return err
-	}
-	hostPort, err := s.d.hostPort(ctx, s.ContainerID, spec.port)
+	hostPort, err := s.d.hostPort(ctx, s.ContainerID, s.port)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package runner
+package engine
 
 // Labels put on every container and network labrunner creates. LabelManaged
 // marks an object as labrunner's; the others say which lab, session and
@@ -10,6 +10,9 @@ const (
 	LabelSession = "io.labrunner.session"
 	LabelService = "io.labrunner.service"
 	LabelKind    = "io.labrunner.kind"
+	// LabelPort is the container port a service is published on, so that
+	// another process finds it again (FindSession).
+	LabelPort    = "io.labrunner.port"
 	LabelCreated = "io.labrunner.created"
 	LabelPID     = "io.labrunner.pid"
 	LabelHost    = "io.labrunner.host"

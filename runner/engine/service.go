@@ -1,4 +1,4 @@
-package runner
+package engine
 
 import (
 	"context"
@@ -18,16 +18,40 @@ import (
 	tcnetwork "github.com/testcontainers/testcontainers-go/network"
 )
 
+// Contract is what the engine needs to know of a kind of service: the
+// port it serves, how it is configured, and how to tell that it is ready.
+// The engine knows no kinds; the caller passes each service's contract.
+type Contract struct {
+	// Port is the container port published on 127.0.0.1 ("5432/tcp"), or
+	// "" for services reached only by exec.
+	Port string
+	// Env is the environment every container of the kind gets.
+	Env map[string]string
+	// Cmd replaces the image's command when not nil.
+	Cmd []string
+	// Probe returns nil once the service answers.
+	Probe func(ctx context.Context, t ProbeTarget) error
+	// HostConfig adds the kind's limits to its containers' host
+	// configuration, when not nil.
+	HostConfig func(hc *container.HostConfig)
+	// LearnerCode marks containers that run learners' code: they get one
+	// CPU, keep the capabilities their images need, and put the session
+	// on an internal network.
+	LearnerCode bool
+}
+
 // ServiceSpec describes one service to start.
 type ServiceSpec struct {
 	// Name is the service's name in the lab; other services reach it by
 	// this name on the session network.
 	Name string
-	// Kind selects the image contract, port and readiness probe.
-	Kind Kind
-	// Image overrides the configured image of the kind.
+	// Kind is the service's kind, kept in a label.
+	Kind string
+	// Image is the image to run.
 	Image string
-	// Env is added to the kind's environment.
+	// Contract is the kind's port, environment, command, probe and limits.
+	Contract
+	// Env is added to the contract's environment.
 	Env map[string]string
 	// Files are copied into the container before it starts.
 	Files []File
@@ -50,7 +74,7 @@ type Service struct {
 	// Name is the service's name in the lab and its alias on the network.
 	Name string
 	// Kind is the service kind.
-	Kind Kind
+	Kind string
 	// Image is the image the container runs.
 	Image string
 	// ContainerID is the Docker container id.
@@ -59,32 +83,17 @@ type Service struct {
 	// machine, or "" for kinds without a port.
 	HostPort string
 
-	d *Driver
-}
-
-// URL returns how a client on this machine connects to the service
-// (postgres://…, redis://…, http://…), or "" for kinds without a port.
-func (s *Service) URL() string {
-	spec, err := lookupKind(s.Kind)
-	if err != nil || spec.url == nil || s.HostPort == "" {
-		return ""
-	}
-	return spec.url(s.HostPort)
-}
-
-func (d *Driver) imageFor(spec ServiceSpec) string {
-	if spec.Image != "" {
-		return spec.Image
-	}
-	return d.cfg.Image(spec.Kind)
+	// port is the container port HostPort publishes, or "".
+	port string
+	d    *Driver
 }
 
 func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSpec) (*Service, error) {
-	kind, err := lookupKind(spec.Kind)
-	if err != nil {
-		return nil, err
+	kind := spec.Contract
+	image := spec.Image
+	if image == "" {
+		return nil, fmt.Errorf("start %s: no image", spec.Name)
 	}
-	image := d.imageFor(spec)
 	timeout := spec.ReadyTimeout
 	if timeout == 0 {
 		timeout = 60 * time.Second
@@ -101,7 +110,10 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 	labels := sess.labels()
 	labels[LabelService] = spec.Name
 	labels[LabelKind] = spec.Kind
-	env := maps.Clone(kind.env)
+	if kind.Port != "" {
+		labels[LabelPort] = kind.Port
+	}
+	env := maps.Clone(kind.Env)
 	if env == nil {
 		env = map[string]string{}
 	}
@@ -111,26 +123,26 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 		testcontainers.WithName("labrunner-" + sess.ID + "-" + spec.Name),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithEnv(env),
-		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, kind: kind, cli: d.cli.Client}),
+		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, port: kind.Port, probe: kind.Probe, cli: d.cli.Client}),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
-			if kind.port != "" {
+			if kind.Port != "" {
 				// Published on loopback only: the services are disposable
 				// and use fixed passwords.
 				hc.PortBindings = mnet.PortMap{
-					mnet.MustParsePort(kind.port): {{HostIP: netip.MustParseAddr("127.0.0.1")}},
+					mnet.MustParsePort(kind.Port): {{HostIP: netip.MustParseAddr("127.0.0.1")}},
 				}
 			}
-			defaultLimits(kind.learnerCode, hc)
-			if kind.hostConfig != nil {
-				kind.hostConfig(hc)
+			defaultLimits(kind.LearnerCode, hc)
+			if kind.HostConfig != nil {
+				kind.HostConfig(hc)
 			}
 		}),
 	}
 	if sess.network != "" {
 		opts = append(opts, tcnetwork.WithNetworkName([]string{spec.Name}, sess.network))
 	}
-	if kind.port != "" {
-		opts = append(opts, testcontainers.WithExposedPorts(kind.port))
+	if kind.Port != "" {
+		opts = append(opts, testcontainers.WithExposedPorts(kind.Port))
 		if sess.pubNetwork != "" {
 			// The session network is internal; the port is published
 			// through this one.
@@ -140,8 +152,8 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 		// No port: do not let testcontainers publish the image's ports.
 		opts = append(opts, testcontainers.WithExposedPorts())
 	}
-	if kind.cmd != nil {
-		opts = append(opts, testcontainers.WithCmd(kind.cmd...))
+	if kind.Cmd != nil {
+		opts = append(opts, testcontainers.WithCmd(kind.Cmd...))
 	}
 	for _, f := range spec.Files {
 		mode := f.Mode
@@ -160,7 +172,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 	if ctr != nil && ctr.GetContainerID() != "" {
 		// Registered before the error is looked at: a start can fail after
 		// the container exists, and Close must still find it.
-		svc = &Service{Name: spec.Name, Kind: spec.Kind, Image: image, ContainerID: ctr.GetContainerID(), d: d}
+		svc = &Service{Name: spec.Name, Kind: spec.Kind, Image: image, ContainerID: ctr.GetContainerID(), port: kind.Port, d: d}
 	}
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(err, context.Canceled) {
@@ -168,7 +180,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 		}
 		return svc, envErr(fmt.Errorf("start %s (%s): %w", spec.Name, image, err))
 	}
-	svc.HostPort, err = d.hostPort(ctx, svc.ContainerID, kind.port)
+	svc.HostPort, err = d.hostPort(ctx, svc.ContainerID, kind.Port)
 	if err != nil {
 		return svc, envErr(fmt.Errorf("start %s: %w", spec.Name, err))
 	}
@@ -204,14 +216,12 @@ func (d *Driver) serviceFromContainer(ctx context.Context, id string) (*Service,
 		Kind:        labels[LabelKind],
 		Image:       insp.Container.Config.Image,
 		ContainerID: id,
+		port:        labels[LabelPort],
 		d:           d,
 	}
-	kind, err := lookupKind(svc.Kind)
-	if err != nil {
-		return nil, envErr(fmt.Errorf("container %s: %w", id[:12], err))
-	}
-	if kind.port != "" && insp.Container.State != nil && insp.Container.State.Running {
-		if svc.HostPort, err = d.hostPort(ctx, id, kind.port); err != nil {
+	if svc.port != "" && insp.Container.State != nil && insp.Container.State.Running {
+		var err error
+		if svc.HostPort, err = d.hostPort(ctx, id, svc.port); err != nil {
 			return nil, envErr(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package runner
+package engine
 
 import (
 	"bytes"
@@ -48,21 +48,22 @@ type ExecResult struct {
 func (s *Service) Exec(ctx context.Context, cmd []string, opts ExecOptions) (ExecResult, error) {
 	res, err := execIn(ctx, s.d.cli.Client, s.ContainerID, cmd, opts)
 	if err != nil {
-		return res, envErrUnlessDeadline(fmt.Errorf("exec in %s: %w", s.Name, err))
+		return res, EnvErrUnlessDeadline(fmt.Errorf("exec in %s: %w", s.Name, err))
 	}
 	return res, nil
 }
 
-// envErrUnlessDeadline marks err as an environment error unless a deadline
+// EnvErrUnlessDeadline marks err as an environment error unless a deadline
 // caused it: a command that runs too long is the submission's fault.
-func envErrUnlessDeadline(err error) error {
-	if isDeadline(err) {
+func EnvErrUnlessDeadline(err error) error {
+	if IsDeadline(err) {
 		return err
 	}
 	return envErr(err)
 }
 
-func isDeadline(err error) bool {
+// IsDeadline reports whether err comes from a deadline that passed.
+func IsDeadline(err error) bool {
 	return err != nil && (err == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded))
 }
 

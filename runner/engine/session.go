@@ -1,4 +1,4 @@
-package runner
+package engine
 
 import (
 	"context"
@@ -95,7 +95,7 @@ func (s *Session) Services() []*Service {
 func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
 	isolate := false
 	for _, spec := range specs {
-		isolate = isolate || kinds[spec.Kind].learnerCode
+		isolate = isolate || spec.LearnerCode
 	}
 	// A lone service needs no network of its own to reach others by
 	// name, unless it runs learners' code; the default network spares a

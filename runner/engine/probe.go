@@ -1,4 +1,4 @@
-package runner
+package engine
 
 import (
 	"context"
@@ -10,44 +10,53 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 )
 
+// ProbeTarget is what a readiness probe may use: the published
+// "host:port" of a service with a port, else a way to run a command in
+// its container.
+type ProbeTarget struct {
+	HostPort string
+	Exec     func(ctx context.Context, cmd []string) (ExecResult, error)
+}
+
 // probeStrategy is a testcontainers wait strategy that polls a kind's real
 // readiness probe (SELECT 1, PING, an HTTP GET, a command) until it passes,
 // failing early when the container exits.
 type probeStrategy struct {
-	name string
-	kind kindSpec
-	cli  *client.Client
+	name  string
+	port  string
+	probe func(ctx context.Context, t ProbeTarget) error
+	cli   *client.Client
 }
 
 var _ wait.Strategy = probeStrategy{}
 
-// probeInterval is short: a pre-initialised Postgres answers within a few
+// ProbeInterval is short: a pre-initialised Postgres answers within a few
 // hundred milliseconds, and every poll saved is latency a learner feels.
-const probeInterval = 15 * time.Millisecond
+const ProbeInterval = 15 * time.Millisecond
 
 func (p probeStrategy) WaitUntilReady(ctx context.Context, target wait.StrategyTarget) error {
-	t := probeTarget{}
-	if p.kind.port != "" {
+	t := ProbeTarget{}
+	if p.port != "" {
 		host, err := target.Host(ctx)
 		if err != nil {
 			return err
 		}
-		port, err := target.MappedPort(ctx, p.kind.port)
+		port, err := target.MappedPort(ctx, p.port)
 		if err != nil {
 			return err
 		}
-		t.hostPort = net.JoinHostPort(host, fmt.Sprint(port.Num()))
+		t.HostPort = net.JoinHostPort(host, fmt.Sprint(port.Num()))
 	} else {
 		insp, err := target.Inspect(ctx)
 		if err != nil {
 			return err
 		}
-		t.exec = execFunc(p.cli, insp.ID)
+		t.Exec = execFunc(p.cli, insp.ID)
 	}
 	var lastErr error
 	for n := 0; ; n++ {
 		probeCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		lastErr = p.kind.probe(probeCtx, t)
+		lastErr = p.probe(probeCtx, t)
 		cancel()
 		if lastErr == nil {
 			return nil
@@ -62,7 +71,7 @@ func (p probeStrategy) WaitUntilReady(ctx context.Context, target wait.StrategyT
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%s not ready: %w (last probe: %v)", p.name, ctx.Err(), lastErr)
-		case <-time.After(probeInterval):
+		case <-time.After(ProbeInterval):
 		}
 	}
 }
@@ -74,15 +83,8 @@ func execFunc(cli *client.Client, id string) func(ctx context.Context, cmd []str
 	}
 }
 
-// Probe runs the readiness probe of kind once against a container,
-// whoever started it: a query, a PING or a GET to hostPort for kinds with
-// a port, a command in containerID for the others. It holds a container
-// started some other way (a benchmark's bare `docker run`) to exactly the
-// runner's standard of ready.
-func (d *Driver) Probe(ctx context.Context, kind Kind, hostPort, containerID string) error {
-	spec, err := lookupKind(kind)
-	if err != nil {
-		return err
-	}
-	return spec.probe(ctx, probeTarget{hostPort: hostPort, exec: execFunc(d.cli.Client, containerID)})
+// ExecFunc returns a function that runs a command in container id, as a
+// readiness probe of a container started some other way may need.
+func (d *Driver) ExecFunc(id string) func(ctx context.Context, cmd []string) (ExecResult, error) {
+	return execFunc(d.cli.Client, id)
 }
