@@ -1,10 +1,11 @@
 package runner
 
 import (
-	"github.com/labrunner/labrunner/runner/engine"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/labrunner/labrunner/runner/engine"
 )
 
 var boxKind = kindSpec{

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"github.com/labrunner/labrunner/labs"
-
 	"github.com/labrunner/labrunner/runner/engine"
 )
 

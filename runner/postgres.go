@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -11,14 +12,18 @@ import (
 	"github.com/labrunner/labrunner/labs"
 
 	"github.com/labrunner/labrunner/runner/engine"
+	"github.com/labrunner/labrunner/runner/pg"
 )
 
-// Superuser credentials of every Postgres service. The port is published on
-// 127.0.0.1 only, and learners connect as their own role, not as this one.
+// Credentials of every Postgres service: the superuser's (the port is
+// published on 127.0.0.1 only) and the learner's, whose role owns only the
+// lab database.
 const (
-	PostgresUser     = "postgres"
-	PostgresPassword = "postgres"
-	PostgresDB       = "postgres"
+	PostgresUser     = pg.User
+	PostgresPassword = pg.Password
+	PostgresDB       = pg.DB
+	LearnerRole      = pg.LearnerRole
+	LearnerPassword  = pg.LearnerPassword
 )
 
 var postgresKind = kindSpec{
@@ -93,7 +98,7 @@ func postgresURL(hostPort string) string {
 // programs work on the learner's databases.
 type postgresState struct {
 	t   *stateTarget
-	lab *pgLab
+	lab *pg.Lab
 }
 
 func newPostgresState(t *stateTarget) serviceState {
@@ -103,24 +108,39 @@ func newPostgresState(t *stateTarget) serviceState {
 			variants = append(variants, v.Name)
 		}
 	}
-	return &postgresState{t: t, lab: newPGLab(t.sess.Service(t.name), t.def.Database, variants)}
+	return &postgresState{t: t, lab: pg.NewLab(t.sess.Service(t.name), t.def.Database, variants)}
 }
 
 func (st *postgresState) Seed(ctx context.Context) error {
-	sets := map[string][]Fixture{}
+	sets := map[string][]pg.Script{}
 	var err error
-	if sets[""], err = st.t.fixtures(st.t.def.Fixtures); err != nil {
+	if sets[""], err = st.scripts(st.t.def.Fixtures); err != nil {
 		return err
 	}
 	for _, v := range st.t.lab.Variants {
 		if v.Service != st.t.name {
 			continue
 		}
-		if sets[v.Name], err = st.t.fixtures(v.Fixtures); err != nil {
+		if sets[v.Name], err = st.scripts(v.Fixtures); err != nil {
 			return err
 		}
 	}
-	return st.lab.Seed(ctx, sets, st.t.sess.Keep)
+	err = st.lab.Seed(ctx, sets, st.t.sess.Keep)
+	var se *pg.ScriptError
+	if errors.As(err, &se) {
+		return &FixtureError{Service: st.t.name, Fixture: se.Script, Err: se.Err}
+	}
+	return err
+}
+
+// scripts reads fixture files as the SQL scripts that seed the databases.
+func (st *postgresState) scripts(names []string) ([]pg.Script, error) {
+	fixtures, err := st.t.fixtures(names)
+	var out []pg.Script
+	for _, f := range fixtures {
+		out = append(out, pg.Script{Name: f.Name, SQL: f.Content})
+	}
+	return out, err
 }
 
 func (st *postgresState) Reset(ctx context.Context) error { return st.lab.Reset(ctx) }
@@ -128,29 +148,31 @@ func (st *postgresState) Reset(ctx context.Context) error { return st.lab.Reset(
 func (st *postgresState) learnerURL() string { return st.lab.LearnerURL() }
 
 func (st *postgresState) shell() ([]string, []string) {
-	l := st.lab.learner
-	return []string{"psql", "-U", l.role, "-d", l.db}, []string{"PGPASSWORD=" + l.password}
+	l := st.lab.Learner()
+	return []string{"psql", "-U", l.Role(), "-d", l.DB()}, []string{"PGPASSWORD=" + l.Password()}
 }
 
 func (st *postgresState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
-	s := &pgSQL{lab: st.lab, slot: st.lab.grading, tx: true}
+	var s *pg.SQL
 	switch {
 	case opts.Live:
-		s = &pgSQL{lab: st.lab, slot: st.lab.learner}
+		s = pg.NewSQL(st.lab, st.lab.Learner(), false)
 	case opts.Programs:
 		if err := st.lab.Reset(ctx); err != nil {
 			return nil, err
 		}
-		s = &pgSQL{lab: st.lab, slot: st.lab.learner}
+		s = pg.NewSQL(st.lab, st.lab.Learner(), false)
 	case opts.Slot != nil:
-		s.slot = opts.Slot.states[st.t.name].(*pgSlotState).slot
+		s = pg.NewSQL(st.lab, opts.Slot.states[st.t.name].(*pgSlotState).slot, true)
+	default:
+		s = pg.NewSQL(st.lab, st.lab.Grading(), true)
 	}
 	return &postgresRun{sql: s, live: opts.Live}, nil
 }
 
 // newSlot makes postgresState a slotter.
 func (st *postgresState) newSlot(ctx context.Context, id string) (slotState, error) {
-	slot, err := st.lab.newSlot(ctx, id)
+	slot, err := st.lab.NewSlot(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -159,15 +181,15 @@ func (st *postgresState) newSlot(ctx context.Context, id string) (slotState, err
 
 // pgSlotState is an isolated learner on a postgres service.
 type pgSlotState struct {
-	lab  *pgLab
-	slot *pgSlot
+	lab  *pg.Lab
+	slot *pg.Slot
 }
 
-func (s *pgSlotState) Close(ctx context.Context) error { return s.lab.dropSlot(ctx, s.slot) }
+func (s *pgSlotState) Close(ctx context.Context) error { return s.lab.DropSlot(ctx, s.slot) }
 
 // postgresRun is a grading run on a postgres service.
 type postgresRun struct {
-	sql  *pgSQL
+	sql  *pg.SQL
 	live bool
 }
 
@@ -191,8 +213,8 @@ func (r *postgresRun) Apply(ctx context.Context, f *labs.SubmissionFile, content
 // the run back (or recreates the databases it changed for good).
 func (r *postgresRun) End(ctx context.Context) error {
 	cerr := r.sql.Close(ctx)
-	if r.sql.envFailure != nil {
-		return r.sql.envFailure
+	if f := r.sql.EnvFailure(); f != nil {
+		return f
 	}
 	return cerr
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/labrunner/labrunner/runner/pg"
 )
 
 // Slot is an isolated learner on a running lab: on each service, a learner
@@ -29,7 +31,7 @@ func (e *LabEnv) SlotsSupported() bool {
 // NewSlot creates an isolated learner named id (lowercase letters,
 // digits, _).
 func (e *LabEnv) NewSlot(ctx context.Context, id string) (*Slot, error) {
-	if !identRe.MatchString(id) {
+	if !pg.ValidIdent(id) {
 		return nil, fmt.Errorf("slot id %q: use lowercase letters, digits and _", id)
 	}
 	s := &Slot{states: map[string]slotState{}}

@@ -32,6 +32,13 @@ func (t *stateTarget) service() (*engine.Service, error) {
 	return svc, nil
 }
 
+// Fixture is a fixture file of a lab: an SQL script that seeds a
+// database, a shell script that prepares a box.
+type Fixture struct {
+	Name    string
+	Content string
+}
+
 // fixtures reads fixture files of the lab.
 func (t *stateTarget) fixtures(names []string) ([]Fixture, error) {
 	var out []Fixture

@@ -1,9 +1,10 @@
-package runner
+package pg
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/labrunner/labrunner/runner/engine"
 	"strings"
 	"time"
 
@@ -14,7 +15,15 @@ import (
 	"github.com/labrunner/labrunner/checks"
 )
 
-// pgSQL implements checks.SQL on a pgLab for one check run. Connections
+// NewSQL returns the SQL of one check run as slot on lab; with tx, the run
+// works in one transaction per database that Close rolls back.
+func NewSQL(lab *Lab, slot *Slot, tx bool) *SQL { return &SQL{lab: lab, slot: slot, tx: tx} }
+
+// EnvFailure is the first failure of the server (not of a query) the run
+// saw, or nil.
+func (s *SQL) EnvFailure() error { return s.envFailure }
+
+// SQL implements checks.SQL on a Lab for one check run. Connections
 // are opened on first use and kept for the run.
 //
 // With tx set, each of the slot's databases is used inside one
@@ -26,9 +35,9 @@ import (
 // CONCURRENTLY, VACUUM), leaves them changed; Close then recreates them.
 // Sequences advanced by nextval are not rolled back by Postgres; Close
 // restores them too.
-type pgSQL struct {
-	lab   *pgLab
-	slot  *pgSlot
+type SQL struct {
+	lab   *Lab
+	slot  *Slot
 	tx    bool
 	conns map[checks.DB]*pgx.Conn
 	// dirty is set when the slot's databases may have changed for good.
@@ -43,22 +52,22 @@ type pgSQL struct {
 // classify returns err, noting it as the environment's failure when the
 // connection broke under it (not at the deadline) rather than the query
 // failing.
-func (s *pgSQL) classify(ctx context.Context, c *pgx.Conn, err error) error {
+func (s *SQL) classify(ctx context.Context, c *pgx.Conn, err error) error {
 	var pe *pgconn.PgError
 	if err == nil || errors.As(err, &pe) || ctx.Err() != nil || !c.IsClosed() {
 		return err
 	}
 	if s.envFailure == nil {
-		s.envFailure = envErr(fmt.Errorf("lost the connection to %s: %w", s.lab.svc.Name, err))
+		s.envFailure = engine.EnvErr(fmt.Errorf("lost the connection to %s: %w", s.lab.svc.Name, err))
 	}
 	return s.envFailure
 }
 
-var _ checks.SQL = (*pgSQL)(nil)
+var _ checks.SQL = (*SQL)(nil)
 
-func (s *pgSQL) Variants() []string { return s.lab.variants }
+func (s *SQL) Variants() []string { return s.lab.variants }
 
-func (s *pgSQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
+func (s *SQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	if c := s.conns[db]; c != nil && !c.IsClosed() {
 		return c, nil
 	}
@@ -69,7 +78,7 @@ func (s *pgSQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	} else {
 		c, err = s.lab.connect(ctx, s.slot.role, s.slot.password, s.slot.dbFor(db.Variant))
 		if err != nil {
-			err = envErr(fmt.Errorf("connect as %s: %w", s.slot.role, err))
+			err = engine.EnvErr(fmt.Errorf("connect as %s: %w", s.slot.role, err))
 		}
 	}
 	if err != nil {
@@ -82,14 +91,14 @@ func (s *pgSQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	if s.tx && !db.Reference {
 		state, err := sequencesState(ctx, c)
 		if err != nil {
-			return nil, envErr(fmt.Errorf("read sequences: %w", err))
+			return nil, engine.EnvErr(fmt.Errorf("read sequences: %w", err))
 		}
 		if s.seqs == nil {
 			s.seqs = map[checks.DB]string{}
 		}
 		s.seqs[db] = state
 		if _, err := c.Exec(ctx, "BEGIN"); err != nil {
-			return nil, envErr(fmt.Errorf("begin: %w", err))
+			return nil, engine.EnvErr(fmt.Errorf("begin: %w", err))
 		}
 	}
 	return c, nil
@@ -126,7 +135,7 @@ func savepoint(ctx context.Context, c *pgx.Conn, f func() error) error {
 }
 
 // Apply runs a submission script on the slot's database of every data set.
-func (s *pgSQL) Apply(ctx context.Context, name, script string) error {
+func (s *SQL) Apply(ctx context.Context, name, script string) error {
 	for _, set := range s.lab.sets() {
 		c, err := s.conn(ctx, checks.DB{Variant: set})
 		if err != nil {
@@ -165,10 +174,10 @@ func (s *pgSQL) Apply(ctx context.Context, name, script string) error {
 // Query implements checks.SQL: one statement, extended protocol (a script
 // of several statements is refused by the server), values as text, rows
 // and bytes capped. Reference queries run in a read-only transaction.
-func (s *pgSQL) Query(ctx context.Context, db checks.DB, query string) (*checks.Rows, error) {
+func (s *SQL) Query(ctx context.Context, db checks.DB, query string) (*checks.Rows, error) {
 	c, err := s.conn(ctx, db)
 	if err != nil {
-		var ee *EnvError
+		var ee *engine.EnvError
 		if errors.As(err, &ee) && s.envFailure == nil && ctx.Err() == nil {
 			s.envFailure = err
 		}
@@ -247,7 +256,7 @@ func describeQueryError(query string, err error) error {
 
 // Close rolls back the run's transactions, closes its connections, and
 // recreates the slot's databases when the run changed them for good.
-func (s *pgSQL) Close(ctx context.Context) error {
+func (s *SQL) Close(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	for db, c := range s.conns {

@@ -1,4 +1,4 @@
-package runner
+package pg
 
 import (
 	"context"
@@ -19,6 +19,15 @@ import (
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
+// Superuser credentials of every Postgres service. The port is published
+// on 127.0.0.1 only, and learners connect as their own role, not as this
+// one.
+const (
+	User     = "postgres"
+	Password = "postgres"
+	DB       = "postgres"
+)
+
 // Learner credentials of a Postgres lab. The learner's role owns only the
 // lab database; it is not a superuser and cannot create roles or
 // databases.
@@ -34,14 +43,13 @@ const (
 	maxResultBytes = 32 << 20
 )
 
-// Fixture is a named fixture file: an SQL script that seeds a database, a
-// shell script that prepares a box.
-type Fixture struct {
-	Name    string
-	Content string
+// Script is a named SQL script that seeds a database (a lab fixture).
+type Script struct {
+	Name string
+	SQL  string
 }
 
-// pgLab is the lab state on one Postgres service: a seeded template
+// Lab is the lab state on one Postgres service: a seeded template
 // database per data set (the main data and each hidden variant) and a
 // pristine reference copy of each, shared by every learner slot; and, per
 // slot, the learner's working copies. Names:
@@ -54,7 +62,7 @@ type Fixture struct {
 // member of it (so it may index and alter the lab's tables) and owns only
 // its own databases, which no other role may connect to. Reset is
 // CREATE DATABASE … TEMPLATE, tens of milliseconds.
-type pgLab struct {
+type Lab struct {
 	svc      *engine.Service
 	db       string
 	variants []string
@@ -65,32 +73,52 @@ type pgLab struct {
 	mu       sync.Mutex // guards strategy
 	// learner is the workspace learner's working databases, which they
 	// change by hand; `lab check --live` grades them.
-	learner *pgSlot
+	learner *Slot
 	// grading is the workspace's grading databases: same role, databases
 	// only graded submissions touch, always inside a transaction that is
 	// rolled back, so that they stay pristine between checks.
-	grading *pgSlot
+	grading *Slot
 }
 
 // ownerRole owns the lab's tables; learner roles are its members.
 const ownerRole = "lab_owner"
 
-// pgSlot is one learner on a pgLab: a role and its working databases.
-type pgSlot struct {
+// Slot is one learner on a Lab: a role and its working databases.
+type Slot struct {
 	role, password, db string
 }
 
-func newPGLab(svc *engine.Service, db string, variants []string) *pgLab {
-	return &pgLab{svc: svc, db: db, variants: variants,
-		learner: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db},
-		grading: &pgSlot{role: LearnerRole, password: LearnerPassword, db: db + "__g"}}
+func NewLab(svc *engine.Service, db string, variants []string) *Lab {
+	return &Lab{svc: svc, db: db, variants: variants,
+		learner: &Slot{role: LearnerRole, password: LearnerPassword, db: db},
+		grading: &Slot{role: LearnerRole, password: LearnerPassword, db: db + "__g"}}
 }
 
 var identRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
+// ValidIdent reports whether s is a name this package uses unquoted for
+// databases and roles: lowercase letters, digits and _.
+func ValidIdent(s string) bool { return identRe.MatchString(s) }
+
+// Learner is the workspace learner's slot: the role and working databases
+// the learner changes by hand.
+func (p *Lab) Learner() *Slot { return p.learner }
+
+// Grading is the workspace's grading slot: databases only graded
+// submissions touch, always inside a transaction that is rolled back.
+func (p *Lab) Grading() *Slot { return p.grading }
+
+// Variants returns the names of the hidden data variants.
+func (p *Lab) Variants() []string { return p.variants }
+
+// Role, Password and DB are how the slot's learner connects.
+func (s *Slot) Role() string     { return s.role }
+func (s *Slot) Password() string { return s.password }
+func (s *Slot) DB() string       { return s.db }
+
 // dbFor returns the slot's working database of a data set ("" is the main
 // one).
-func (s *pgSlot) dbFor(set string) string {
+func (s *Slot) dbFor(set string) string {
 	if set == "" {
 		return s.db
 	}
@@ -98,7 +126,7 @@ func (s *pgSlot) dbFor(set string) string {
 }
 
 // setBase is the name the template and reference of a data set derive from.
-func (p *pgLab) setBase(set string) string {
+func (p *Lab) setBase(set string) string {
 	if set == "" {
 		return p.db
 	}
@@ -106,14 +134,14 @@ func (p *pgLab) setBase(set string) string {
 }
 
 // sets returns the data sets: "" and each variant.
-func (p *pgLab) sets() []string { return append([]string{""}, p.variants...) }
+func (p *Lab) sets() []string { return append([]string{""}, p.variants...) }
 
 // LearnerURL is the connection URL the learner uses.
-func (p *pgLab) LearnerURL() string {
+func (p *Lab) LearnerURL() string {
 	return fmt.Sprintf("postgres://%s:%s@%s/%s", p.learner.role, p.learner.password, p.svc.HostPort, p.learner.db)
 }
 
-func (p *pgLab) connect(ctx context.Context, user, password, db string) (*pgx.Conn, error) {
+func (p *Lab) connect(ctx context.Context, user, password, db string) (*pgx.Conn, error) {
 	cfg, err := pgx.ParseConfig(fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable&connect_timeout=5", user, password, p.svc.HostPort, db))
 	if err != nil {
 		return nil, err
@@ -128,10 +156,10 @@ func (p *pgLab) connect(ctx context.Context, user, password, db string) (*pgx.Co
 	return pgx.ConnectConfig(ctx, cfg)
 }
 
-func (p *pgLab) superuser(ctx context.Context, db string) (*pgx.Conn, error) {
-	c, err := p.connect(ctx, PostgresUser, PostgresPassword, db)
+func (p *Lab) superuser(ctx context.Context, db string) (*pgx.Conn, error) {
+	c, err := p.connect(ctx, User, Password, db)
 	if err != nil {
-		return nil, envErr(fmt.Errorf("connect to %s as superuser: %w", p.svc.Name, err))
+		return nil, engine.EnvErr(fmt.Errorf("connect to %s as superuser: %w", p.svc.Name, err))
 	}
 	return c, nil
 }
@@ -144,11 +172,11 @@ func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
 //
 // withLearner creates the learner's working databases too; a session no
 // learner works in by hand (a one-off check, a grade) does without them.
-func (p *pgLab) Seed(ctx context.Context, fixtures map[string][]Fixture, withLearner bool) error {
+func (p *Lab) Seed(ctx context.Context, fixtures map[string][]Script, withLearner bool) error {
 	if !identRe.MatchString(p.db) {
 		return fmt.Errorf("database name %q: use lowercase letters, digits and _", p.db)
 	}
-	su, err := p.superuser(ctx, PostgresDB)
+	su, err := p.superuser(ctx, DB)
 	if err != nil {
 		return err
 	}
@@ -165,7 +193,7 @@ END$$`, quoteLit(ownerRole), ownerRole),
 	}
 	for _, q := range setup {
 		if _, err := su.Exec(ctx, q); err != nil {
-			return envErr(fmt.Errorf("set up %s: %w", p.svc.Name, err))
+			return engine.EnvErr(fmt.Errorf("set up %s: %w", p.svc.Name, err))
 		}
 	}
 	p.detectStrategy(su)
@@ -177,7 +205,7 @@ END$$`, quoteLit(ownerRole), ownerRole),
 		return err
 	}
 	return p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
-		slots := []*pgSlot{p.grading}
+		slots := []*Slot{p.grading}
 		if withLearner {
 			slots = append(slots, p.learner)
 		}
@@ -192,12 +220,12 @@ END$$`, quoteLit(ownerRole), ownerRole),
 
 // parallel runs f for every data set at once, each with a superuser
 // connection of its own, and returns the first error.
-func (p *pgLab) parallel(ctx context.Context, sets []string, f func(ctx context.Context, su *pgx.Conn, set string) error) error {
+func (p *Lab) parallel(ctx context.Context, sets []string, f func(ctx context.Context, su *pgx.Conn, set string) error) error {
 	errs := make([]error, len(sets))
 	var wg sync.WaitGroup
 	for i, set := range sets {
 		wg.Go(func() {
-			su, err := p.superuser(ctx, PostgresDB)
+			su, err := p.superuser(ctx, DB)
 			if err != nil {
 				errs[i] = err
 				return
@@ -217,7 +245,7 @@ func (p *pgLab) parallel(ctx context.Context, sets []string, f func(ctx context.
 
 // createRoleSQL creates a slot's role, a member of the owner role, unless
 // it exists.
-func createRoleSQL(s *pgSlot) string {
+func createRoleSQL(s *Slot) string {
 	return fmt.Sprintf(`DO $$BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %[1]s) THEN
     CREATE ROLE %[2]s LOGIN PASSWORD %[3]s NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE %[4]s;
@@ -225,7 +253,7 @@ func createRoleSQL(s *pgSlot) string {
 END$$`, quoteLit(s.role), quoteIdent(s.role), quoteLit(s.password), ownerRole)
 }
 
-func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures []Fixture) error {
+func (p *Lab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures []Script) error {
 	base := p.setBase(set)
 	seed, ref := base+"__seed", base+"__ref"
 	strategy := p.strategyClause()
@@ -235,7 +263,7 @@ func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures 
 		fmt.Sprintf("CREATE DATABASE %s OWNER %s%s", quoteIdent(seed), ownerRole, strategy),
 	} {
 		if _, err := su.Exec(ctx, q); err != nil {
-			return envErr(fmt.Errorf("create %s: %w", seed, err))
+			return engine.EnvErr(fmt.Errorf("create %s: %w", seed, err))
 		}
 	}
 	c, err := p.superuser(ctx, seed)
@@ -246,43 +274,43 @@ func (p *pgLab) seedSet(ctx context.Context, su *pgx.Conn, set string, fixtures 
 	// then index and alter the tables without owning anything else.
 	if _, err := c.Exec(ctx, "SET ROLE "+ownerRole); err != nil {
 		c.Close(ctx)
-		return envErr(err)
+		return engine.EnvErr(err)
 	}
 	for _, f := range fixtures {
-		if _, err := c.Exec(ctx, f.Content); err != nil {
+		if _, err := c.Exec(ctx, f.SQL); err != nil {
 			c.Close(ctx)
-			return &FixtureError{Service: p.svc.Name, Fixture: f.Name, Err: describePGError(f.Content, err)}
+			return &ScriptError{Script: f.Name, Err: describePGError(f.SQL, err)}
 		}
 	}
 	for _, q := range []string{"RESET ROLE", "VACUUM ANALYZE"} {
 		if _, err := c.Exec(ctx, q); err != nil {
 			c.Close(ctx)
-			return envErr(fmt.Errorf("analyze %s: %w", seed, err))
+			return engine.EnvErr(fmt.Errorf("analyze %s: %w", seed, err))
 		}
 	}
 	c.Close(ctx)
 	for _, q := range []string{
 		// One round trip: these may share an implicit transaction.
 		fmt.Sprintf("ALTER DATABASE %[1]s OWNER TO %[2]s; ALTER DATABASE %[1]s IS_TEMPLATE true; REVOKE CONNECT ON DATABASE %[1]s FROM PUBLIC",
-			quoteIdent(seed), PostgresUser),
+			quoteIdent(seed), User),
 		fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s%s", quoteIdent(ref), quoteIdent(seed), strategy),
 		fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(ref)),
 	} {
 		if _, err := su.Exec(ctx, q); err != nil {
-			return envErr(fmt.Errorf("prepare %s: %w", seed, err))
+			return engine.EnvErr(fmt.Errorf("prepare %s: %w", seed, err))
 		}
 	}
 	return nil
 }
 
 // strategyClause returns the STRATEGY clause of CREATE DATABASE to use.
-func (p *pgLab) strategyClause() string {
+func (p *Lab) strategyClause() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.strategy
 }
 
-func (p *pgLab) detectStrategy(su *pgx.Conn) {
+func (p *Lab) detectStrategy(su *pgx.Conn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	v := su.PgConn().ParameterStatus("server_version")
@@ -295,20 +323,20 @@ func (p *pgLab) detectStrategy(su *pgx.Conn) {
 }
 
 // Reset recreates the workspace learner's databases from the templates.
-func (p *pgLab) Reset(ctx context.Context) error {
+func (p *Lab) Reset(ctx context.Context) error {
 	return p.resetSlot(ctx, p.learner)
 }
 
 // resetSlot recreates a slot's databases from the templates, the data
 // sets at once.
-func (p *pgLab) resetSlot(ctx context.Context, slot *pgSlot) error {
+func (p *Lab) resetSlot(ctx context.Context, slot *Slot) error {
 	return p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
 		p.detectStrategy(su)
 		return p.resetSet(ctx, su, slot, set)
 	})
 }
 
-func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, slot *pgSlot) error {
+func (p *Lab) reset(ctx context.Context, su *pgx.Conn, slot *Slot) error {
 	for _, set := range p.sets() {
 		if err := p.resetSet(ctx, su, slot, set); err != nil {
 			return err
@@ -318,7 +346,7 @@ func (p *pgLab) reset(ctx context.Context, su *pgx.Conn, slot *pgSlot) error {
 }
 
 // resetSet recreates a slot's database of one data set from its template.
-func (p *pgLab) resetSet(ctx context.Context, su *pgx.Conn, slot *pgSlot, set string) error {
+func (p *Lab) resetSet(ctx context.Context, su *pgx.Conn, slot *Slot, set string) error {
 	db := slot.dbFor(set)
 	strategy := p.strategyClause()
 	for _, q := range []string{
@@ -327,28 +355,28 @@ func (p *pgLab) resetSet(ctx context.Context, su *pgx.Conn, slot *pgSlot, set st
 		fmt.Sprintf("REVOKE CONNECT ON DATABASE %s FROM PUBLIC", quoteIdent(db)),
 	} {
 		if _, err := su.Exec(ctx, q); err != nil {
-			return envErr(fmt.Errorf("reset %s: %w", db, err))
+			return engine.EnvErr(fmt.Errorf("reset %s: %w", db, err))
 		}
 	}
 	return nil
 }
 
-// newSlot creates an isolated learner: a role of its own and working
+// NewSlot creates an isolated learner: a role of its own and working
 // copies of every data set, owned by it.
-func (p *pgLab) newSlot(ctx context.Context, id string) (*pgSlot, error) {
+func (p *Lab) NewSlot(ctx context.Context, id string) (*Slot, error) {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
 	}
-	slot := &pgSlot{role: "lab_s_" + id, password: hex.EncodeToString(b[:]), db: p.db + "_s_" + id}
-	su, err := p.superuser(ctx, PostgresDB)
+	slot := &Slot{role: "lab_s_" + id, password: hex.EncodeToString(b[:]), db: p.db + "_s_" + id}
+	su, err := p.superuser(ctx, DB)
 	if err != nil {
 		return nil, err
 	}
 	defer su.Close(context.WithoutCancel(ctx))
 	p.detectStrategy(su)
 	if _, err := su.Exec(ctx, createRoleSQL(slot)); err != nil {
-		return nil, envErr(fmt.Errorf("create role %s: %w", slot.role, err))
+		return nil, engine.EnvErr(fmt.Errorf("create role %s: %w", slot.role, err))
 	}
 	if err := p.reset(ctx, su, slot); err != nil {
 		return nil, err
@@ -356,9 +384,9 @@ func (p *pgLab) newSlot(ctx context.Context, id string) (*pgSlot, error) {
 	return slot, nil
 }
 
-// dropSlot removes a slot's databases and role.
-func (p *pgLab) dropSlot(ctx context.Context, slot *pgSlot) error {
-	su, err := p.superuser(ctx, PostgresDB)
+// DropSlot removes a slot's databases and role.
+func (p *Lab) DropSlot(ctx context.Context, slot *Slot) error {
+	su, err := p.superuser(ctx, DB)
 	if err != nil {
 		return err
 	}
@@ -372,22 +400,18 @@ func (p *pgLab) dropSlot(ctx context.Context, slot *pgSlot) error {
 	if _, err := su.Exec(ctx, "DROP ROLE IF EXISTS "+quoteIdent(slot.role)); err != nil {
 		errs = append(errs, err)
 	}
-	return envErr(errors.Join(errs...))
+	return engine.EnvErr(errors.Join(errs...))
 }
 
-// FixtureError is a lab fixture that failed: a lab-definition problem.
-type FixtureError struct {
-	Service, Fixture string
-	Err              error
+// ScriptError is a seeding script that failed: the lab's fault, not the
+// environment's.
+type ScriptError struct {
+	Script string
+	Err    error
 }
 
-func (e *FixtureError) Error() string {
-	return fmt.Sprintf("seed %s: fixture %s: %v", e.Service, e.Fixture, e.Err)
-}
-func (e *FixtureError) Unwrap() error { return e.Err }
-
-// ExitCode reports a broken fixture as a lab-definition error.
-func (e *FixtureError) ExitCode() int { return 2 }
+func (e *ScriptError) Error() string { return fmt.Sprintf("script %s: %v", e.Script, e.Err) }
+func (e *ScriptError) Unwrap() error { return e.Err }
 
 // describePGError adds the line of the script a Postgres error points at.
 func describePGError(script string, err error) error {
