@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh is `make bench`: labrunner against the plainest way of doing the
 # same work (docker CLI, same images, same readiness probes), interleaved in
-# one run, as one table of medians and ratios; results in bench/results.json.
+# one run, as one table of medians and ratios; results in bin/bench-results.json.
 # The rows against DESIGN.md's targets run bin/lab itself (cold and warm
 # check, reset, batch grading of sql-join) against testcontainers-go, docker
 # and pgx references; cold and warm check of redis-cache-aside,
@@ -10,10 +10,10 @@
 # essential work done directly). Expensive rows cap their runs, so the whole
 # suite takes 2.5 minutes on 2 quiet cores (5 when other tests run). Peak RSS rows need GNU time (/usr/bin/time).
 # LAB_IMAGE_SET comes from the environment (the Makefile exports offline);
-# BENCH_N or -n sets the number of runs per side. Flags: go run ./bench -h.
+# BENCH_N or -n sets the number of runs per side. Flags: go run ./cmd/lab-bench -h.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ -x bin/lab ]] || go build -o bin/lab ./cmd/lab
-go build -o bin/lab-bench ./bench
+go build -o bin/lab-bench ./cmd/lab-bench
 exec bin/lab-bench "$@"

@@ -8,7 +8,7 @@
 //	scripts/bench.sh -n 9 -run 'postgres|redis'
 //
 // It prints one table on stdout, progress on stderr, and writes
-// bench/results.json. Every container it starts carries
+// bin/bench-results.json. Every container it starts carries
 // io.labrunner.managed=true, io.labrunner.lab=bench-<run> and
 // io.labrunner.session=bench-<run>-<seq>, and is removed before it exits,
 // also on error and on Ctrl-C; it then proves that nothing of the run is
@@ -41,7 +41,7 @@ func run() (status int) {
 	n := flag.Int("n", envInt("BENCH_N", 5), "runs of each side per operation (env BENCH_N)")
 	warmup := flag.Int("warmup", 1, "unrecorded runs of each side before measuring")
 	only := flag.String("run", "", "run only benchmarks whose name matches this regexp")
-	jsonPath := flag.String("json", "bench/results.json", "where to write the results; empty: nowhere")
+	jsonPath := flag.String("json", "bin/bench-results.json", "where to write the results; empty: nowhere")
 	labBin := flag.String("lab", "bin/lab", "the lab binary measured by the CLI rows")
 	flag.Parse()
 	filter, err := regexp.Compile(*only)

@@ -61,7 +61,7 @@ func format(u unit, s *summary) string {
 	return fmt.Sprintf("%s %s (%s–%s)", num(s.Median), suffix, num(s.Min), num(s.Max))
 }
 
-// report is the shape of bench/results.json.
+// report is the shape of the results file (-json, bin/bench-results.json).
 type report struct {
 	Version     int         `json:"version"`
 	Started     time.Time   `json:"started"`
