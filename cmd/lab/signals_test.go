@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -57,7 +58,7 @@ func TestInterruptCleansUp(t *testing.T) {
 		args func(dir string) []string
 	}{
 		{"SIGINT during a cold check", syscall.SIGINT, func(dir string) []string {
-			w := &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: "sql-index"}}
+			w := &workspace.Workspace{Dir: dir, State: workspace.State{Lab: "sql-index"}}
 			if err := w.Save(); err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +106,7 @@ func TestKilledRunIsFoundAndCollected(t *testing.T) {
 	d := dockertest.Driver(t)
 	bin := buildLab(t)
 	dir := t.TempDir()
-	w := &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: "sql-index"}}
+	w := &workspace.Workspace{Dir: dir, State: workspace.State{Lab: "sql-index"}}
 	if err := w.Save(); err != nil {
 		t.Fatal(err)
 	}

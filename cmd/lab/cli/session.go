@@ -6,13 +6,14 @@ import (
 	"os"
 	"time"
 
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
 // workspaceLab is an open workspace with its lab definition.
 type workspaceLab struct {
-	ws  *runner.Workspace
+	ws  *workspace.Workspace
 	lab *labs.Lab
 }
 
@@ -25,7 +26,7 @@ func openWorkspace(deps *Deps, dir string) (*workspaceLab, error) {
 			return nil, err
 		}
 	}
-	ws, err := runner.FindWorkspace(dir)
+	ws, err := workspace.Find(dir)
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
@@ -77,8 +78,8 @@ func (w *workspaceLab) attachRunning(ctx context.Context, deps *Deps) (*runner.D
 }
 
 // progress loads the learner's progress file.
-func (d *Deps) progress() (*runner.Progress, error) {
-	p, err := runner.LoadProgress(runner.ProgressPath(d.Getenv))
+func (d *Deps) progress() (*workspace.Progress, error) {
+	p, err := workspace.LoadProgress(workspace.ProgressPath(d.Getenv))
 	if err != nil {
 		return nil, &runner.EnvError{Err: err}
 	}

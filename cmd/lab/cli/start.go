@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -61,7 +62,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	if dir, err = filepath.Abs(dir); err != nil {
 		return err
 	}
-	ws, err := runner.OpenWorkspace(dir)
+	ws, err := workspace.Open(dir)
 	switch {
 	case err == nil && ws.State.Lab != lab.ID:
 		return &UsageError{Err: fmt.Errorf("%s is a workspace of lab %q; choose another folder", dir, ws.State.Lab)}
@@ -79,7 +80,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
 	case err != nil:
-		ws = &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: lab.ID, Catalog: deps.Catalog}}
+		ws = &workspace.Workspace{Dir: dir, State: workspace.State{Lab: lab.ID, Catalog: deps.Catalog}}
 	}
 	created, err := populateWorkspace(dir, lab.FS())
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/internal/workspace"
 )
 
 // StopOptions are the inputs of `lab stop`.
@@ -40,7 +40,7 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	if dir == "" {
 		dir = mustGetwd()
 	}
-	ws, err := runner.FindWorkspace(dir)
+	ws, err := workspace.Find(dir)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
