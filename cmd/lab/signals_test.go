@@ -48,7 +48,8 @@ func leftBy(t *testing.T, d *runner.Driver, pid int) int {
 }
 
 // TestInterruptCleansUp: SIGINT or SIGTERM while a cold check or a grade
-// is starting or running removes everything that run created.
+// is starting or running removes everything that run created, and the run
+// exits 130 (interrupted).
 func TestInterruptCleansUp(t *testing.T) {
 	d := dockertest.Driver(t)
 	bin := buildLab(t)
@@ -89,8 +90,8 @@ func TestInterruptCleansUp(t *testing.T) {
 				cmd.Process.Kill()
 				t.Fatal("lab did not exit within 60s of the signal")
 			}
-			if cmd.ProcessState.ExitCode() == 0 {
-				t.Error("an interrupted run exited 0")
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("an interrupted run exited %d, want 130 (interrupted)", code)
 			}
 			if n := leftBy(t, d, cmd.Process.Pid); n > 0 {
 				t.Errorf("%d containers and networks left after %s", n, tt.sig)

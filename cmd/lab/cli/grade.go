@@ -59,7 +59,7 @@ github (workflow annotations, and a job summary in $GITHUB_STEP_SUMMARY).
 a CI matrix; 'lab grade merge' combines the shards' results.json files.
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
-3 environment error.`,
+3 environment error, 130 interrupted.`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Lab, opts.Path = args[0], args[1]

@@ -39,7 +39,8 @@ runs every case N times to catch flaky checks. Labs run in parallel (-j).
 
 path is a lab folder or a catalog folder; without one, the catalog in use
 (--labs, LAB_CATALOG or the bundled labs). Exit status: 0 all proven,
-1 a lab is wrong, 2 a lab definition is invalid, 3 environment error.`,
+1 a lab is wrong, 2 a lab definition is invalid, 3 environment error,
+130 interrupted.`,
 		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args

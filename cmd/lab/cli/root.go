@@ -137,8 +137,12 @@ func Main(ctx context.Context, args []string, deps *Deps) int {
 			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
 		}
 	}
-	if ctx.Err() != nil && err != nil {
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(deps.IO.ErrOut, "lab: interrupted")
+		// Whatever the command made of the interruption (a report of
+		// errored checks, a batch of errored submissions), the run was
+		// interrupted.
+		return ExitInterrupted
 	}
 	return ExitCode(err)
 }
