@@ -30,3 +30,18 @@ func lockWorkspace(dir string) (unlock func(), err error) {
 	}
 	return func() { f.Close() }, nil
 }
+
+// openLockedWorkspace opens the workspace from dir, as openWorkspace does,
+// and takes its lock, for the commands that change its services. The
+// caller must call unlock.
+func openLockedWorkspace(deps *Deps, dir string) (w *workspaceLab, unlock func(), err error) {
+	w, err = openWorkspace(deps, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err = lockWorkspace(w.ws.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, unlock, nil
+}

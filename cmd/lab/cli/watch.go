@@ -45,11 +45,7 @@ them running.`,
 
 func watchRun(ctx context.Context, opts *WatchOptions) error {
 	deps := opts.Deps
-	w, err := openWorkspace(deps, opts.Dir)
-	if err != nil {
-		return err
-	}
-	unlock, err := lockWorkspace(w.ws.Dir)
+	w, unlock, err := openLockedWorkspace(deps, opts.Dir)
 	if err != nil {
 		return err
 	}
