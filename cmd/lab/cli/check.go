@@ -80,7 +80,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		if deps.Verbose {
 			fmt.Fprintf(deps.IO.ErrOut, "starting %s for this check …\n", w.lab.ID)
 		}
-		if env, err = d.StartLab(ctx, w.lab); err != nil {
+		if env, err = d.StartLab(ctx, w.lab, false); err != nil {
 			return err
 		}
 		defer env.Close(ctx)

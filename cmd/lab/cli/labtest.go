@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/labs"
-	"github.com/labrunner/labrunner/runner"
 )
 
 // TestOptions are the inputs of `lab test`.
@@ -157,8 +156,8 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 // proveLab starts a lab once and proves it repeat times; it returns a line
 // per case (only problems, unless everything is fine) and whether any
 // case misbehaved.
-func proveLab(ctx context.Context, d *runner.Driver, lf *labs.Lab, repeat int) ([]string, bool, error) {
-	env, err := d.StartLab(ctx, lf)
+func proveLab(ctx context.Context, d labDriver, lf *labs.Lab, repeat int) ([]string, bool, error) {
+	env, err := d.StartLab(ctx, lf, false)
 	if err != nil {
 		return nil, false, err
 	}
@@ -166,7 +165,7 @@ func proveLab(ctx context.Context, d *runner.Driver, lf *labs.Lab, repeat int) (
 	var lines []string
 	bad := false
 	for n := 1; n <= repeat; n++ {
-		proof, err := runner.Prove(ctx, env)
+		proof, err := env.Prove(ctx)
 		if err != nil {
 			return lines, bad, err
 		}

@@ -47,7 +47,7 @@ func submissionNames(lab *labs.Lab) []string {
 }
 
 // attach returns the workspace's running lab, or nil when none runs.
-func (w *workspaceLab) attach(ctx context.Context, d *runner.Driver) (*runner.LabEnv, error) {
+func (w *workspaceLab) attach(ctx context.Context, d labDriver) (labEnv, error) {
 	if w.ws.State.Session == "" {
 		return nil, nil
 	}
@@ -61,7 +61,7 @@ func (w *workspaceLab) attach(ctx context.Context, d *runner.Driver) (*runner.La
 // attachRunning connects to Docker and returns the workspace's running
 // lab; it is a usage error when none runs. The caller must close the
 // driver.
-func (w *workspaceLab) attachRunning(ctx context.Context, deps *Deps) (*runner.Driver, *runner.LabEnv, error) {
+func (w *workspaceLab) attachRunning(ctx context.Context, deps *Deps) (labDriver, labEnv, error) {
 	d, err := deps.Driver(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -87,9 +87,9 @@ func (d *Deps) progress() (*workspace.Progress, error) {
 }
 
 // printConnections prints how to reach each service of a running lab.
-func printConnections(deps *Deps, env *runner.LabEnv) {
-	for _, svc := range env.Session.Services() {
-		u := env.LearnerURL(svc.Name)
+func printConnections(deps *Deps, env labEnv) {
+	for _, svc := range env.Services() {
+		u := svc.URL
 		if u == "" {
 			u = "(no port; use `lab shell " + svc.Name + "`)"
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/internal/workspace"
-	"github.com/labrunner/labrunner/runner"
 )
 
 // StartOptions are the inputs of `lab start`.
@@ -94,11 +93,11 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	defer d.Close()
 	fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", lab.ID)
 	t0 := time.Now()
-	env, err := d.StartLab(ctx, lab, runner.KeepRunning())
+	env, err := d.StartLab(ctx, lab, true)
 	if err != nil {
 		return err
 	}
-	ws.State.Session = env.Session.ID
+	ws.State.Session = env.SessionID()
 	ws.State.Started = time.Now().UTC()
 	if err := ws.Save(); err != nil {
 		env.Close(ctx)

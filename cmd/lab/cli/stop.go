@@ -54,9 +54,7 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	}
 	defer d.Close()
 	t0 := time.Now()
-	s := d.NewSession(ws.State.Lab)
-	s.ID = ws.State.Session
-	if err := s.Close(ctx); err != nil {
+	if err := d.StopSession(ctx, ws.State.Lab, ws.State.Session); err != nil {
 		return err
 	}
 	ws.State.Session = ""
