@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 	"github.com/labrunner/labrunner/runner/engine"
@@ -120,7 +121,7 @@ func startLabWorkspace(ctx context.Context, e *env, lab, dir string) (*engine.Se
 	if err != nil {
 		return nil, err
 	}
-	w, err := runner.OpenWorkspace(dir)
+	w, err := workspace.Open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +135,7 @@ func startLabWorkspace(ctx context.Context, e *env, lab, dir string) (*engine.Se
 // stopWorkspace runs `lab stop` in dir and removes what it would have
 // left of the session, saying so. It runs after Ctrl-C too.
 func stopWorkspace(e *env, dir string) {
-	w, err := runner.OpenWorkspace(dir)
+	w, err := workspace.Open(dir)
 	if err != nil || w.State.Session == "" {
 		return // never started
 	}

@@ -15,8 +15,8 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/labs"
-	"github.com/labrunner/labrunner/runner"
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
@@ -192,10 +192,10 @@ func (e *env) removeLeftovers(labels ...string) (int, error) {
 // `lab start` followed by `lab stop` would leave it, with the lab's
 // reference solution as the learner's files.
 func newWorkspace(dir, lab string) error {
-	if err := os.MkdirAll(filepath.Join(dir, runner.StateDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, workspace.StateDir), 0o755); err != nil {
 		return err
 	}
-	w := &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: lab}}
+	w := &workspace.Workspace{Dir: dir, State: workspace.State{Lab: lab}}
 	if err := w.Save(); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
@@ -90,7 +90,7 @@ func TestLearnerJourney(t *testing.T) {
 		t.Errorf("start does not print the learner's connection URL:\n%s", out)
 	}
 	ws := filepath.Join(work, "sql-join")
-	st, err := runner.OpenWorkspace(ws)
+	st, err := workspace.Open(ws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestLearnerJourney(t *testing.T) {
 	if err != nil || len(containers)+len(networks) > 0 {
 		t.Errorf("after stop: %d containers, %d networks left (%v)", len(containers), len(networks), err)
 	}
-	progress, err := runner.LoadProgress(filepath.Join(c.state, "progress.json"))
+	progress, err := workspace.LoadProgress(filepath.Join(c.state, "progress.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestColdCheck(t *testing.T) {
 	d := dockertest.Driver(t)
 	bin := buildLab(t)
 	ws := t.TempDir()
-	w := &runner.Workspace{Dir: ws, State: runner.WorkspaceState{Lab: "sql-aggregate"}}
+	w := &workspace.Workspace{Dir: ws, State: workspace.State{Lab: "sql-aggregate"}}
 	if err := w.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestWatch(t *testing.T) {
 	d := dockertest.Driver(t)
 	bin := buildLab(t)
 	ws := t.TempDir()
-	w := &runner.Workspace{Dir: ws, State: runner.WorkspaceState{Lab: "sql-join"}}
+	w := &workspace.Workspace{Dir: ws, State: workspace.State{Lab: "sql-join"}}
 	if err := w.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestWatch(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
-		if st, err := runner.OpenWorkspace(ws); err == nil && st.State.Session != "" {
+		if st, err := workspace.Open(ws); err == nil && st.State.Session != "" {
 			s := d.NewSession("sql-join")
 			s.ID = st.State.Session
 			s.Close(context.Background())
@@ -257,7 +257,7 @@ func TestWatch(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("watch after SIGINT: %v\n%s", err, errOut.String())
 	}
-	st, err := runner.OpenWorkspace(ws)
+	st, err := workspace.Open(ws)
 	if err != nil || st.State.Session == "" {
 		t.Fatalf("watch recorded no session: %v", err)
 	}
@@ -300,7 +300,7 @@ func TestShell(t *testing.T) {
 	}
 	ws := filepath.Join(work, "ws")
 	t.Cleanup(func() {
-		if st, err := runner.OpenWorkspace(ws); err == nil && st.State.Session != "" {
+		if st, err := workspace.Open(ws); err == nil && st.State.Session != "" {
 			s := d.NewSession("sql-join")
 			s.ID = st.State.Session
 			s.Close(context.Background())

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/runner"
 	"github.com/labrunner/labrunner/runner/engine"
 )
@@ -48,7 +49,8 @@ func leftBy(t *testing.T, d *runner.Driver, pid int) int {
 }
 
 // TestInterruptCleansUp: SIGINT or SIGTERM while a cold check or a grade
-// is starting or running removes everything that run created.
+// is starting or running removes everything that run created, and the run
+// exits 130 (interrupted).
 func TestInterruptCleansUp(t *testing.T) {
 	d := dockertest.Driver(t)
 	bin := buildLab(t)
@@ -58,7 +60,7 @@ func TestInterruptCleansUp(t *testing.T) {
 		args func(dir string) []string
 	}{
 		{"SIGINT during a cold check", syscall.SIGINT, func(dir string) []string {
-			w := &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: "sql-index"}}
+			w := &workspace.Workspace{Dir: dir, State: workspace.State{Lab: "sql-index"}}
 			if err := w.Save(); err != nil {
 				t.Fatal(err)
 			}
@@ -89,8 +91,8 @@ func TestInterruptCleansUp(t *testing.T) {
 				cmd.Process.Kill()
 				t.Fatal("lab did not exit within 60s of the signal")
 			}
-			if cmd.ProcessState.ExitCode() == 0 {
-				t.Error("an interrupted run exited 0")
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("an interrupted run exited %d, want 130 (interrupted)", code)
 			}
 			if n := leftBy(t, d, cmd.Process.Pid); n > 0 {
 				t.Errorf("%d containers and networks left after %s", n, tt.sig)
@@ -106,7 +108,7 @@ func TestKilledRunIsFoundAndCollected(t *testing.T) {
 	d := dockertest.Driver(t)
 	bin := buildLab(t)
 	dir := t.TempDir()
-	w := &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: "sql-index"}}
+	w := &workspace.Workspace{Dir: dir, State: workspace.State{Lab: "sql-index"}}
 	if err := w.Save(); err != nil {
 		t.Fatal(err)
 	}

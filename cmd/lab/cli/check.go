@@ -55,11 +55,7 @@ Exit status: 0 when every check passed, 1 when one did not.`,
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
 	deps := opts.Deps
-	w, err := openWorkspace(deps, opts.Dir)
-	if err != nil {
-		return err
-	}
-	unlock, err := lockWorkspace(w.ws.Dir)
+	w, unlock, err := openLockedWorkspace(deps, opts.Dir)
 	if err != nil {
 		return err
 	}
@@ -84,7 +80,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		if deps.Verbose {
 			fmt.Fprintf(deps.IO.ErrOut, "starting %s for this check …\n", w.lab.ID)
 		}
-		if env, err = d.StartLab(ctx, w.lab); err != nil {
+		if env, err = d.StartLab(ctx, w.lab, false); err != nil {
 			return err
 		}
 		defer env.Close(ctx)

@@ -55,7 +55,7 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(io.Out, "docker\t%s (engine %s, API %s)\n", d.Host, ver, api)
+	fmt.Fprintf(io.Out, "docker\t%s (engine %s, API %s)\n", d.Host(), ver, api)
 	set := cfg.ImageSet
 	if set == "" {
 		set = runner.ImageSetOfficial

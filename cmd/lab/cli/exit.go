@@ -15,6 +15,9 @@ const (
 	ExitFailed      = 1 // a check failed
 	ExitUsage       = 2 // bad arguments or a bad lab definition
 	ExitEnvironment = 3 // no Docker, image missing, a service would not start
+	// ExitInterrupted is a run stopped by Ctrl-C (or SIGTERM), 128+SIGINT
+	// as a shell reports it.
+	ExitInterrupted = 130
 )
 
 // ExitError ends a command with Code after the command has printed its own
@@ -53,12 +56,14 @@ func ExitCode(err error) int {
 	if errors.As(err, &ue) {
 		return ExitUsage
 	}
+	// Before exitCoder: an interruption seen by runner comes back wrapped
+	// in an EnvError, and is still an interruption.
+	if errors.Is(err, context.Canceled) {
+		return ExitInterrupted
+	}
 	var ec exitCoder
 	if errors.As(err, &ec) {
 		return ec.ExitCode()
-	}
-	if errors.Is(err, context.Canceled) {
-		return ExitEnvironment
 	}
 	// cobra's own argument errors carry no type.
 	if msg := err.Error(); strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||

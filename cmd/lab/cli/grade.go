@@ -59,7 +59,7 @@ github (workflow annotations, and a job summary in $GITHUB_STEP_SUMMARY).
 a CI matrix; 'lab grade merge' combines the shards' results.json files.
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
-3 environment error.`,
+3 environment error, 130 interrupted.`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Lab, opts.Path = args[0], args[1]
@@ -87,7 +87,7 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 	cmd.Flags().StringVar(&opts.Shard, "shard", "", "grade only shard i of n (i/n), for a CI matrix")
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
-	cmd.AddCommand(newCmdGradeMerge(deps))
+	cmd.AddCommand(newCmdGradeMerge(deps, nil))
 	return cmd
 }
 
@@ -135,39 +135,60 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	return batchExit(reports)
 }
 
-func newCmdGradeMerge(deps *Deps) *cobra.Command {
-	var formats []string
-	var out string
+// GradeMergeOptions are the inputs of `lab grade merge`.
+type GradeMergeOptions struct {
+	Deps *Deps
+	// Paths are the shards' results.json files.
+	Paths []string
+	// Formats and Out choose the outputs, as for `lab grade`.
+	Formats []string
+	Out     string
+}
+
+// newCmdGradeMerge builds `lab grade merge`.
+func newCmdGradeMerge(deps *Deps, runF func(context.Context, *GradeMergeOptions) error) *cobra.Command {
+	opts := &GradeMergeOptions{Deps: deps}
 	cmd := &cobra.Command{
 		Use:   "merge <results.json>...",
 		Short: "Combine the results.json of several shards into one set of outputs",
 		Args:  usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fs, err := parseFormats(formats, out)
-			if err != nil {
+			opts.Paths = args
+			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
 				return err
 			}
-			var shards [][]checks.Report
-			for _, p := range args {
-				f, err := os.Open(p)
-				if err != nil {
-					return &UsageError{Err: err}
-				}
-				reps, err := report.ReadJSON(f)
-				f.Close()
-				if err != nil {
-					return &UsageError{Err: fmt.Errorf("%s: %w", p, err)}
-				}
-				shards = append(shards, reps)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			merged := report.Merge(shards...)
-			if err := writeOutputs(deps, merged, fs, out, ""); err != nil {
-				return err
-			}
-			return batchExit(merged)
+			return gradeMergeRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringSliceVar(&formats, "format", nil, "output formats: "+formatNames())
-	cmd.Flags().StringVarP(&out, "out", "o", "", "write each format to a file in this folder")
+	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
 	return cmd
+}
+
+func gradeMergeRun(_ context.Context, opts *GradeMergeOptions) error {
+	formats, err := parseFormats(opts.Formats, opts.Out)
+	if err != nil {
+		return err
+	}
+	var shards [][]checks.Report
+	for _, p := range opts.Paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return &UsageError{Err: err}
+		}
+		reps, err := report.ReadJSON(f)
+		f.Close()
+		if err != nil {
+			return &UsageError{Err: fmt.Errorf("%s: %w", p, err)}
+		}
+		shards = append(shards, reps)
+	}
+	merged := report.Merge(shards...)
+	if err := writeOutputs(opts.Deps, merged, formats, opts.Out, ""); err != nil {
+		return err
+	}
+	return batchExit(merged)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/labs"
-	"github.com/labrunner/labrunner/runner"
 )
 
 // TestOptions are the inputs of `lab test`.
@@ -39,7 +38,8 @@ runs every case N times to catch flaky checks. Labs run in parallel (-j).
 
 path is a lab folder or a catalog folder; without one, the catalog in use
 (--labs, LAB_CATALOG or the bundled labs). Exit status: 0 all proven,
-1 a lab is wrong, 2 a lab definition is invalid, 3 environment error.`,
+1 a lab is wrong, 2 a lab definition is invalid, 3 environment error,
+130 interrupted.`,
 		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -156,8 +156,8 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 // proveLab starts a lab once and proves it repeat times; it returns a line
 // per case (only problems, unless everything is fine) and whether any
 // case misbehaved.
-func proveLab(ctx context.Context, d *runner.Driver, lf *labs.Lab, repeat int) ([]string, bool, error) {
-	env, err := d.StartLab(ctx, lf)
+func proveLab(ctx context.Context, d labDriver, lf *labs.Lab, repeat int) ([]string, bool, error) {
+	env, err := d.StartLab(ctx, lf, false)
 	if err != nil {
 		return nil, false, err
 	}
@@ -165,7 +165,7 @@ func proveLab(ctx context.Context, d *runner.Driver, lf *labs.Lab, repeat int) (
 	var lines []string
 	bad := false
 	for n := 1; n <= repeat; n++ {
-		proof, err := runner.Prove(ctx, env)
+		proof, err := env.Prove(ctx)
 		if err != nil {
 			return lines, bad, err
 		}

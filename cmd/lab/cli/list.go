@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/labs"
-	"github.com/labrunner/labrunner/runner"
 )
 
 // ListOptions are the inputs of `lab list`.
@@ -119,7 +119,7 @@ func listRun(_ context.Context, opts *ListOptions) error {
 // progress file. A progress file that cannot be read is reported once and
 // shows no status.
 func progressStatus(deps *Deps) func(string) string {
-	progress, err := runner.LoadProgress(runner.ProgressPath(deps.Getenv))
+	progress, err := workspace.LoadProgress(workspace.ProgressPath(deps.Getenv))
 	if err != nil {
 		fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
 		return func(string) string { return "" }

@@ -34,11 +34,7 @@ func NewCmdReset(deps *Deps, runF func(context.Context, *ResetOptions) error) *c
 }
 
 func resetRun(ctx context.Context, opts *ResetOptions) error {
-	w, err := openWorkspace(opts.Deps, opts.Dir)
-	if err != nil {
-		return err
-	}
-	unlock, err := lockWorkspace(w.ws.Dir)
+	w, unlock, err := openLockedWorkspace(opts.Deps, opts.Dir)
 	if err != nil {
 		return err
 	}

@@ -28,21 +28,20 @@ type Deps struct {
 	// Catalog is the catalog folder (--labs, LAB_CATALOG); "" is the
 	// bundled catalog.
 	Catalog string
-	// NewDriver connects to Docker; nil means runner.NewDriver with the
-	// loaded configuration.
-	NewDriver func(ctx context.Context) (*runner.Driver, error)
+	// NewDriver connects to the container engine; nil means
+	// runner.NewDriver with the loaded configuration. Tests in this
+	// package set it to a fake.
+	NewDriver func(ctx context.Context) (labDriver, error)
 }
 
-// Driver connects to the Docker engine with the configured images.
-func (d *Deps) Driver(ctx context.Context) (*runner.Driver, error) {
-	if d.NewDriver != nil {
-		return d.NewDriver(ctx)
+// Driver connects to the Docker engine with the configured images. The
+// caller must close it.
+func (d *Deps) Driver(ctx context.Context) (labDriver, error) {
+	newDriver := d.NewDriver
+	if newDriver == nil {
+		newDriver = d.dockerDriver
 	}
-	cfg, err := d.Config()
-	if err != nil {
-		return nil, err
-	}
-	drv, err := runner.NewDriver(ctx, cfg)
+	drv, err := newDriver(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -51,6 +50,19 @@ func (d *Deps) Driver(ctx context.Context) (*runner.Driver, error) {
 		fmt.Fprintf(d.IO.ErrOut, "note: %d sessions of lab commands that are gone still have containers; `lab gc --stale` removes them\n", len(stale))
 	}
 	return drv, nil
+}
+
+// dockerDriver connects to Docker with the loaded configuration.
+func (d *Deps) dockerDriver(ctx context.Context) (labDriver, error) {
+	cfg, err := d.Config()
+	if err != nil {
+		return nil, err
+	}
+	drv, err := runner.NewDriver(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return runnerDriver{drv}, nil
 }
 
 // Config loads the image configuration.
@@ -137,8 +149,12 @@ func Main(ctx context.Context, args []string, deps *Deps) int {
 			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
 		}
 	}
-	if ctx.Err() != nil && err != nil {
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(deps.IO.ErrOut, "lab: interrupted")
+		// Whatever the command made of the interruption (a report of
+		// errored checks, a batch of errored submissions), the run was
+		// interrupted.
+		return ExitInterrupted
 	}
 	return ExitCode(err)
 }

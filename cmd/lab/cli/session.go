@@ -6,13 +6,14 @@ import (
 	"os"
 	"time"
 
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
 // workspaceLab is an open workspace with its lab definition.
 type workspaceLab struct {
-	ws  *runner.Workspace
+	ws  *workspace.Workspace
 	lab *labs.Lab
 }
 
@@ -25,7 +26,7 @@ func openWorkspace(deps *Deps, dir string) (*workspaceLab, error) {
 			return nil, err
 		}
 	}
-	ws, err := runner.FindWorkspace(dir)
+	ws, err := workspace.Find(dir)
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
@@ -46,7 +47,7 @@ func submissionNames(lab *labs.Lab) []string {
 }
 
 // attach returns the workspace's running lab, or nil when none runs.
-func (w *workspaceLab) attach(ctx context.Context, d *runner.Driver) (*runner.LabEnv, error) {
+func (w *workspaceLab) attach(ctx context.Context, d labDriver) (labEnv, error) {
 	if w.ws.State.Session == "" {
 		return nil, nil
 	}
@@ -60,7 +61,7 @@ func (w *workspaceLab) attach(ctx context.Context, d *runner.Driver) (*runner.La
 // attachRunning connects to Docker and returns the workspace's running
 // lab; it is a usage error when none runs. The caller must close the
 // driver.
-func (w *workspaceLab) attachRunning(ctx context.Context, deps *Deps) (*runner.Driver, *runner.LabEnv, error) {
+func (w *workspaceLab) attachRunning(ctx context.Context, deps *Deps) (labDriver, labEnv, error) {
 	d, err := deps.Driver(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -77,8 +78,8 @@ func (w *workspaceLab) attachRunning(ctx context.Context, deps *Deps) (*runner.D
 }
 
 // progress loads the learner's progress file.
-func (d *Deps) progress() (*runner.Progress, error) {
-	p, err := runner.LoadProgress(runner.ProgressPath(d.Getenv))
+func (d *Deps) progress() (*workspace.Progress, error) {
+	p, err := workspace.LoadProgress(workspace.ProgressPath(d.Getenv))
 	if err != nil {
 		return nil, &runner.EnvError{Err: err}
 	}
@@ -86,9 +87,9 @@ func (d *Deps) progress() (*runner.Progress, error) {
 }
 
 // printConnections prints how to reach each service of a running lab.
-func printConnections(deps *Deps, env *runner.LabEnv) {
-	for _, svc := range env.Session.Services() {
-		u := env.LearnerURL(svc.Name)
+func printConnections(deps *Deps, env labEnv) {
+	for _, svc := range env.Services() {
+		u := svc.URL
 		if u == "" {
 			u = "(no port; use `lab shell " + svc.Name + "`)"
 		}

@@ -79,7 +79,7 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 			}
 		}
 	}()
-	code, err := env.Session.Service(opts.Service).Interactive(ctx, cmdline, cmdenv, engine.Terminal{
+	code, err := env.Interactive(ctx, opts.Service, cmdline, cmdenv, engine.Terminal{
 		In: in, Out: deps.IO.Out, Width: uint(width), Height: uint(height), Resize: resize,
 	})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/internal/workspace"
 )
 
 // StartOptions are the inputs of `lab start`.
@@ -61,7 +61,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	if dir, err = filepath.Abs(dir); err != nil {
 		return err
 	}
-	ws, err := runner.OpenWorkspace(dir)
+	ws, err := workspace.Open(dir)
 	switch {
 	case err == nil && ws.State.Lab != lab.ID:
 		return &UsageError{Err: fmt.Errorf("%s is a workspace of lab %q; choose another folder", dir, ws.State.Lab)}
@@ -79,7 +79,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
 	case err != nil:
-		ws = &runner.Workspace{Dir: dir, State: runner.WorkspaceState{Lab: lab.ID, Catalog: deps.Catalog}}
+		ws = &workspace.Workspace{Dir: dir, State: workspace.State{Lab: lab.ID, Catalog: deps.Catalog}}
 	}
 	created, err := populateWorkspace(dir, lab.FS())
 	if err != nil {
@@ -93,11 +93,11 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	defer d.Close()
 	fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", lab.ID)
 	t0 := time.Now()
-	env, err := d.StartLab(ctx, lab, runner.KeepRunning())
+	env, err := d.StartLab(ctx, lab, true)
 	if err != nil {
 		return err
 	}
-	ws.State.Session = env.Session.ID
+	ws.State.Session = env.SessionID()
 	ws.State.Started = time.Now().UTC()
 	if err := ws.Save(); err != nil {
 		env.Close(ctx)

@@ -57,7 +57,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		fmt.Fprintf(out, "services\tsession %s is gone: %v\n", w.ws.State.Session, err)
 		return nil
 	}
-	fmt.Fprintf(out, "services\trunning (session %s, since %s)\n", env.Session.ID, w.ws.State.Started.Local().Format("15:04"))
+	fmt.Fprintf(out, "services\trunning (session %s, since %s)\n", env.SessionID(), w.ws.State.Started.Local().Format("15:04"))
 	printConnections(deps, env)
 	return nil
 }

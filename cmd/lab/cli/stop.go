@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/labrunner/labrunner/runner"
+	"github.com/labrunner/labrunner/internal/workspace"
 )
 
 // StopOptions are the inputs of `lab stop`.
@@ -40,7 +40,7 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	if dir == "" {
 		dir = mustGetwd()
 	}
-	ws, err := runner.FindWorkspace(dir)
+	ws, err := workspace.Find(dir)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
@@ -54,9 +54,7 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	}
 	defer d.Close()
 	t0 := time.Now()
-	s := d.NewSession(ws.State.Lab)
-	s.ID = ws.State.Session
-	if err := s.Close(ctx); err != nil {
+	if err := d.StopSession(ctx, ws.State.Lab, ws.State.Session); err != nil {
 		return err
 	}
 	ws.State.Session = ""

@@ -45,11 +45,7 @@ them running.`,
 
 func watchRun(ctx context.Context, opts *WatchOptions) error {
 	deps := opts.Deps
-	w, err := openWorkspace(deps, opts.Dir)
-	if err != nil {
-		return err
-	}
-	unlock, err := lockWorkspace(w.ws.Dir)
+	w, unlock, err := openLockedWorkspace(deps, opts.Dir)
 	if err != nil {
 		return err
 	}
@@ -62,10 +58,10 @@ func watchRun(ctx context.Context, opts *WatchOptions) error {
 	env, _ := w.attach(ctx, d)
 	if env == nil {
 		fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", w.lab.ID)
-		if env, err = d.StartLab(ctx, w.lab, runner.KeepRunning()); err != nil {
+		if env, err = d.StartLab(ctx, w.lab, true); err != nil {
 			return err
 		}
-		w.ws.State.Session, w.ws.State.Started = env.Session.ID, time.Now().UTC()
+		w.ws.State.Session, w.ws.State.Started = env.SessionID(), time.Now().UTC()
 		if err := w.ws.Save(); err != nil {
 			return err
 		}

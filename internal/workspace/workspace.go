@@ -1,4 +1,7 @@
-package runner
+// Package workspace holds the learner's side of labrunner: a workspace
+// folder with its state file (.lab/state.json), and the learner's progress
+// across labs. It knows nothing of containers; the CLI connects the two.
+package workspace
 
 import (
 	"encoding/json"
@@ -19,11 +22,11 @@ type Workspace struct {
 	// Dir is the workspace folder.
 	Dir string
 	// State is the content of .lab/state.json.
-	State WorkspaceState
+	State State
 }
 
-// WorkspaceState is what a workspace remembers between commands.
-type WorkspaceState struct {
+// State is what a workspace remembers between commands.
+type State struct {
 	// Lab is the lab id.
 	Lab string `json:"lab"`
 	// Catalog is the catalog folder the lab came from; "" is the bundled one.
@@ -46,15 +49,15 @@ func statePath(dir string) string { return filepath.Join(dir, StateDir, "state.j
 // ErrNoWorkspace means no workspace was found from the current folder up.
 var ErrNoWorkspace = errors.New("not in a lab workspace (no .lab/state.json here or above); run `lab start <lab>` first, or cd into a workspace")
 
-// FindWorkspace looks for a workspace in dir and its parents.
-func FindWorkspace(dir string) (*Workspace, error) {
+// Find looks for a workspace in dir and its parents.
+func Find(dir string) (*Workspace, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
 	for {
 		if _, err := os.Stat(statePath(dir)); err == nil {
-			return OpenWorkspace(dir)
+			return Open(dir)
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -64,9 +67,9 @@ func FindWorkspace(dir string) (*Workspace, error) {
 	}
 }
 
-// OpenWorkspace reads the workspace in dir. A state file that cannot be
+// Open reads the workspace in dir. A state file that cannot be
 // parsed is reported, never silently replaced.
-func OpenWorkspace(dir string) (*Workspace, error) {
+func Open(dir string) (*Workspace, error) {
 	b, err := os.ReadFile(statePath(dir))
 	if err != nil {
 		return nil, err
@@ -93,10 +96,10 @@ func (w *Workspace) Save() error {
 	return writeFileAtomic(statePath(w.Dir), append(b, '\n'), 0o644)
 }
 
-// ReadFiles reads the named files of the workspace. A missing file is left
-// out; the grader reports it.
-func (w *Workspace) ReadFiles(names []string) (Submission, error) {
-	sub := Submission{}
+// ReadFiles reads the named files of the workspace, keyed by name. A
+// missing file is left out; the grader reports it.
+func (w *Workspace) ReadFiles(names []string) (map[string]string, error) {
+	sub := map[string]string{}
 	for _, n := range names {
 		b, err := os.ReadFile(filepath.Join(w.Dir, n))
 		if errors.Is(err, fs.ErrNotExist) {

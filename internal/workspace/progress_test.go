@@ -1,6 +1,7 @@
-package runner
+package workspace
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,21 +47,37 @@ func TestProgressCorruptedIsReported(t *testing.T) {
 
 func TestWorkspaceFindAndCorruption(t *testing.T) {
 	dir := t.TempDir()
-	w := &Workspace{Dir: dir, State: WorkspaceState{Lab: "sql-join", Session: "abc"}}
+	w := &Workspace{Dir: dir, State: State{Lab: "sql-join", Session: "abc"}}
 	if err := w.Save(); err != nil {
 		t.Fatal(err)
 	}
 	sub := filepath.Join(dir, "a", "b")
 	os.MkdirAll(sub, 0o755)
-	found, err := FindWorkspace(sub)
+	found, err := Find(sub)
 	if err != nil || found.State.Lab != "sql-join" || found.Dir != dir {
 		t.Fatalf("FindWorkspace = %+v, %v", found, err)
 	}
-	if _, err := FindWorkspace(t.TempDir()); err != ErrNoWorkspace {
+	if _, err := Find(t.TempDir()); err != ErrNoWorkspace {
 		t.Errorf("err = %v, want ErrNoWorkspace", err)
 	}
 	os.WriteFile(statePath(dir), []byte("garbage"), 0o644)
-	if _, err := OpenWorkspace(dir); err == nil || !strings.Contains(err.Error(), "corrupted") {
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "corrupted") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestReadFilesLeavesOutMissing(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "app"), 0o755)
+	os.WriteFile(filepath.Join(dir, "solution.sql"), []byte("SELECT 1"), 0o644)
+	os.WriteFile(filepath.Join(dir, "app", "main.py"), []byte("print()"), 0o644)
+	w := &Workspace{Dir: dir}
+	got, err := w.ReadFiles([]string{"solution.sql", "app/main.py", "missing.sql"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"solution.sql": "SELECT 1", "app/main.py": "print()"}
+	if !maps.Equal(got, want) {
+		t.Errorf("ReadFiles = %q, want %q", got, want)
 	}
 }

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/labrunner/labrunner/checks"
+)
+
+func TestNewCmdGradeMerge(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		want     GradeMergeOptions
+		wantCode int
+		wantErr  string
+	}{
+		{name: "shards", args: []string{"a.json", "b.json"}, want: GradeMergeOptions{Paths: []string{"a.json", "b.json"}}},
+		{name: "formats to a folder", args: []string{"a.json", "--format", "csv,html", "-o", "out"},
+			want: GradeMergeOptions{Paths: []string{"a.json"}, Formats: []string{"csv", "html"}, Out: "out"}},
+		{name: "no shard", args: nil, wantCode: ExitUsage, wantErr: "requires at least 1 arg"},
+		{name: "unknown format", args: []string{"a.json", "--format", "pdf"}, wantCode: ExitUsage, wantErr: `--format "pdf": unknown format`},
+		{name: "two formats to stdout", args: []string{"a.json", "--format", "json,csv"}, wantCode: ExitUsage, wantErr: "give --out DIR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io, _, _ := TestStreams()
+			var got *GradeMergeOptions
+			cmd := newCmdGradeMerge(&Deps{IO: io}, func(_ context.Context, o *GradeMergeOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(io.Out)
+			cmd.SetErr(io.ErrOut)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if ExitCode(err) != tt.wantCode || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v (exit %d), want exit %d with %q", err, ExitCode(err), tt.wantCode, tt.wantErr)
+				}
+				if got != nil {
+					t.Error("runF ran after a usage error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Paths, tt.want.Paths) || !slices.Equal(got.Formats, tt.want.Formats) || got.Out != tt.want.Out {
+				t.Errorf("options = %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func Test_gradeMergeRun(t *testing.T) {
+	pass := func(sub string) checks.Report {
+		return cannedReport("sql-join", sub, result("rows", checks.Pass, ""), result("order", checks.Pass, ""))
+	}
+	fail := func(sub string) checks.Report {
+		return cannedReport("sql-join", sub, result("rows", checks.Pass, ""), result("order", checks.Fail, "rows out of order"))
+	}
+	errored := func(sub string) checks.Report {
+		return cannedReport("sql-join", sub, result("rows", checks.Pass, ""), result("order", checks.Error, "timed out"))
+	}
+	tests := []struct {
+		name       string
+		tty        bool
+		shards     [][]checks.Report
+		files      []string // extra paths, relative to the test folder, with their content
+		formats    []string
+		out        string
+		wantOut    string
+		wantErrOut string
+		wantFiles  []string
+		wantExit   int
+		wantErr    string
+	}{
+		{
+			name:     "all passed, piped",
+			shards:   [][]checks.Report{{pass("bob")}, {pass("alice")}},
+			wantOut:  "pass\talice\t2\t2\npass\tbob\t2\t2\ntotal\t2\t2\n",
+			wantExit: ExitOK,
+		},
+		{
+			name:     "one failed, on a terminal",
+			tty:      true,
+			shards:   [][]checks.Report{{pass("alice")}, {fail("bob")}},
+			wantOut:  "✓ alice 2/2\n✗ bob 1/2 (1 failed)\n1 of 2 submissions passed\n",
+			wantExit: ExitFailed,
+		},
+		{
+			name:     "only errors are the environment",
+			shards:   [][]checks.Report{{pass("alice"), errored("bob")}},
+			wantOut:  "pass\talice\t2\t2\nerror\tbob\t1\t2\ntotal\t1\t2\n",
+			wantExit: ExitEnvironment,
+		},
+		{
+			name:     "a failure outranks an error",
+			shards:   [][]checks.Report{{errored("alice")}, {fail("bob")}},
+			wantOut:  "error\talice\t1\t2\nfail\tbob\t1\t2\ntotal\t0\t2\n",
+			wantExit: ExitFailed,
+		},
+		{
+			name:     "a re-run shard replaces the first; one report is shown whole",
+			shards:   [][]checks.Report{{fail("bob")}, {pass("bob")}},
+			wantOut:  "pass\trows\t1\t1\npass\torder\t1\t1\nscore\t2\t2\tpass\n",
+			wantExit: ExitOK,
+		},
+		{
+			name:       "formats written to a folder",
+			shards:     [][]checks.Report{{pass("alice")}, {fail("bob")}},
+			formats:    []string{"csv,junit"},
+			out:        "merged",
+			wantErrOut: "wrote merged/gradebook.csv\nwrote merged/junit.xml\n",
+			wantFiles:  []string{"gradebook.csv", "junit.xml"},
+			wantExit:   ExitFailed,
+		},
+		{
+			name:     "a missing shard",
+			shards:   [][]checks.Report{{pass("alice")}},
+			files:    []string{"missing.json"},
+			wantExit: ExitUsage,
+			wantErr:  "missing.json: no such file",
+		},
+		{
+			name:     "a shard that is not results",
+			shards:   [][]checks.Report{{pass("alice")}},
+			files:    []string{"garbage.json=not json"},
+			wantExit: ExitUsage,
+			wantErr:  "garbage.json: decode results",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			var paths []string
+			for i, s := range tt.shards {
+				paths = append(paths, writeResults(t, dir, fmt.Sprintf("shard%d.json", i+1), s...))
+			}
+			for _, f := range tt.files {
+				name, content, ok := strings.Cut(f, "=")
+				if ok {
+					os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
+				}
+				paths = append(paths, name)
+			}
+			io, out, errOut := TestStreams()
+			io.OutTTY = tt.tty
+			opts := &GradeMergeOptions{Deps: &Deps{IO: io, Getenv: func(string) string { return "" }}, Paths: paths, Formats: tt.formats, Out: tt.out}
+			err := gradeMergeRun(context.Background(), opts)
+			if code := ExitCode(err); code != tt.wantExit {
+				t.Errorf("exit %d (%v), want %d", code, err, tt.wantExit)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("err = %v, want %q", err, tt.wantErr)
+			}
+			if out.String() != tt.wantOut {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out, tt.wantOut)
+			}
+			if errOut.String() != tt.wantErrOut {
+				t.Errorf("stderr:\n%s\nwant:\n%s", errOut, tt.wantErrOut)
+			}
+			for _, f := range tt.wantFiles {
+				b, err := os.ReadFile(filepath.Join(dir, tt.out, f))
+				if err != nil || !strings.Contains(string(b), "bob") {
+					t.Errorf("%s: %v, %q; want it to hold bob's result", f, err, b)
+				}
+			}
+		})
+	}
+}

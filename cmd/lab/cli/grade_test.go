@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"context"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/runner"
+)
+
+func TestNewCmdGrade(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		want     GradeOptions
+		wantCode int
+		wantErr  string
+	}{
+		{name: "defaults", args: []string{"sql-join", "subs"},
+			want: GradeOptions{Lab: "sql-join", Path: "subs", Isolation: "shared", Deadline: 2 * time.Minute}},
+		{name: "every flag", args: []string{"sql-join", "subs", "-j", "3", "--isolation", "container", "--deadline", "10s", "--shard", "2/4", "--format", "json,csv", "-o", "out"},
+			want: GradeOptions{Lab: "sql-join", Path: "subs", Jobs: 3, Isolation: "container", Deadline: 10 * time.Second, Shard: "2/4", Formats: []string{"json", "csv"}, Out: "out"}},
+		{name: "one argument", args: []string{"sql-join"}, wantCode: ExitUsage, wantErr: "accepts 2 arg(s), received 1"},
+		{name: "unknown isolation", args: []string{"sql-join", "subs", "--isolation", "vm"}, wantCode: ExitUsage, wantErr: `--isolation "vm": use shared or container`},
+		{name: "no jobs", args: []string{"sql-join", "subs", "-j", "0"}, wantCode: ExitUsage, wantErr: "-j 0: need at least 1"},
+		{name: "bad shard", args: []string{"sql-join", "subs", "--shard", "5/4"}, wantCode: ExitUsage, wantErr: `--shard "5/4": want i/n with 1 ≤ i ≤ n`},
+		{name: "two formats to stdout", args: []string{"sql-join", "subs", "--format", "json,junit"}, wantCode: ExitUsage, wantErr: "would all go to standard output"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io, _, _ := TestStreams()
+			var got *GradeOptions
+			cmd := NewCmdGrade(&Deps{IO: io}, func(_ context.Context, o *GradeOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(io.Out)
+			cmd.SetErr(io.ErrOut)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if ExitCode(err) != tt.wantCode || !strings.Contains(err.Error(), tt.wantErr) || got != nil {
+					t.Fatalf("err = %v (exit %d, ran %v), want exit %d with %q and no run", err, ExitCode(err), got != nil, tt.wantCode, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want.Jobs == 0 {
+				tt.want.Jobs = got.Jobs // the number of CPUs
+			}
+			if got.Lab != tt.want.Lab || got.Path != tt.want.Path || got.Jobs != tt.want.Jobs || got.Isolation != tt.want.Isolation ||
+				got.Deadline != tt.want.Deadline || got.Shard != tt.want.Shard || strings.Join(got.Formats, ",") != strings.Join(tt.want.Formats, ",") || got.Out != tt.want.Out {
+				t.Errorf("options = %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func Test_gradeRun(t *testing.T) {
+	batch := func(statuses ...checks.Status) []checks.Report {
+		var out []checks.Report
+		for i, st := range statuses {
+			r := joinReport(checks.Pass, st)
+			r.Submission = []string{"alice", "bob", "carol"}[i]
+			out = append(out, r)
+		}
+		return out
+	}
+	one := joinReport(checks.Pass, checks.Fail)
+	one.Submission = "solution"
+	tests := []struct {
+		name     string
+		tty      bool
+		files    map[string]string // the submissions, under the test's folder
+		path     string
+		shard    string
+		formats  []string
+		out      string
+		reports  []checks.Report
+		gradeErr error
+
+		wantOut     string
+		wantErrOut  string
+		wantExit    int
+		wantErr     string
+		wantEntries map[string]runner.Submission
+	}{
+		{
+			name:        "a folder of submissions, all passed",
+			files:       map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B", ".git/x": "", "carol/notes.txt": "no solution"},
+			reports:     batch(checks.Pass, checks.Pass, checks.Pass),
+			wantOut:     "pass\talice\t4\t4\npass\tbob\t4\t4\npass\tcarol\t4\t4\ntotal\t3\t3\n",
+			wantExit:    ExitOK,
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}, "carol": {}},
+		},
+		{
+			name:    "one failed, on a terminal",
+			tty:     true,
+			files:   map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B"},
+			reports: batch(checks.Pass, checks.Fail),
+			wantOut: "✓ alice 4/4\n✗ bob 1/4 (1 failed)\n1 of 2 submissions passed\n",
+			// On a terminal: the progress bar, then the rate.
+			wantErrOut: "\r[>                             ] 0/2\r[===============>              ] 1/2\r[==============================] 2/2\r\x1b[K" +
+				"graded 2 submissions in … (…/s)\n",
+			wantExit:    ExitFailed,
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}},
+		},
+		{
+			name:        "one file",
+			files:       map[string]string{"solution.sql": "SELECT 1"},
+			path:        "solution.sql",
+			reports:     []checks.Report{one},
+			wantOut:     "pass\tseed-intact\t1\t1\nfail\tmatches-reference\t0\t3\nmessage\tmatches-reference\t3 rows differ from the reference\nhint\tmatches-reference\tName the columns name, orders and total_spent.\nscore\t1\t4\tfail\n",
+			wantExit:    ExitFailed,
+			wantEntries: map[string]runner.Submission{"solution": {"solution.sql": "SELECT 1"}},
+		},
+		{
+			name:        "a submission folder; its lab.yaml is ignored, and said so",
+			files:       map[string]string{"solution.sql": "SELECT 1", "lab.yaml": "id: sql-join\nchecks: []\n"},
+			reports:     []checks.Report{one},
+			wantOut:     "pass\tseed-intact\t1\t1\nfail\tmatches-reference\t0\t3\nmessage\tmatches-reference\t3 rows differ from the reference\nhint\tmatches-reference\tName the columns name, orders and total_spent.\nscore\t1\t4\tfail\n",
+			wantErrOut:  "note: subs: its lab.yaml is ignored; lab definitions come from the catalog\n",
+			wantExit:    ExitFailed,
+			wantEntries: map[string]runner.Submission{"subs": {"solution.sql": "SELECT 1"}},
+		},
+		{
+			name:        "only errors are the environment",
+			files:       map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B"},
+			reports:     batch(checks.Pass, checks.Error),
+			wantOut:     "pass\talice\t4\t4\nerror\tbob\t1\t4\ntotal\t1\t2\n",
+			wantExit:    ExitEnvironment,
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}},
+		},
+		{
+			name:        "a shard",
+			files:       map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B", "carol/solution.sql": "C"},
+			shard:       "2/2",
+			reports:     batch(checks.Pass),
+			wantOut:     "pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
+			wantExit:    ExitOK,
+			wantEntries: map[string]runner.Submission{"bob": {"solution.sql": "B"}},
+		},
+		{
+			name:        "formats to a folder",
+			files:       map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B"},
+			formats:     []string{"json,csv"},
+			out:         "results",
+			reports:     batch(checks.Pass, checks.Fail),
+			wantErrOut:  "wrote results/results.json\nwrote results/gradebook.csv\n",
+			wantExit:    ExitFailed,
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}},
+		},
+		{
+			name:     "nothing to grade",
+			files:    map[string]string{"readme.txt": "hi"},
+			wantExit: ExitUsage,
+			wantErr:  "holds none of the lab's files (solution.sql) and no submission folders",
+		},
+		{
+			name:     "no such path",
+			path:     "missing",
+			wantExit: ExitUsage,
+			wantErr:  "read submissions: stat missing: no such file or directory",
+		},
+		{
+			name:        "services that would not start",
+			files:       map[string]string{"alice/solution.sql": "A"},
+			gradeErr:    &runner.EnvError{Err: errorString("start db: no such image")},
+			wantExit:    ExitEnvironment,
+			wantErr:     "start db: no such image",
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}},
+		},
+		{
+			name:        "interrupted",
+			files:       map[string]string{"alice/solution.sql": "A"},
+			gradeErr:    &runner.EnvError{Err: context.Canceled},
+			wantExit:    ExitInterrupted,
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			for name, content := range tt.files {
+				p := filepath.Join(dir, "subs", filepath.FromSlash(name))
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := "subs"
+			if tt.path != "" {
+				path = filepath.Join("subs", tt.path)
+				if tt.files == nil {
+					path = tt.path
+				}
+			}
+			drv := &fakeDriver{gradeReports: tt.reports, gradeErr: tt.gradeErr}
+			io, out, errOut := TestStreams()
+			io.OutTTY, io.ErrTTY = tt.tty, tt.tty
+			deps := &Deps{IO: io, Getenv: func(string) string { return "" },
+				NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
+			opts := &GradeOptions{Deps: deps, Lab: "sql-join", Path: path, Jobs: 2, Isolation: runner.IsolationShared,
+				Deadline: time.Minute, Shard: tt.shard, Formats: tt.formats, Out: tt.out}
+
+			err := gradeRun(context.Background(), opts)
+			if code := ExitCode(err); code != tt.wantExit {
+				t.Errorf("exit %d (%v), want %d", code, err, tt.wantExit)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("err = %v, want %q", err, tt.wantErr)
+			}
+			if out.String() != tt.wantOut {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out, tt.wantOut)
+			}
+			if got := durations(rateRe.ReplaceAllString(errOut.String(), "(…/s)")); got != tt.wantErrOut {
+				t.Errorf("stderr:\n%q\nwant:\n%q", got, tt.wantErrOut)
+			}
+			got := map[string]runner.Submission{}
+			for _, e := range drv.graded {
+				got[e.Name] = e.Files
+			}
+			if len(got) != len(tt.wantEntries) {
+				t.Errorf("graded %v, want %v", got, tt.wantEntries)
+			}
+			for name, files := range tt.wantEntries {
+				if !maps.Equal(got[name], files) {
+					t.Errorf("graded %s with %q, want %q", name, got[name], files)
+				}
+			}
+			if drv.graded != nil && (drv.gradeOpts.Jobs != 2 || drv.gradeOpts.Isolation != runner.IsolationShared || drv.gradeOpts.Deadline != time.Minute) {
+				t.Errorf("batch options %+v, want 2 jobs, shared, 1m", drv.gradeOpts)
+			}
+			if tt.out != "" {
+				b, err := os.ReadFile(filepath.Join(dir, tt.out, "gradebook.csv"))
+				if err != nil || !strings.Contains(string(b), "bob") {
+					t.Errorf("gradebook.csv: %v %q; want bob's row", err, b)
+				}
+			}
+		})
+	}
+}
