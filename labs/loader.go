@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -260,6 +262,9 @@ func size(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// ServiceNames returns the names of the lab's services, sorted.
+func (l *Lab) ServiceNames() []string { return slices.Sorted(maps.Keys(l.Services)) }
 
 // SetFS sets the file system that holds Dir, for a Lab built in Go
 // rather than loaded (one loaded keeps the file system it came from).

@@ -246,7 +246,7 @@ func (v *validator) service(owner any, name *string) *Service {
 	return s
 }
 
-func (v *validator) serviceNames() []string { return slices.Sorted(maps.Keys(v.lab.Services)) }
+func (v *validator) serviceNames() []string { return v.lab.ServiceNames() }
 
 func (v *validator) variants() {
 	seen := map[string]*Variant{}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"maps"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -139,7 +138,7 @@ func programEnv(lab *labs.Lab, svc *labs.Service) map[string]string {
 	return env
 }
 
-func serviceNames(lab *labs.Lab) []string { return slices.Sorted(maps.Keys(lab.Services)) }
+func serviceNames(lab *labs.Lab) []string { return lab.ServiceNames() }
 
 func (e *LabEnv) seed(ctx context.Context) error {
 	for _, name := range serviceNames(e.Lab) {

@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -60,13 +59,7 @@ func gradePrograms(t *testing.T, lab, file string, jobs int, deadline time.Durat
 		t.Fatalf("grade: %v, want exit 1\n%s", err, errOut.String())
 	}
 	// Everything the run created carries its process id.
-	containers, networks, err := d.List(context.Background(), engine.LabelPID+"="+strconv.Itoa(cmd.Process.Pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(containers)+len(networks) > 0 {
-		t.Errorf("the batch left %d containers and %d networks", len(containers), len(networks))
-	}
+	dockertest.NoLeftovers(t, d, engine.LabelPID+"="+strconv.Itoa(cmd.Process.Pid), "the batch")
 
 	got, graded := readGraded(t, out)
 	for _, p := range progs {

@@ -95,13 +95,7 @@ func gradeWebBox(t *testing.T, lab, file string, deadline time.Duration, cases [
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		run.maxRSS = ru.Maxrss << 10 // kilobytes on Linux
 	}
-	containers, networks, err := d.List(context.Background(), label)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(containers)+len(networks) > 0 {
-		t.Errorf("the batch left %d containers and %d networks", len(containers), len(networks))
-	}
+	dockertest.NoLeftovers(t, d, label, "the batch")
 
 	got, graded := readGraded(t, out)
 	for _, want := range cases {

@@ -49,15 +49,22 @@ func Session(tb testing.TB, d *runner.Driver, lab string) *engine.Session {
 		if err := s.Close(ctx); err != nil {
 			tb.Errorf("close session: %v", err)
 		}
-		containers, networks, err := d.List(ctx, engine.LabelSession+"="+s.ID)
-		if err != nil {
-			tb.Errorf("list leftovers: %v", err)
-		}
-		if len(containers)+len(networks) > 0 {
-			tb.Errorf("session %s left %d containers and %d networks", s.ID, len(containers), len(networks))
-		}
+		NoLeftovers(tb, d, engine.LabelSession+"="+s.ID, "session "+s.ID)
 	})
 	return s
+}
+
+// NoLeftovers fails the test when any container or network with label
+// ("key=value") exists; what names the one that should have removed them.
+func NoLeftovers(tb testing.TB, d *runner.Driver, label, what string) {
+	tb.Helper()
+	containers, networks, err := d.List(context.Background(), label)
+	if err != nil {
+		tb.Errorf("list leftovers: %v", err)
+	}
+	if len(containers)+len(networks) > 0 {
+		tb.Errorf("%s left %d containers and %d networks", what, len(containers), len(networks))
+	}
 }
 
 // StartLab starts lab on d, failing the test if it cannot, and closes it
@@ -73,13 +80,7 @@ func StartLab(tb testing.TB, ctx context.Context, d *runner.Driver, lab *labs.La
 		if err := env.Close(ctx); err != nil {
 			tb.Errorf("close lab %s: %v", lab.ID, err)
 		}
-		c, n, err := d.List(ctx, engine.LabelSession+"="+env.Session.ID)
-		if err != nil {
-			tb.Errorf("list leftovers: %v", err)
-		}
-		if len(c)+len(n) > 0 {
-			tb.Errorf("lab %s left %d containers and %d networks", lab.ID, len(c), len(n))
-		}
+		NoLeftovers(tb, d, engine.LabelSession+"="+env.Session.ID, "lab "+lab.ID)
 	})
 	return env
 }

@@ -57,14 +57,12 @@ func (d *Driver) removeByLabelCount(ctx context.Context, label string) (Leftover
 	errs := make([]error, len(containers))
 	var wg sync.WaitGroup
 	for i, id := range containers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := d.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 			if err != nil && !isNotFound(err) {
 				errs[i] = fmt.Errorf("remove container %s: %w", id[:12], err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	for _, id := range networks {

@@ -108,9 +108,7 @@ func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
 	for i, spec := range specs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			svc, err := s.d.startService(ctx, s, spec)
 			if svc != nil {
 				s.mu.Lock()
@@ -118,7 +116,7 @@ func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
 				s.mu.Unlock()
 			}
 			errs[i] = err
-		}()
+		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)

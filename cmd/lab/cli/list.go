@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,7 +67,7 @@ type listService struct {
 func listRun(_ context.Context, opts *ListOptions) error {
 	io := opts.Deps.IO
 	all, loadErr := opts.Deps.loadCatalog()
-	if _, ok := loadErr.(labs.Errors); loadErr != nil && !ok {
+	if lerrs := (labs.Errors)(nil); loadErr != nil && !errors.As(loadErr, &lerrs) {
 		return loadErr
 	}
 	status := opts.LearnerStatus
@@ -82,7 +83,7 @@ func listRun(_ context.Context, opts *ListOptions) error {
 			if l.Estimate.Duration > 0 {
 				e.Estimate = shortDuration(l.Estimate.Duration)
 			}
-			for _, name := range sortedServiceNames(l) {
+			for _, name := range l.ServiceNames() {
 				e.Services = append(e.Services, listService{Name: name, Kind: l.Services[name].Kind})
 			}
 			entries = append(entries, e)
@@ -131,20 +132,11 @@ func progressStatus(deps *Deps) func(string) string {
 // order of the services' names.
 func serviceKinds(l *labs.Lab) []string {
 	var kinds []string
-	for _, name := range sortedServiceNames(l) {
+	for _, name := range l.ServiceNames() {
 		k := l.Services[name].Kind
 		if !slices.Contains(kinds, k) {
 			kinds = append(kinds, k)
 		}
 	}
 	return kinds
-}
-
-func sortedServiceNames(l *labs.Lab) []string {
-	names := make([]string, 0, len(l.Services))
-	for name := range l.Services {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
 }
