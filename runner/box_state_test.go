@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -14,13 +15,7 @@ import (
 )
 
 func newFakeBox(t *testing.T, fixtures map[string]string) (*boxState, *fakeService, *fakeSession) {
-	def := &labs.Service{Kind: labs.KindBox, Fixtures: slices.Sorted(func(yield func(string) bool) {
-		for n := range fixtures {
-			if !yield(n) {
-				return
-			}
-		}
-	})}
+	def := &labs.Service{Kind: labs.KindBox, Fixtures: slices.Sorted(maps.Keys(fixtures))}
 	tg, svc, sess := fakeTarget(t, "box", def, fixtures)
 	return newBoxState(tg).(*boxState), svc, sess
 }
