@@ -33,7 +33,7 @@ func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptio
 	if r, ok := e.run.runs[e.service].(execRun); ok {
 		return r.Exec(ctx, cmd, opts)
 	}
-	svc := e.run.env.Session.Service(e.service)
+	svc := e.run.env.sess.lookup(e.service)
 	if svc == nil {
 		return checks.ExecResult{}, fmt.Errorf("service %q is not running", e.service)
 	}
@@ -62,11 +62,11 @@ func (e *checkEnv) Service(name string) (checks.Env, error) {
 }
 
 func (e *checkEnv) BaseURL() (string, error) {
-	svc := e.run.env.Session.Service(e.service)
-	if svc == nil || svc.HostPort == "" {
+	svc := e.run.env.sess.lookup(e.service)
+	if svc == nil || svc.Addr() == "" {
 		return "", fmt.Errorf("service %q has no HTTP endpoint", e.service)
 	}
-	return "http://" + svc.HostPort, nil
+	return "http://" + svc.Addr(), nil
 }
 
 func (e *checkEnv) Submission(file string) (string, error) {

@@ -55,10 +55,13 @@ func (d *Driver) Probe(ctx context.Context, kind Kind, hostPort, containerID str
 
 // URL returns how a client on this machine connects to svc (postgres://…,
 // redis://…, http://…), or "" for kinds without a port.
-func URL(svc *engine.Service) string {
-	k, ok := kinds[svc.Kind]
-	if !ok || k.url == nil || svc.HostPort == "" {
+func URL(svc *engine.Service) string { return serviceURL(svc.Kind, svc.HostPort) }
+
+// serviceURL is URL of a service of kind published at hostPort.
+func serviceURL(kind Kind, hostPort string) string {
+	k, ok := kinds[kind]
+	if !ok || k.url == nil || hostPort == "" {
 		return ""
 	}
-	return k.url(svc.HostPort)
+	return k.url(hostPort)
 }

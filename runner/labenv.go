@@ -23,6 +23,8 @@ type LabEnv struct {
 
 	// state is the lab state of each service, by service name.
 	state map[string]serviceState
+	// sess is Session as its states see it.
+	sess session
 }
 
 // Submission maps the names of a lab's submission files to their content.
@@ -98,9 +100,9 @@ func (d *Driver) labSpec(lab *labs.Lab, name string) (engine.ServiceSpec, error)
 }
 
 func (d *Driver) newLabEnv(lab *labs.Lab, s *engine.Session) *LabEnv {
-	env := &LabEnv{Lab: lab, Session: s, state: map[string]serviceState{}}
+	env := &LabEnv{Lab: lab, Session: s, state: map[string]serviceState{}, sess: engineSession{s}}
 	for _, name := range serviceNames(lab) {
-		t := &stateTarget{name: name, def: lab.Services[name], lab: lab, sess: s,
+		t := &stateTarget{name: name, def: lab.Services[name], lab: lab, sess: env.sess,
 			spec: func() (engine.ServiceSpec, error) { return d.labSpec(lab, name) }}
 		var st serviceState = &plainState{t}
 		if k := kinds[t.def.Kind]; k.newState != nil {
@@ -189,18 +191,18 @@ func (e *LabEnv) LearnerURL(name string) string {
 	if u, ok := e.state[name].(interface{ learnerURL() string }); ok {
 		return u.learnerURL()
 	}
-	svc := e.Session.Service(name)
-	if svc == nil {
+	svc, def := e.sess.lookup(name), e.Lab.Services[name]
+	if svc == nil || def == nil {
 		return ""
 	}
-	return URL(svc)
+	return serviceURL(def.Kind, svc.Addr())
 }
 
 // ShellCommand returns the interactive client for a service, with the
 // environment it needs: the kind's own (psql as the learner in the lab
 // database, redis-cli), else a shell.
 func (e *LabEnv) ShellCommand(name string) ([]string, []string, error) {
-	if e.Session.Service(name) == nil {
+	if e.sess.lookup(name) == nil {
 		return nil, nil, fmt.Errorf("the lab has no service %q (services: %v)", name, serviceNames(e.Lab))
 	}
 	if sh, ok := e.state[name].(interface{ shell() ([]string, []string) }); ok {

@@ -153,7 +153,7 @@ fi
 reload
 `
 
-func (st *nginxState) service() (*engine.Service, error) { return st.t.service() }
+func (st *nginxState) service() (service, error) { return st.t.service() }
 
 func (st *nginxState) Seed(ctx context.Context) error {
 	if len(st.svc.Fixtures) > 0 {
@@ -318,7 +318,7 @@ func nginxTestError(out, installed, file string) string {
 
 // logTail returns the last error lines nginx logged (to the container's
 // stderr), as ": …" to end a message, or "".
-func (st *nginxState) logTail(ctx context.Context, svc *engine.Service) string {
+func (st *nginxState) logTail(ctx context.Context, svc service) string {
 	rc, err := svc.Logs(ctx, "20")
 	if err != nil {
 		return ""

@@ -108,7 +108,14 @@ func newPostgresState(t *stateTarget) serviceState {
 			variants = append(variants, v.Name)
 		}
 	}
-	return &postgresState{t: t, lab: pg.NewLab(t.sess.Service(t.name), t.def.Database, variants)}
+	return &postgresState{t: t, lab: pg.NewLab(pgService(t), t.def.Database, variants)}
+}
+
+// pgService is the target's engine service, which the lab databases reach
+// the server through, or nil when it is not running.
+func pgService(t *stateTarget) *engine.Service {
+	svc, _ := t.sess.lookup(t.name).(*engine.Service)
+	return svc
 }
 
 func (st *postgresState) Seed(ctx context.Context) error {
@@ -125,7 +132,7 @@ func (st *postgresState) Seed(ctx context.Context) error {
 			return err
 		}
 	}
-	err = st.lab.Seed(ctx, sets, st.t.sess.Keep)
+	err = st.lab.Seed(ctx, sets, st.t.sess.keep())
 	var se *pg.ScriptError
 	if errors.As(err, &se) {
 		return &FixtureError{Service: st.t.name, Fixture: se.Script, Err: se.Err}

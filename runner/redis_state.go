@@ -93,15 +93,15 @@ func (st *redisState) client() (*redis.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if svc.HostPort == "" {
+	if svc.Addr() == "" {
 		return nil, envErr(fmt.Errorf("service %s is not running", st.name))
 	}
 	st.c = redis.NewClient(&redis.Options{
-		Addr: svc.HostPort,
+		Addr: svc.Addr(),
 		// Before seeding sets the password, the default user takes any
 		// (AUTH with a user name; the legacy form would be refused).
 		Username: "default",
-		Password: redisPassword(svc.ContainerID),
+		Password: redisPassword(svc.ID()),
 		// RESP2: replies are strings, integers and arrays, which is what
 		// checks compare; no CLIENT SETINFO on connect.
 		Protocol:        2,
@@ -138,7 +138,7 @@ func (st *redisState) Seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := c.Do(ctx, "ACL", "SETUSER", "default", "on", "resetpass", ">"+redisPassword(svc.ContainerID)).Err(); err != nil {
+		if err := c.Do(ctx, "ACL", "SETUSER", "default", "on", "resetpass", ">"+redisPassword(svc.ID())).Err(); err != nil {
 			return envErr(fmt.Errorf("protect the default user of %s: %w", st.name, err))
 		}
 	}
@@ -288,7 +288,7 @@ func (st *redisState) restart(ctx context.Context, cause error) error {
 	}
 	st.mu.Lock()
 	err = svc.Restart(ctx, "")
-	hostPort := svc.HostPort
+	hostPort := svc.Addr()
 	st.mu.Unlock()
 	if err != nil {
 		return fail(err)
@@ -346,22 +346,22 @@ func (r redisRunOf) Redis() (checks.Redis, error) {
 
 // learnerURL is the learner user's URL where the service has one.
 func (st *redisState) learnerURL() string {
-	svc := st.t.sess.Service(st.name)
-	if svc == nil || svc.HostPort == "" {
+	svc := st.t.sess.lookup(st.name)
+	if svc == nil || svc.Addr() == "" {
 		return ""
 	}
 	if st.svc.ACL {
-		return fmt.Sprintf("redis://%s:%s@%s/0", RedisLearnerUser, RedisLearnerPassword, svc.HostPort)
+		return fmt.Sprintf("redis://%s:%s@%s/0", RedisLearnerUser, RedisLearnerPassword, svc.Addr())
 	}
-	return URL(svc)
+	return serviceURL(st.svc.Kind, svc.Addr())
 }
 
 // shell is redis-cli as the default user, with its password where it has
 // one.
 func (st *redisState) shell() ([]string, []string) {
 	id := ""
-	if svc := st.t.sess.Service(st.name); svc != nil {
-		id = svc.ContainerID
+	if svc := st.t.sess.lookup(st.name); svc != nil {
+		id = svc.ID()
 	}
 	return []string{"redis-cli", "--user", "default"}, []string{"REDISCLI_AUTH=" + redisPassword(id)}
 }

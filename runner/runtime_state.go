@@ -76,7 +76,7 @@ func newRuntimeState(t *stateTarget) serviceState {
 	return &runtimeState{t: t, name: t.name, svc: t.def}
 }
 
-func (st *runtimeState) service() (*engine.Service, error) { return st.t.service() }
+func (st *runtimeState) service() (service, error) { return st.t.service() }
 
 // root runs a shell script as root in the container.
 func (st *runtimeState) root(ctx context.Context, what, script string, args ...string) error {

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 
 	"github.com/labrunner/labrunner/checks"
@@ -18,14 +19,54 @@ type stateTarget struct {
 	name string
 	def  *labs.Service
 	lab  *labs.Lab
-	sess *engine.Session
+	sess session
 	// spec is the spec the service starts with, to start it again.
 	spec func() (engine.ServiceSpec, error)
 }
 
+// service is what states use of a started service: *engine.Service, or a
+// fake in tests.
+type service interface {
+	Exec(ctx context.Context, cmd []string, opts engine.ExecOptions) (engine.ExecResult, error)
+	State(ctx context.Context) (engine.ContainerState, error)
+	Restart(ctx context.Context, signal string) error
+	DiskUsage(ctx context.Context) (int64, bool, error)
+	CopyFrom(ctx context.Context, path string) (io.ReadCloser, error)
+	Logs(ctx context.Context, tail string) (io.ReadCloser, error)
+	// Addr is the host's "ip:port" of the service, or "".
+	Addr() string
+	// ID is the container's id.
+	ID() string
+}
+
+var _ service = (*engine.Service)(nil)
+
+// session is what a lab uses of its session of containers:
+// engineSession, or a fake in tests.
+type session interface {
+	// lookup returns the started service named name, or nil.
+	lookup(name string) service
+	// Replace replaces the container of service spec.Name.
+	Replace(ctx context.Context, spec engine.ServiceSpec) error
+	// keep reports whether the session is meant to outlive this process.
+	keep() bool
+}
+
+// engineSession is the session of an engine.
+type engineSession struct{ *engine.Session }
+
+func (s engineSession) lookup(name string) service {
+	if svc := s.Service(name); svc != nil {
+		return svc
+	}
+	return nil
+}
+
+func (s engineSession) keep() bool { return s.Keep }
+
 // service returns the target's started service, or an EnvError.
-func (t *stateTarget) service() (*engine.Service, error) {
-	svc := t.sess.Service(t.name)
+func (t *stateTarget) service() (service, error) {
+	svc := t.sess.lookup(t.name)
 	if svc == nil {
 		return nil, &EnvError{Err: fmt.Errorf("service %s is not running", t.name)}
 	}

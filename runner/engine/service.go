@@ -88,6 +88,14 @@ type Service struct {
 	d    *Driver
 }
 
+// Addr returns HostPort, for callers that see a service through an
+// interface.
+func (s *Service) Addr() string { return s.HostPort }
+
+// ID returns ContainerID, for callers that see a service through an
+// interface.
+func (s *Service) ID() string { return s.ContainerID }
+
 func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSpec) (*Service, error) {
 	kind := spec.Contract
 	image := spec.Image

@@ -1,0 +1,116 @@
+package runner
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
+)
+
+// submissionCheck passes when the submission's file holds want.
+type submissionCheck struct{ file, want string }
+
+func (c *submissionCheck) Validate() error { return nil }
+func (c *submissionCheck) Run(ctx context.Context, env checks.Env) checks.Outcome {
+	s, err := env.Submission(c.file)
+	if err != nil {
+		return checks.Errored(err.Error())
+	}
+	if !strings.Contains(s, c.want) {
+		return checks.Failed("no " + c.want)
+	}
+	return checks.Passed()
+}
+
+// applyState is a state whose runs take any file.
+type applyState struct{ recState }
+
+func (s *applyState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
+	return resetRun{apply: func(ctx context.Context, f *labs.SubmissionFile, content string) error { return nil }}, nil
+}
+
+// proveLab is a lab of two checks on q.sql whose folder holds solutions.
+func proveLab(t *testing.T, solutions map[string]string, wrong ...*labs.WrongSolution) *LabEnv {
+	tg, _, _ := fakeTarget(t, "db", &labs.Service{Kind: labs.KindPostgres}, solutions)
+	lab := tg.lab
+	lab.Submission = []*labs.SubmissionFile{{File: "q.sql", Apply: labs.ApplySQL, Service: "db"}}
+	lab.Checks = []*labs.CheckDef{
+		{Name: "selects", Type: "fake", Service: "db", Points: 1, Check: &submissionCheck{"q.sql", "SELECT"}},
+		{Name: "filters", Type: "fake", Service: "db", Points: 1, Check: &submissionCheck{"q.sql", "WHERE"}},
+	}
+	lab.Wrong = wrong
+	var log []string
+	return &LabEnv{Lab: lab, state: map[string]serviceState{"db": &applyState{recState{name: "db", log: &log}}}}
+}
+
+func TestProve(t *testing.T) {
+	sols := map[string]string{
+		"starter/q.sql":        "-- todo",
+		"solution/q.sql":       "SELECT * FROM t WHERE x",
+		"wrong/nowhere/q.sql":  "SELECT * FROM t",
+		"wrong/mislabel/q.sql": "SELECT * FROM t",
+	}
+	env := proveLab(t, sols, &labs.WrongSolution{Name: "nowhere", Fails: []string{"filters"}},
+		&labs.WrongSolution{Name: "mislabel", Fails: []string{"selects", "filters"}})
+	p, err := Prove(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range p.Cases {
+		got = append(got, c.Name+": "+c.Problem)
+	}
+	want := []string{"starter: ", "solution: ", "wrong/nowhere: ", "wrong/mislabel: must fail exactly [filters, selects], failed [filters]"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || !p.Failed || p.Lab != "t" {
+		t.Errorf("got\n%s\nwant\n%s (failed %t)", strings.Join(got, "\n"), strings.Join(want, "\n"), p.Failed)
+	}
+	if p.Cases[1].Report.Status != checks.Pass || p.Cases[1].Want != "passes every check" {
+		t.Errorf("solution: %+v", p.Cases[1])
+	}
+}
+
+func TestProveProblems(t *testing.T) {
+	env := proveLab(t, map[string]string{
+		"starter/q.sql":  "SELECT WHERE",
+		"solution/q.sql": "SELECT\nno filter",
+	})
+	p, err := Prove(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Failed || p.Cases[0].Problem != "the untouched starter passes every check" ||
+		p.Cases[1].Problem != "the reference solution does not pass: filters fail: no WHERE" {
+		t.Errorf("problems %q, %q", p.Cases[0].Problem, p.Cases[1].Problem)
+	}
+
+	// A solution folder without the file: the checks error.
+	env = proveLab(t, map[string]string{"starter/q.sql": "x", "solution/q.sql": "SELECT WHERE", "wrong/empty/other.sql": ""},
+		&labs.WrongSolution{Name: "empty", Fails: []string{"selects"}})
+	p, err = Prove(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Cases[2].Problem; got != `checks errored: selects (the submission has no file "q.sql"), filters (the submission has no file "q.sql")` {
+		t.Errorf("wrong/empty: %q", got)
+	}
+}
+
+func TestReadSolution(t *testing.T) {
+	env := proveLab(t, map[string]string{"solution/q.sql": "SELECT"})
+	env.Lab.Submission = append(env.Lab.Submission, &labs.SubmissionFile{File: "extra.sql"})
+	sub, err := ReadSolution(env.Lab, "solution")
+	if err != nil || len(sub) != 1 || sub["q.sql"] != "SELECT" {
+		t.Errorf("got %v, %v", sub, err)
+	}
+}
+
+func TestFirstLine(t *testing.T) {
+	if got := firstLine("a\nb"); got != "a …" {
+		t.Errorf("got %q", got)
+	}
+	if got := firstLine("a"); got != "a" {
+		t.Errorf("got %q", got)
+	}
+}
