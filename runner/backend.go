@@ -9,4 +9,7 @@ import "github.com/labrunner/labrunner/runner/engine"
 var backendKind = kindSpec{
 	Contract: engine.Contract{Port: "8080/tcp", Probe: httpProbe("/healthz", 200)},
 	url:      httpURL,
+	// No registry has the backend: both sets use the image that
+	// images/build.sh backend builds from images/backend.
+	images: map[string]string{ImageSetOfficial: "labrunner/backend:1", ImageSetOffline: "labrunner/backend:1"},
 }

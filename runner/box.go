@@ -11,6 +11,7 @@ import (
 var boxKind = kindSpec{
 	Contract: engine.Contract{Cmd: idleCmd, Probe: execProbe("true"), HostConfig: limitBox, LearnerCode: true},
 	newState: newBoxState,
+	images:   map[string]string{ImageSetOfficial: "debian:bookworm-20250113-slim", ImageSetOffline: "labrunner/box:bookworm"},
 }
 
 // Limits of a box: the learner's script runs in it as root, so a fork

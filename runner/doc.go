@@ -24,6 +24,6 @@
 // (labs/kinds.go, where the loader learns what the kind accepts), and one
 // file named after the kind holding its kindSpec (container contract:
 // port, environment, command, readiness probe, limits) and its
-// serviceState, which sees only its stateTarget. Give the kind its images
-// in images.go.
+// serviceState, which sees only its stateTarget. The row names the kind's
+// image in each image set (built from images/ for the offline set).
 package runner

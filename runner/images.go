@@ -7,12 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/labrunner/labrunner/labs"
 )
 
 // Image sets a configuration can select with `image_set` or LAB_IMAGE_SET.
@@ -24,28 +23,9 @@ const (
 	ImageSetOffline = "offline"
 )
 
-var imageSets = map[string]map[Kind]string{
-	ImageSetOfficial: {
-		// No registry has the backend: both sets use the image that
-		// images/build.sh backend builds from images/backend.
-		labs.KindBackend:  "labrunner/backend:1",
-		labs.KindPostgres: "postgres:16.6-alpine3.21",
-		labs.KindRedis:    "redis:7.4.2-alpine3.21",
-		labs.KindNginx:    "nginx:1.27.3-alpine",
-		labs.KindBox:      "debian:bookworm-20250113-slim",
-		// python:3.12.8-slim-bookworm with psycopg2-binary and redis,
-		// built from images/official/python (needs PyPI).
-		labs.KindRuntime: "labrunner/python:3.12",
-	},
-	ImageSetOffline: {
-		labs.KindBackend:  "labrunner/backend:1",
-		labs.KindPostgres: "labrunner/postgres:15",
-		labs.KindRedis:    "labrunner/redis:7",
-		labs.KindNginx:    "labrunner/nginx:1.22",
-		labs.KindBox:      "labrunner/box:bookworm",
-		labs.KindRuntime:  "labrunner/python:3.11",
-	},
-}
+// imageSetNames are the image sets; each kind's row in kinds.go names its
+// image in each.
+var imageSetNames = []string{ImageSetOfficial, ImageSetOffline}
 
 // Config selects the image of each service kind. It is read from a YAML
 // file and then from environment variables, which win:
@@ -76,7 +56,7 @@ func (c Config) Image(kind Kind) string {
 	if set == "" {
 		set = ImageSetOfficial
 	}
-	return imageSets[set][kind]
+	return kinds[kind].images[set]
 }
 
 // ConfigPath returns the configuration file labrunner reads: $LAB_CONFIG,
@@ -133,7 +113,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 func (c Config) validate() error {
 	if c.ImageSet != "" {
-		if _, ok := imageSets[c.ImageSet]; !ok {
+		if !slices.Contains(imageSetNames, c.ImageSet) {
 			return fmt.Errorf("unknown image set %q (known: %s, %s)", c.ImageSet, ImageSetOfficial, ImageSetOffline)
 		}
 	}

@@ -21,6 +21,8 @@ type Kind = string
 // learners' code), and the lab state the kind keeps.
 type kindSpec struct {
 	engine.Contract
+	// images is the kind's image in each image set (images.go).
+	images map[string]string
 	// url is how a client on the host connects, given "host:port".
 	url func(hostPort string) string
 	// programs marks kinds where learners' programs run: their services

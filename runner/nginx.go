@@ -9,6 +9,7 @@ var nginxKind = kindSpec{
 	// Any HTTP answer means nginx is serving, whatever the status.
 	Contract: engine.Contract{Port: "80/tcp", Probe: httpProbe("/", 0)},
 	url:      httpURL,
+	images:   map[string]string{ImageSetOfficial: "nginx:1.27.3-alpine", ImageSetOffline: "labrunner/nginx:1.22"},
 	newState: newNginxState,
 	networkURL: func(name string, _ *labs.Service) (string, string) {
 		return "", "http://" + name

@@ -29,6 +29,7 @@ const (
 var postgresKind = kindSpec{
 	Contract: engine.Contract{Port: "5432/tcp", Env: postgresEnv, HostConfig: limitPostgres, Cmd: postgresCmd, Probe: postgresProbe},
 	url:      postgresURL,
+	images:   map[string]string{ImageSetOfficial: "postgres:16.6-alpine3.21", ImageSetOffline: "labrunner/postgres:15"},
 	newState: newPostgresState,
 	networkURL: func(name string, def *labs.Service) (string, string) {
 		return "DATABASE_URL", fmt.Sprintf("postgres://%s:%s@%s:5432/%s", LearnerRole, LearnerPassword, name, def.Database)

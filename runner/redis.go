@@ -16,6 +16,7 @@ var redisKind = kindSpec{
 		Probe: redisProbe,
 	},
 	url:        func(hostPort string) string { return "redis://" + hostPort },
+	images:     map[string]string{ImageSetOfficial: "redis:7.4.2-alpine3.21", ImageSetOffline: "labrunner/redis:7"},
 	newState:   newRedisState,
 	networkURL: redisNetworkURL,
 }

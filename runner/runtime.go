@@ -11,4 +11,7 @@ var runtimeKind = kindSpec{
 	}, Probe: execProbe("python3", "-c", "pass"), HostConfig: limitRuntime, LearnerCode: true},
 	programs: true,
 	newState: newRuntimeState,
+	// python:3.12.8-slim-bookworm with psycopg2-binary and redis, built
+	// from images/official/python (needs PyPI).
+	images: map[string]string{ImageSetOfficial: "labrunner/python:3.12", ImageSetOffline: "labrunner/python:3.11"},
 }
