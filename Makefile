@@ -3,8 +3,8 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-# This project's machines reach no container registry, so the image set
-# built from Debian packages is the default here. With registry access:
+# The image set built from Debian packages is labrunner's default (see
+# runner.DefaultImageSet); with registry access the official one is tested by
 #   make test LAB_IMAGE_SET=official
 LAB_IMAGE_SET ?= offline
 export LAB_IMAGE_SET

@@ -16,12 +16,19 @@ import (
 
 // Image sets a configuration can select with `image_set` or LAB_IMAGE_SET.
 const (
-	// ImageSetOfficial is the default: pinned official images.
+	// ImageSetOfficial is the pinned official images, for machines that
+	// can pull them.
 	ImageSetOfficial = "official"
-	// ImageSetOffline is the set `make images` builds from Debian packages
-	// on machines that cannot pull from a registry.
+	// ImageSetOffline is the default, the set every test runs on: the
+	// images `make images` builds from Debian packages, without a
+	// registry.
 	ImageSetOffline = "offline"
 )
+
+// DefaultImageSet is the set used when none is configured: labrunner's
+// own Debian-based images, the ones every test runs on (the official set
+// has never been tested on this project's machines, which cannot pull).
+const DefaultImageSet = ImageSetOffline
 
 // imageSetNames are the image sets; each kind's row in kinds.go names its
 // image in each.
@@ -31,7 +38,7 @@ var imageSetNames = []string{ImageSetOfficial, ImageSetOffline}
 // file and then from environment variables, which win:
 //
 //	# ~/.config/labrunner/config.yaml (or $LAB_CONFIG)
-//	image_set: offline           # official (default) or offline
+//	image_set: official          # offline (default) or official
 //	images:                      # per kind, over the set
 //	  postgres: registry.example.edu/mirror/postgres:16.6-alpine3.21
 //
@@ -54,7 +61,7 @@ func (c Config) Image(kind Kind) string {
 	}
 	set := c.ImageSet
 	if set == "" {
-		set = ImageSetOfficial
+		set = DefaultImageSet
 	}
 	return kinds[kind].images[set]
 }

@@ -58,7 +58,7 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	fmt.Fprintf(io.Out, "docker\t%s (engine %s, API %s)\n", d.Host(), ver, api)
 	set := cfg.ImageSet
 	if set == "" {
-		set = runner.ImageSetOfficial
+		set = runner.DefaultImageSet
 	}
 	source := "default"
 	if cfg.Path != "" {
