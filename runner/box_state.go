@@ -157,16 +157,9 @@ func (st *boxState) recreate(ctx context.Context) error {
 	return nil
 }
 
-// Begin resets the box unless the run is live.
+// Begin resets the service unless the run is live.
 func (st *boxState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
-	if !opts.Live {
-		if err := st.Reset(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return resetRun{apply: func(ctx context.Context, f *labs.SubmissionFile, content string) error {
-		return st.apply(ctx, f, content, opts.Live)
-	}}, nil
+	return beginReset(ctx, st, opts, st.apply)
 }
 
 func (st *boxState) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {

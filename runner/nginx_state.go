@@ -216,16 +216,9 @@ func (st *nginxState) Reset(ctx context.Context) error {
 	return nil
 }
 
-// Begin resets nginx unless the run is live.
+// Begin resets the service unless the run is live.
 func (st *nginxState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
-	if !opts.Live {
-		if err := st.Reset(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return resetRun{apply: func(ctx context.Context, f *labs.SubmissionFile, content string) error {
-		return st.apply(ctx, f, content, opts.Live)
-	}}, nil
+	return beginReset(ctx, st, opts, st.apply)
 }
 
 func (st *nginxState) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {

@@ -186,6 +186,21 @@ func (u unsupportedRun) Apply(ctx context.Context, f *labs.SubmissionFile, conte
 
 func (unsupportedRun) End(ctx context.Context) error { return nil }
 
+// beginReset begins a run of a kind whose state is reset before each run
+// that is not live and needs no undoing after it: apply applies a file,
+// told whether the run is live.
+func beginReset(ctx context.Context, st serviceState, opts runOptions,
+	apply func(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error) (serviceRun, error) {
+	if !opts.Live {
+		if err := st.Reset(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return resetRun{apply: func(ctx context.Context, f *labs.SubmissionFile, content string) error {
+		return apply(ctx, f, content, opts.Live)
+	}}, nil
+}
+
 // resetRun is the run of a kind whose state is reset before each run
 // and needs no undoing after it; apply applies a file.
 type resetRun struct {
