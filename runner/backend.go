@@ -1,6 +1,9 @@
 package runner
 
-import "github.com/labrunner/labrunner/runner/engine"
+import (
+	"github.com/labrunner/labrunner/images"
+	"github.com/labrunner/labrunner/runner/engine"
+)
 
 // backendKind is the upstream HTTP server of nginx labs (images/backend):
 // it answers every request with JSON naming itself ($BACKEND_NAME) and
@@ -11,5 +14,5 @@ var backendKind = kindSpec{
 	url:      httpURL,
 	// No registry has the backend: both sets use the image that
 	// images/build.sh backend builds from images/backend.
-	images: map[string]string{ImageSetOfficial: "labrunner/backend:1", ImageSetOffline: "labrunner/backend:1"},
+	image: images.Backend,
 }

@@ -3,6 +3,8 @@ package runner
 import (
 	"time"
 
+	"github.com/labrunner/labrunner/images"
+
 	"github.com/moby/moby/api/types/container"
 
 	"github.com/labrunner/labrunner/runner/engine"
@@ -11,7 +13,7 @@ import (
 var boxKind = kindSpec{
 	Contract: engine.Contract{Cmd: idleCmd, Probe: execProbe("true"), HostConfig: limitBox, LearnerCode: true},
 	newState: newBoxState,
-	images:   map[string]string{ImageSetOfficial: "debian:bookworm-20250113-slim", ImageSetOffline: "labrunner/box:bookworm"},
+	image:    images.Box,
 }
 
 // Limits of a box: the learner's script runs in it as root, so a fork

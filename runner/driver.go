@@ -3,6 +3,8 @@ package runner
 import (
 	"context"
 
+	"github.com/labrunner/labrunner/images"
+
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
@@ -11,7 +13,8 @@ import (
 // this package. It is safe for concurrent use. The caller must call Close.
 type Driver struct {
 	*engine.Driver
-	cfg Config
+	cfg   Config
+	fetch *images.Fetcher
 }
 
 // NewDriver connects to the Docker engine (see engine.NewDriver) and
@@ -21,8 +24,26 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Driver{Driver: d, cfg: cfg}, nil
+	fetch := &images.Fetcher{Client: d.Client(), Policy: cfg.Pull, Progress: cfg.Progress}
+	return &Driver{Driver: d, cfg: cfg, fetch: fetch}, nil
 }
+
+// EnsureImages makes the images of specs present, as --pull says: each
+// missing one is pulled, and one of labrunner's set that can't be pulled
+// is built from its embedded context. Its errors are EnvErrors.
+func (d *Driver) EnsureImages(ctx context.Context, specs ...engine.ServiceSpec) error {
+	var wants []images.Want
+	for _, s := range specs {
+		wants = append(wants, d.cfg.want(s.Kind, s.Image))
+	}
+	if err := d.fetch.Ensure(ctx, wants); err != nil {
+		return &EnvError{Err: err}
+	}
+	return nil
+}
+
+// Fetcher returns the driver's image fetcher, for `lab images`.
+func (d *Driver) Fetcher() *images.Fetcher { return d.fetch }
 
 // Config returns the image configuration the driver uses.
 func (d *Driver) Config() Config { return d.cfg }

@@ -7,51 +7,46 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/labrunner/labrunner/images"
 )
 
-// Image sets a configuration can select with `image_set` or LAB_IMAGE_SET.
-const (
-	// ImageSetOfficial is the pinned official images, for machines that
-	// can pull them.
-	ImageSetOfficial = "official"
-	// ImageSetOffline is the default, the set every test runs on: the
-	// images `make images` builds from Debian packages, without a
-	// registry.
-	ImageSetOffline = "offline"
-)
-
-// DefaultImageSet is the set used when none is configured: labrunner's
-// own Debian-based images, the ones every test runs on (the official set
-// has never been tested on this project's machines, which cannot pull).
-const DefaultImageSet = ImageSetOffline
-
-// imageSetNames are the image sets; each kind's row in kinds.go names its
-// image in each.
-var imageSetNames = []string{ImageSetOfficial, ImageSetOffline}
-
-// Config selects the image of each service kind. It is read from a YAML
-// file and then from environment variables, which win:
+// Config selects the image of each service kind and how images are
+// fetched. It is read from a YAML file and then from environment
+// variables, which win:
 //
 //	# ~/.config/labrunner/config.yaml (or $LAB_CONFIG)
-//	image_set: official          # offline (default) or official
-//	images:                      # per kind, over the set
-//	  postgres: registry.example.edu/mirror/postgres:16.6-alpine3.21
+//	registry: registry.example.edu/labrunner   # where labrunner's images are pulled from
+//	images:                                   # per kind, instead of labrunner's image
+//	  postgres: registry.example.edu/mirror/postgres:16
 //
-//	LAB_IMAGE_SET=offline
+//	LAB_REGISTRY=...
 //	LAB_IMAGE_POSTGRES=...   LAB_IMAGE_REDIS=...   LAB_IMAGE_NGINX=...
 //	LAB_IMAGE_BOX=...        LAB_IMAGE_RUNTIME=...   LAB_IMAGE_BACKEND=...
+//
+// labrunner's own images (package images) are the one image set; an image
+// set by hand is checked against its kind's contract before it is used.
 type Config struct {
-	// ImageSet is the base set of images: ImageSetOfficial or ImageSetOffline.
+	// Registry is where labrunner's images are pulled from
+	// (images.DefaultRegistry when empty); it also names their local
+	// copies.
+	Registry string `yaml:"registry"`
+	// ImageSet is kept so that old configuration files still load: only
+	// "offline", which is now the one set, is accepted.
 	ImageSet string `yaml:"image_set"`
-	// Images overrides the image of single kinds.
+	// Images replaces labrunner's image of single kinds.
 	Images map[Kind]string `yaml:"images"`
 	// Path is the configuration file that was read, if any.
 	Path string `yaml:"-"`
+
+	// Pull is when images are fetched (--pull); "" is images.PullMissing.
+	Pull images.Policy `yaml:"-"`
+	// Progress shows images being fetched; nil is silent.
+	Progress *images.Progress `yaml:"-"`
 }
 
 // Image returns the image configured for kind.
@@ -59,11 +54,26 @@ func (c Config) Image(kind Kind) string {
 	if img := c.Images[kind]; img != "" {
 		return img
 	}
-	set := c.ImageSet
-	if set == "" {
-		set = DefaultImageSet
+	k, ok := kinds[kind]
+	if !ok {
+		return ""
 	}
-	return kinds[kind].images[set]
+	return k.image.Ref(c.Registry)
+}
+
+// HandSet reports whether kind's image was set by hand (config file or
+// LAB_IMAGE_<KIND>) instead of being labrunner's own.
+func (c Config) HandSet(kind Kind) bool { return c.Images[kind] != "" }
+
+// want is what fetching image for kind needs: the set image it is, if it
+// is one.
+func (c Config) want(kind Kind, image string) images.Want {
+	w := images.Want{Ref: image, For: kind}
+	if k, ok := kinds[kind]; ok && image == k.image.Ref(c.Registry) {
+		img := k.image
+		w.Image = &img
+	}
+	return w
 }
 
 // ConfigPath returns the configuration file labrunner reads: $LAB_CONFIG,
@@ -85,7 +95,8 @@ func ConfigPath(getenv func(string) string) string {
 }
 
 // LoadConfig reads the configuration file (a missing file is not an error
-// unless LAB_CONFIG names it) and applies the LAB_IMAGE_* overrides.
+// unless LAB_CONFIG names it) and applies LAB_REGISTRY and the
+// LAB_IMAGE_* overrides.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	var cfg Config
 	path := ConfigPath(getenv)
@@ -104,8 +115,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			cfg.Path = path
 		}
 	}
+	where := "image_set in " + cfg.Path
 	if set := getenv("LAB_IMAGE_SET"); set != "" {
-		cfg.ImageSet = set
+		cfg.ImageSet, where = set, "LAB_IMAGE_SET"
+	}
+	if r := getenv("LAB_REGISTRY"); r != "" {
+		cfg.Registry = r
 	}
 	for _, kind := range Kinds() {
 		if img := getenv("LAB_IMAGE_" + strings.ToUpper(kind)); img != "" {
@@ -115,14 +130,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			cfg.Images[kind] = img
 		}
 	}
-	return cfg, cfg.validate()
+	return cfg, cfg.validate(where)
 }
 
-func (c Config) validate() error {
-	if c.ImageSet != "" {
-		if !slices.Contains(imageSetNames, c.ImageSet) {
-			return fmt.Errorf("unknown image set %q (known: %s, %s)", c.ImageSet, ImageSetOfficial, ImageSetOffline)
-		}
+func (c Config) validate(where string) error {
+	switch c.ImageSet {
+	case "", "offline":
+	case "official":
+		return fmt.Errorf(`%s: the image set "official" was removed: labrunner's own images are the one tested set; to run upstream images, set them per kind (images: in the config file, or LAB_IMAGE_<KIND>), and lab checks each against its kind's contract`, where)
+	default:
+		return fmt.Errorf("%s: unknown image set %q: labrunner has one image set now; remove the setting", where, c.ImageSet)
+	}
+	if strings.Contains(c.Registry, "://") || strings.ContainsAny(c.Registry, " \t") {
+		return fmt.Errorf("registry %q: want a host and path such as registry.example.edu/labrunner, without a scheme", c.Registry)
 	}
 	var unknown []string
 	for kind := range c.Images {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/labrunner/labrunner/images"
+
 	"github.com/labrunner/labrunner/labs"
 
 	"github.com/labrunner/labrunner/runner/engine"
@@ -21,8 +23,9 @@ type Kind = string
 // learners' code), and the lab state the kind keeps.
 type kindSpec struct {
 	engine.Contract
-	// images is the kind's image in each image set (images.go).
-	images map[string]string
+	// image is the kind's image in labrunner's set; configuration can
+	// replace it (images.go).
+	image images.Image
 	// url is how a client on the host connects, given "host:port".
 	url func(hostPort string) string
 	// programs marks kinds where learners' programs run: their services

@@ -51,6 +51,9 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, opts ...StartOptio
 		}
 		specs = append(specs, spec)
 	}
+	if err := d.EnsureImages(ctx, specs...); err != nil {
+		return nil, err
+	}
 	if err := s.Start(ctx, specs...); err != nil {
 		return nil, err
 	}

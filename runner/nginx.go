@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"github.com/labrunner/labrunner/images"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner/engine"
 )
@@ -9,7 +10,7 @@ var nginxKind = kindSpec{
 	// Any HTTP answer means nginx is serving, whatever the status.
 	Contract: engine.Contract{Port: "80/tcp", Probe: httpProbe("/", 0)},
 	url:      httpURL,
-	images:   map[string]string{ImageSetOfficial: "nginx:1.27.3-alpine", ImageSetOffline: "labrunner/nginx:1.22"},
+	image:    images.Nginx,
 	newState: newNginxState,
 	networkURL: func(name string, _ *labs.Service) (string, string) {
 		return "", "http://" + name

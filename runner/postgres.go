@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/labrunner/labrunner/images"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/moby/moby/api/types/container"
 
@@ -29,7 +31,7 @@ const (
 var postgresKind = kindSpec{
 	Contract: engine.Contract{Port: "5432/tcp", Env: postgresEnv, HostConfig: limitPostgres, Cmd: postgresCmd, Probe: postgresProbe},
 	url:      postgresURL,
-	images:   map[string]string{ImageSetOfficial: "postgres:16.6-alpine3.21", ImageSetOffline: "labrunner/postgres:15"},
+	image:    images.Postgres,
 	newState: newPostgresState,
 	networkURL: func(name string, def *labs.Service) (string, string) {
 		return "DATABASE_URL", fmt.Sprintf("postgres://%s:%s@%s:5432/%s", LearnerRole, LearnerPassword, name, def.Database)

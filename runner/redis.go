@@ -3,6 +3,8 @@ package runner
 import (
 	"context"
 
+	"github.com/labrunner/labrunner/images"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/labrunner/labrunner/runner/engine"
@@ -16,7 +18,7 @@ var redisKind = kindSpec{
 		Probe: redisProbe,
 	},
 	url:        func(hostPort string) string { return "redis://" + hostPort },
-	images:     map[string]string{ImageSetOfficial: "redis:7.4.2-alpine3.21", ImageSetOffline: "labrunner/redis:7"},
+	image:      images.Redis,
 	newState:   newRedisState,
 	networkURL: redisNetworkURL,
 }

@@ -1,6 +1,9 @@
 package runner
 
-import "github.com/labrunner/labrunner/runner/engine"
+import (
+	"github.com/labrunner/labrunner/images"
+	"github.com/labrunner/labrunner/runner/engine"
+)
 
 var runtimeKind = kindSpec{
 	Contract: engine.Contract{Cmd: idleCmd, Env: map[string]string{
@@ -13,5 +16,5 @@ var runtimeKind = kindSpec{
 	newState: newRuntimeState,
 	// python:3.12.8-slim-bookworm with psycopg2-binary and redis, built
 	// from images/official/python (needs PyPI).
-	images: map[string]string{ImageSetOfficial: "labrunner/python:3.12", ImageSetOffline: "labrunner/python:3.11"},
+	image: images.Python,
 }

@@ -31,6 +31,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/labrunner/labrunner/images"
+
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -131,9 +133,18 @@ func randHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// imageSet names the images the run used: labrunner's set from its
+// registry, and the kinds set by hand.
 func imageSet(cfg runner.Config) string {
-	if cfg.ImageSet == "" {
-		return runner.ImageSetOfficial
+	reg := cfg.Registry
+	if reg == "" {
+		reg = images.DefaultRegistry
 	}
-	return cfg.ImageSet
+	s := "labrunner's images (" + reg + ")"
+	for _, k := range runner.Kinds() {
+		if cfg.HandSet(k) {
+			s += ", " + k + ": " + cfg.Image(k)
+		}
+	}
+	return s
 }

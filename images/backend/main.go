@@ -16,8 +16,8 @@
 // response status, `delay` (a Go duration) delays the answer, and
 // `cache` sets Cache-Control.
 //
-// It is built into the offline image set as labrunner/backend (see
-// images/build.sh) and is not part of the lab CLI.
+// It is the backend image of labrunner's set (images/backend/Dockerfile
+// compiles it) and is not part of the lab CLI.
 package main
 
 import (

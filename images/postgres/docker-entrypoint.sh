@@ -35,6 +35,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 	rm -f "$pwfile"
 	echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
 	echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
+	# The image has no LLVM: JIT compilation is off.
+	echo "jit = off" >>"$PGDATA/postgresql.conf"
 	if [ "$db" != postgres ]; then
 		echo "CREATE DATABASE \"$db\"" | single
 	fi

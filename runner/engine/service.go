@@ -112,7 +112,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 	if ok, err := d.ImagePresent(ctx, image); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, &EnvError{Err: fmt.Errorf("start %s: image %q is not present; run `make images` (offline set) or `docker pull %s`", spec.Name, image, image)}
+		return nil, &EnvError{Err: fmt.Errorf("start %s: image %q is not present; run `lab images pull`", spec.Name, image)}
 	}
 
 	labels := sess.labels()

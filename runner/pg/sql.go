@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/labrunner/labrunner/runner/engine"
 	"strings"
 	"time"
+
+	"github.com/labrunner/labrunner/runner/engine"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"

@@ -50,6 +50,7 @@ Exit status: 0 when every check passed, 1 when one did not.`,
 	cmd.Flags().BoolVar(&opts.Live, "live", false, "grade the running state as left by hand; no reset, no apply")
 	cmd.Flags().StringVar(&opts.Format, "format", "terminal", "output format: terminal or json")
 	cmd.Flags().StringVarP(&opts.Dir, "dir", "C", "", "workspace folder (default: the current folder)")
+	addPullFlag(cmd, deps)
 	return cmd
 }
 

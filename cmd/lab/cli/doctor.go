@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/labrunner/labrunner/images"
 	"github.com/labrunner/labrunner/runner"
 	"github.com/labrunner/labrunner/runner/engine"
 )
@@ -25,8 +26,9 @@ func NewCmdDoctor(deps *Deps, runF func(context.Context, *DoctorOptions) error) 
 		Use:   "doctor",
 		Short: "Report the Docker engine, the configured images and what is missing",
 		Long: `doctor reports which Docker engine lab talks to, which image each service kind
-uses and whether it is present, and the command that fixes what is missing.
-It exits 0 when everything is ready and 3 otherwise.`,
+uses and whether it is present (a missing one is fetched when a lab first
+needs it), and the registry images are pulled from. It exits 0 when the
+engine answers and 3 otherwise.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -56,21 +58,19 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		return err
 	}
 	fmt.Fprintf(io.Out, "docker\t%s (engine %s, API %s)\n", d.Host(), ver, api)
-	set := cfg.ImageSet
-	if set == "" {
-		set = runner.DefaultImageSet
+	registry, source := cfg.Registry, "default"
+	if registry == "" {
+		registry = images.DefaultRegistry
 	}
-	source := "default"
-	if cfg.Path != "" {
+	if opts.Deps.Getenv("LAB_REGISTRY") != "" {
+		source = "LAB_REGISTRY"
+	} else if cfg.Registry != "" {
 		source = cfg.Path
 	}
-	if opts.Deps.Getenv("LAB_IMAGE_SET") != "" {
-		source = "LAB_IMAGE_SET"
-	}
-	fmt.Fprintf(io.Out, "image set\t%s (%s)\n", set, source)
+	fmt.Fprintf(io.Out, "registry\t%s (%s)\n", registry, source)
 
 	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	var missing []string
+	var fetch []string
 	for _, kind := range runner.Kinds() {
 		image := cfg.Image(kind)
 		ok, err := d.ImagePresent(ctx, image)
@@ -79,12 +79,18 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		}
 		mark, note := p.Green("✓"), "present"
 		if !ok {
-			mark, note = p.Red("✗"), "missing: "+imageFix(cfg, kind, image)
-			missing = append(missing, string(kind))
+			mark, note = p.Yellow("○"), "fetched on first use"
+			fetch = append(fetch, kind)
+		}
+		if cfg.HandSet(kind) {
+			note += ", set by hand"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", mark, kind, image, note)
 	}
 	tw.Flush()
+	if len(fetch) > 0 {
+		fmt.Fprintf(io.Out, "missing images\t%s: pulled from %s, else built from lab's embedded Dockerfiles, when a lab first needs them; `lab images pull` fetches them now\n", strings.Join(fetch, ", "), registry)
+	}
 
 	containers, networks, err := d.List(ctx, engine.LabelManaged+"=true")
 	if err != nil {
@@ -92,18 +98,6 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	}
 	fmt.Fprintf(io.Out, "labrunner objects\t%d containers, %d networks (remove all with `lab gc`)\n", len(containers), len(networks))
 
-	if len(missing) > 0 {
-		return &runner.EnvError{Err: fmt.Errorf("not ready: image missing for %s; see the fix beside each ✗ above", strings.Join(missing, ", "))}
-	}
 	fmt.Fprintln(io.ErrOut, p.Green("ready"))
 	return nil
-}
-
-// imageFix says how to get a missing image.
-func imageFix(cfg runner.Config, kind runner.Kind, image string) string {
-	offline := runner.Config{ImageSet: runner.ImageSetOffline}
-	if image == offline.Image(kind) {
-		return "run `make images` in a labrunner checkout"
-	}
-	return fmt.Sprintf("run `docker pull %s`, or `make images` and LAB_IMAGE_SET=offline where no registry is reachable", image)
 }

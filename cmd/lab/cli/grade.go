@@ -88,6 +88,7 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
 	cmd.AddCommand(newCmdGradeMerge(deps, nil))
+	addPullFlag(cmd, deps)
 	return cmd
 }
 

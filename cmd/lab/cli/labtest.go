@@ -54,6 +54,7 @@ path is a lab folder or a catalog folder; without one, the catalog in use
 	}
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 2, "labs proven at once")
 	cmd.Flags().IntVar(&opts.Repeat, "repeat", 1, "run every case this many times")
+	addPullFlag(cmd, deps)
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/labrunner/labrunner/images"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -28,6 +29,9 @@ type Deps struct {
 	// Catalog is the catalog folder (--labs, LAB_CATALOG); "" is the
 	// bundled catalog.
 	Catalog string
+	// Pull is --pull of the commands that start services: when images
+	// are fetched (missing, never, always).
+	Pull string
 	// NewDriver connects to the container engine; nil means
 	// runner.NewDriver with the loaded configuration. Tests in this
 	// package set it to a fake.
@@ -58,11 +62,28 @@ func (d *Deps) dockerDriver(ctx context.Context) (labDriver, error) {
 	if err != nil {
 		return nil, err
 	}
-	drv, err := runner.NewDriver(ctx, cfg)
+	drv, err := d.runnerDriver(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	return runnerDriver{drv}, nil
+}
+
+// runnerDriver connects to Docker with cfg, fetching images as --pull
+// says and showing their progress on stderr.
+func (d *Deps) runnerDriver(ctx context.Context, cfg runner.Config) (*runner.Driver, error) {
+	pull, err := images.ParsePolicy(d.Pull)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	cfg.Pull = pull
+	cfg.Progress = images.NewProgress(d.IO.ErrOut, d.IO.ErrTTY)
+	return runner.NewDriver(ctx, cfg)
+}
+
+// addPullFlag gives a command that starts services the --pull flag.
+func addPullFlag(cmd *cobra.Command, d *Deps) {
+	cmd.Flags().StringVar(&d.Pull, "pull", string(images.PullMissing), "when to fetch images: missing, never or always")
 }
 
 // Config loads the image configuration.
@@ -132,6 +153,7 @@ grades your solution with automated checks.`,
 		NewCmdShow(deps, nil),
 		NewCmdValidate(deps, nil),
 		NewCmdSchema(deps, nil),
+		NewCmdImages(deps),
 	)
 	return root
 }

@@ -27,7 +27,7 @@ type StartOptions struct {
 // NewCmdStart builds `lab start`.
 func NewCmdStart(deps *Deps, runF func(context.Context, *StartOptions) error) *cobra.Command {
 	opts := &StartOptions{Deps: deps}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "start <lab> [dir]",
 		Short: "Create a workspace for a lab and start its services",
 		Long: `start creates a workspace folder (default ./<lab>) with the task (README.md) and
@@ -46,6 +46,8 @@ hint, reset, stop) inside the workspace.`,
 			return startRun(cmd.Context(), opts)
 		},
 	}
+	addPullFlag(cmd, deps)
+	return cmd
 }
 
 func startRun(ctx context.Context, opts *StartOptions) error {

@@ -40,6 +40,7 @@ them running.`,
 	}
 	cmd.Flags().StringVarP(&opts.Dir, "dir", "C", "", "workspace folder (default: the current folder)")
 	cmd.Flags().DurationVar(&opts.Debounce, "debounce", 300*time.Millisecond, "quiet time after a change before checking")
+	addPullFlag(cmd, deps)
 	return cmd
 }
 
