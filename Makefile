@@ -3,12 +3,6 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-# The image set built from Debian packages is labrunner's default (see
-# runner.DefaultImageSet); with registry access the official one is tested by
-#   make test LAB_IMAGE_SET=official
-LAB_IMAGE_SET ?= offline
-export LAB_IMAGE_SET
-
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/labrunner/labrunner/cmd/lab/cli.version=$(VERSION)
@@ -21,8 +15,8 @@ build: ## build bin/lab
 docker: ## make sure a Docker engine answers (installs docker.io on Debian as root)
 	@scripts/docker-up.sh
 
-images: docker ## build the offline image set (cached: seconds when nothing changed)
-	@if [ "$(LAB_IMAGE_SET)" = offline ]; then images/build.sh; else docker build -q -t labrunner/python:3.12 images/official/python; fi
+images: build docker ## make labrunner's images present: pulled, else built from images/ (seconds when present)
+	bin/lab images pull
 
 demo: build images ## the main job: check the environment and grade a lab
 	@scripts/demo.sh

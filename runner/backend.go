@@ -12,7 +12,5 @@ import (
 var backendKind = kindSpec{
 	Contract: engine.Contract{Port: "8080/tcp", Probe: httpProbe("/healthz", 200)},
 	url:      httpURL,
-	// No registry has the backend: both sets use the image that
-	// images/build.sh backend builds from images/backend.
-	image: images.Backend,
+	image:    images.Backend,
 }

@@ -14,7 +14,5 @@ var runtimeKind = kindSpec{
 	}, Probe: execProbe("python3", "-c", "pass"), HostConfig: limitRuntime, LearnerCode: true},
 	programs: true,
 	newState: newRuntimeState,
-	// python:3.12.8-slim-bookworm with psycopg2-binary and redis, built
-	// from images/official/python (needs PyPI).
-	image: images.Python,
+	image:    images.Python,
 }
