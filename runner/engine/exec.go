@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"syscall"
 	"time"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
@@ -165,5 +164,5 @@ func killExec(cli *client.Client, execID string) {
 	if err != nil || !insp.Running || insp.PID <= 0 {
 		return
 	}
-	_ = syscall.Kill(insp.PID, syscall.SIGKILL)
+	killPID(insp.PID)
 }

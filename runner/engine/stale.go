@@ -2,12 +2,10 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -64,15 +62,4 @@ func (d *Driver) Stale(ctx context.Context) ([]StaleSession, error) {
 // RemoveSession force-removes the containers and network of session id.
 func (d *Driver) RemoveSession(ctx context.Context, id string) error {
 	return d.removeByLabel(ctx, LabelSession+"="+id)
-}
-
-// processAlive reports whether a process with this pid runs here. A pid
-// reused by another process counts as alive: staleness errs on the side
-// of keeping.
-func processAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"github.com/labrunner/labrunner/internal/workspace"
 )
@@ -21,9 +19,9 @@ func lockWorkspace(dir string) (unlock func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if held, err := tryLock(f); held || err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if held {
 			return nil, &UsageError{Err: fmt.Errorf("another lab command (check, watch or reset) is running in %s; wait for it to finish", dir)}
 		}
 		return nil, err

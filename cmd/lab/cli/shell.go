@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -70,7 +69,7 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 	defer term.Restore(fd, old)
 	resize := make(chan [2]uint, 1)
 	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
+	notifyResize(winch)
 	defer signal.Stop(winch)
 	go func() {
 		for range winch {
