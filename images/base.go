@@ -90,7 +90,7 @@ func Debootstrap(ctx context.Context, c *client.Client, ref string) error {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("debootstrap: %w: %s", err, lastLines(string(out), 5))
 	}
-	for _, glob := range []string{"var/cache/apt/archives/*.deb", "var/lib/apt/lists/*",
+	for _, glob := range []string{"var/cache/apt/*", "var/lib/apt/lists/*",
 		"usr/share/doc/*", "usr/share/man/*", "usr/share/info/*", "usr/share/locale/*"} {
 		matches, _ := filepath.Glob(filepath.Join(root, glob))
 		for _, m := range matches {
