@@ -25,5 +25,5 @@
 // file named after the kind holding its kindSpec (container contract:
 // port, environment, command, readiness probe, limits) and its
 // serviceState, which sees only its stateTarget. The row names the kind's
-// image in each image set (built from images/ for the offline set).
+// image in labrunner's set (package images: a folder with its Dockerfile).
 package runner

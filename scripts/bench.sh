@@ -9,7 +9,7 @@
 # of the lab's containers + the same probes + docker rm; the checks'
 # essential work done directly). Expensive rows cap their runs, so the whole
 # suite takes 2.5 minutes on 2 quiet cores (5 when other tests run). Peak RSS rows need GNU time (/usr/bin/time).
-# LAB_IMAGE_SET comes from the environment (the Makefile exports offline);
+# Images are labrunner's own (`make images` provides them first);
 # BENCH_N or -n sets the number of runs per side. Flags: go run ./cmd/lab-bench -h.
 set -euo pipefail
 cd "$(dirname "$0")/.."

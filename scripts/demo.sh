@@ -28,4 +28,4 @@ fi
 echo
 $lab stop -C "$ws/sql-join"
 echo
-echo "Try it yourself:  bin/lab list;  bin/lab start sql-join;  cd sql-join;  bin/lab check"
+echo "Try it yourself:  bin/lab list;  bin/lab start sql-join;  cd sql-join;  ../bin/lab check"

@@ -33,7 +33,7 @@ func Driver(tb testing.TB) *runner.Driver {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("CI=true and no Docker engine: %v", err)
 		}
-		tb.Skipf("\n*** SKIPPING INTEGRATION TEST: no Docker engine (%v).\n*** Run scripts/docker-up.sh and `make images`, or set CI=true to make this a failure.", err)
+		tb.Skipf("\n*** SKIPPING INTEGRATION TEST: no Docker engine (%v).\n*** Run scripts/docker-up.sh (images arrive by themselves), or set CI=true to make this a failure.", err)
 	}
 	tb.Cleanup(func() { d.Close() })
 	return d
