@@ -204,21 +204,12 @@ func (c *coldEngine) restore() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	cli := c.e.d.Client()
-	var errs []error
-	all, err := cli.ImageList(ctx, client.ImageListOptions{})
-	if err != nil {
-		errs = append(errs, err)
-	} else {
-		for _, s := range all.Items {
-			for _, t := range s.RepoTags {
-				if c.dropped(t) || slices.Contains(c.extra, t) {
-					if _, err := cli.ImageRemove(ctx, t, client.ImageRemoveOptions{PruneChildren: true}); err != nil && !cerrdefs.IsNotFound(err) {
-						errs = append(errs, fmt.Errorf("remove %s: %w", t, err))
-					}
-				}
-			}
-		}
+	// Best effort: the load moves the tags back whatever is left, and an
+	// image a container started meanwhile uses can't be removed.
+	for _, err := range removeTags(ctx, cli, func(t string) bool { return c.dropped(t) || slices.Contains(c.extra, t) }) {
+		fmt.Fprintf(os.Stderr, "bench: restore: %v\n", err)
 	}
+	var errs []error
 	if len(c.saved) > 0 {
 		t0 := time.Now()
 		if _, err := images.Load(ctx, cli, c.tar); err != nil {
@@ -237,4 +228,24 @@ func (c *coldEngine) restore() error {
 		return fmt.Errorf("restore the images (kept in %s; `docker load -i` it): %w", c.tar, err)
 	}
 	return os.RemoveAll(filepath.Dir(c.tar))
+}
+
+// removeTags removes the tags that match (pruning untagged parents).
+func removeTags(ctx context.Context, cli *client.Client, match func(string) bool) []error {
+	all, err := cli.ImageList(ctx, client.ImageListOptions{})
+	if err != nil {
+		return []error{err}
+	}
+	var errs []error
+	for _, s := range all.Items {
+		for _, t := range s.RepoTags {
+			if !match(t) {
+				continue
+			}
+			if _, err := cli.ImageRemove(ctx, t, client.ImageRemoveOptions{PruneChildren: true}); err != nil && !cerrdefs.IsNotFound(err) {
+				errs = append(errs, fmt.Errorf("remove %s: %w", t, err))
+			}
+		}
+	}
+	return errs
 }

@@ -50,7 +50,9 @@ func firstRunPull() benchmark {
 			}
 			reg := strings.TrimSuffix(addr, "/") + "/" + e.runID
 			if _, err := runLab(ctx, e, labOptions{timeout: 15 * time.Minute}, "images", "push", "--registry", reg); err != nil {
-				return nil, err
+				// push tags each image before pushing it.
+				errs := removeTags(context.Background(), e.d.Client(), func(t string) bool { return strings.HasPrefix(t, reg+"/") })
+				return nil, errors.Join(append([]error{err}, errs...)...)
 			}
 			return fr.prepare(ctx, e, reg, nil)
 		},
