@@ -2,6 +2,7 @@ package images
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -19,7 +20,13 @@ func Push(ctx context.Context, c *client.Client, ref, target string, p *Progress
 		return fmt.Errorf("tag %s as %s: %w", ref, target, err)
 	}
 	bar := p.bar(target)
-	resp, err := c.ImagePush(ctx, target, client.ImagePushOptions{RegistryAuth: registryAuth(ctx, target)})
+	auth := registryAuth(ctx, target)
+	if auth == "" {
+		// Engines before 23.0 reject a push without the header, even to
+		// a registry that needs no login: send empty credentials.
+		auth = base64.URLEncoding.EncodeToString([]byte("{}"))
+	}
+	resp, err := c.ImagePush(ctx, target, client.ImagePushOptions{RegistryAuth: auth})
 	if err != nil {
 		bar.fail(pullProblem(target, err))
 		return fmt.Errorf("push %s: %s", target, pullProblem(target, err))

@@ -10,10 +10,23 @@
 # essential work done directly). Expensive rows cap their runs, so the whole
 # suite takes 2.5 minutes on 2 quiet cores (5 when other tests run). Peak RSS rows need GNU time (/usr/bin/time).
 # Images are labrunner's own (`make images` provides them first);
+# The first-run rows fetch sql-join's images from nothing: over the pull
+# path, from a local registry this script starts (scripts/registry-up.sh,
+# address in BENCH_REGISTRY), and over the build path (debootstrap + apt,
+# minutes; BENCH_FIRST_BUILD=0 leaves it out). They remove every image
+# sharing layers with sql-join's and load them back at the end, so they
+# need the engine to themselves.
 # BENCH_N or -n sets the number of runs per side. Flags: go run ./cmd/lab-bench -h.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ -x bin/lab ]] || go build -o bin/lab ./cmd/lab
 go build -o bin/lab-bench ./cmd/lab-bench
+if [[ -z "${BENCH_REGISTRY:-}" ]]; then
+	if BENCH_REGISTRY="$(scripts/registry-up.sh)"; then
+		export BENCH_REGISTRY
+	else
+		echo "bench: no local registry; the first-run pull row will report an error" >&2
+	fi
+fi
 exec bin/lab-bench "$@"

@@ -41,6 +41,8 @@ type labOptions struct {
 	codes []int
 	// rss runs the command under GNU time and reads its peak RSS.
 	rss bool
+	// env, when not nil, is the command's whole environment.
+	env []string
 }
 
 // runLab runs the lab binary to completion and checks that it left no
@@ -79,6 +81,7 @@ func execLab(ctx context.Context, e *env, o labOptions, args ...string) (labRun,
 	}
 	cmd := exec.CommandContext(ctx, name, argv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Env = o.env
 	// The whole group: GNU time ignores SIGINT while its child runs.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
 	cmd.WaitDelay = 30 * time.Second

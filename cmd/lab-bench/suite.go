@@ -47,6 +47,9 @@ type benchmark struct {
 	// expensive enough (seconds to minutes) that -n runs would not fit the
 	// suite's time budget.
 	maxRuns int
+	// noWarmup skips the warm-up runs, for operations whose first run is
+	// what is measured (a first run with nothing present).
+	noWarmup bool
 	// setup, when not nil, runs once before the first run, unmeasured: it
 	// prepares what every run needs (running services for a warm check,
 	// what the reference must know). The teardown it returns, when not
@@ -84,6 +87,12 @@ func suite(e *env) []benchmark {
 		cliStartup("lab list", []string{"list"}, version, "reference: docker --version"),
 		cliStartup("lab validate labs/", []string{"validate", "labs/"}, version, "reference: docker --version"),
 	)
+	// A learner's first run and the size of what it fetches (issue 13,
+	// point 8): first-run time ≤ 30 s, images ≤ 200 MB but the runtime's.
+	bs = append(bs, imageSizes(), firstRunPull())
+	if os.Getenv("BENCH_FIRST_BUILD") != "0" {
+		bs = append(bs, firstRunBuild())
+	}
 	// The other kinds of lab, which DESIGN.md sets no target for: cold and
 	// warm check against their floors.
 	for _, lab := range otherLabs {
@@ -109,6 +118,9 @@ func runBenchmark(ctx context.Context, e *env, b benchmark, n, warmup int) []res
 	res := make([]result, len(b.rows))
 	for i, r := range b.rows {
 		res[i] = result{row: r, hasRef: b.reference != nil && !r.noRef}
+	}
+	if b.noWarmup {
+		warmup = 0
 	}
 	runs := n * max(b.scale, 1)
 	if b.maxRuns > 0 {
