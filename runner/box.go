@@ -11,9 +11,29 @@ import (
 )
 
 var boxKind = kindSpec{
-	Contract: engine.Contract{Cmd: idleCmd, Probe: execProbe("true"), HostConfig: limitBox, LearnerCode: true},
+	Contract: engine.Contract{Cmd: idleCmd, Probe: execProbe("true"), HostConfig: limitBox, LearnerCode: true,
+		Requires: boxRequires},
 	newState: newBoxState,
 	image:    images.Box,
+}
+
+// boxRequires is what the runner and the checks of files and access rely
+// on in a box image; everything runs with /bin/sh. A lab's own fixtures
+// and scripts need more (useradd, setfacl), which is the lab's to say.
+var boxRequires = engine.Requirements{
+	Commands: []string{
+		"sleep",    // idleCmd, the box's command
+		"true",     // the readiness probe, run without a shell
+		"mkdir",    // scriptWrapper: the script's folder
+		"cat",      // scriptWrapper: the script from stdin; checks.File: a file's content
+		"chmod",    // scriptWrapper: make the script executable
+		"rm",       // scriptWrapper: remove the script; checks.Access: the file a write test made
+		"ls",       // checks.Access: read a folder; checks.File: modes where stat is missing
+		"readlink", // checks.File: a symlink's target
+	},
+	Paths: []string{
+		"/root", // scriptWrapper runs in it (the exec's working directory)
+	},
 }
 
 // Limits of a box: the learner's script runs in it as root, so a fork

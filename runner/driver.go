@@ -30,7 +30,10 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 
 // EnsureImages makes the images of specs present, as --pull says: each
 // missing one is pulled, and one of labrunner's set that can't be pulled
-// is built from its embedded context. Its errors are EnvErrors.
+// is built from its embedded context. Then each image labrunner did not
+// build is checked against its kind's contract (see checkImages), and one
+// that lacks something fails with a ContractError. Its errors are
+// EnvErrors.
 func (d *Driver) EnsureImages(ctx context.Context, specs ...engine.ServiceSpec) error {
 	var wants []images.Want
 	for _, s := range specs {
@@ -39,7 +42,7 @@ func (d *Driver) EnsureImages(ctx context.Context, specs ...engine.ServiceSpec) 
 	if err := d.fetch.Ensure(ctx, wants); err != nil {
 		return &EnvError{Err: err}
 	}
-	return nil
+	return d.checkImages(ctx, specs)
 }
 
 // Fetcher returns the driver's image fetcher, for `lab images`.

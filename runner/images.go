@@ -40,6 +40,9 @@ type Config struct {
 	ImageSet string `yaml:"image_set"`
 	// Images replaces labrunner's image of single kinds.
 	Images map[Kind]string `yaml:"images"`
+	// ImageSources says where each of Images was set: "LAB_IMAGE_NGINX",
+	// or "images.nginx in <config file>" (see ImageSource).
+	ImageSources map[Kind]string `yaml:"-"`
 	// Path is the configuration file that was read, if any.
 	Path string `yaml:"-"`
 
@@ -60,6 +63,11 @@ func (c Config) Image(kind Kind) string {
 	}
 	return k.image.Ref(c.Registry)
 }
+
+// ImageSource says where kind's image was set by hand: "LAB_IMAGE_NGINX",
+// "images.nginx in /home/ann/.config/labrunner/config.yaml", or "" when
+// it was not (or for a Config built without LoadConfig).
+func (c Config) ImageSource(kind Kind) string { return c.ImageSources[kind] }
 
 // HandSet reports whether kind's image was set by hand (config file or
 // LAB_IMAGE_<KIND>) instead of being labrunner's own.
@@ -113,6 +121,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 				return cfg, fmt.Errorf("read config %s: %w", path, err)
 			}
 			cfg.Path = path
+			for kind, img := range cfg.Images {
+				if img != "" {
+					cfg.setSource(kind, "images."+kind+" in "+path)
+				}
+			}
 		}
 	}
 	where := "image_set in " + cfg.Path
@@ -128,9 +141,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 				cfg.Images = map[Kind]string{}
 			}
 			cfg.Images[kind] = img
+			cfg.setSource(kind, "LAB_IMAGE_"+strings.ToUpper(kind))
 		}
 	}
 	return cfg, cfg.validate(where)
+}
+
+func (c *Config) setSource(kind Kind, where string) {
+	if c.ImageSources == nil {
+		c.ImageSources = map[Kind]string{}
+	}
+	c.ImageSources[kind] = where
 }
 
 func (c Config) validate(where string) error {

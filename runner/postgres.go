@@ -29,7 +29,8 @@ const (
 )
 
 var postgresKind = kindSpec{
-	Contract: engine.Contract{Port: "5432/tcp", Env: postgresEnv, HostConfig: limitPostgres, Cmd: postgresCmd, Probe: postgresProbe},
+	Contract: engine.Contract{Port: "5432/tcp", Env: postgresEnv, HostConfig: limitPostgres, Cmd: postgresCmd, Probe: postgresProbe,
+		Requires: postgresRequires},
 	url:      postgresURL,
 	image:    images.Postgres,
 	newState: newPostgresState,
@@ -47,6 +48,21 @@ var postgresEnv = map[string]string{
 	// the overlay file system, where it also failed now and then with
 	// "Interrupted system call" under load.
 	"PGDATA": postgresData,
+}
+
+// postgresRequires is what the runner relies on in a Postgres image that a
+// file test can see. It relies on more that none can, and an image set by
+// hand must keep too: an entrypoint that takes POSTGRES_USER,
+// POSTGRES_PASSWORD and POSTGRES_DB, initialises the empty PGDATA it is
+// given (a tmpfs, see limitPostgres) and runs postgresCmd as a user other
+// than root, as the official image's does; and a server of version 14 or
+// later (client_connection_check_interval in postgresCmd, DROP DATABASE
+// … WITH (FORCE) in package pg).
+var postgresRequires = engine.Requirements{
+	Commands: []string{
+		"postgres", // postgresCmd, which the image's entrypoint runs
+		"psql",     // `lab shell` (postgresState.shell)
+	},
 }
 
 // postgresCmd turns durability settings off (the data is disposable);

@@ -38,6 +38,9 @@ type Contract struct {
 	// CPU, keep the capabilities their images need, and put the session
 	// on an internal network.
 	LearnerCode bool
+	// Requires is what the runner relies on inside the kind's image; an
+	// image labrunner did not build is checked against it (CheckImage).
+	Requires Requirements
 }
 
 // ServiceSpec describes one service to start.

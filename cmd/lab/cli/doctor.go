@@ -27,8 +27,11 @@ func NewCmdDoctor(deps *Deps, runF func(context.Context, *DoctorOptions) error) 
 		Short: "Report the Docker engine, the configured images and what is missing",
 		Long: `doctor reports which Docker engine lab talks to, which image each service kind
 uses and whether it is present (a missing one is fetched when a lab first
-needs it), and the registry images are pulled from. It exits 0 when the
-engine answers and 3 otherwise.`,
+needs it), and the registry images are pulled from. A present image set
+by hand (images: in the config file, or LAB_IMAGE_<KIND>) is checked
+against its kind's contract: the commands, users and paths lab relies on
+inside it. It exits 0 when the engine answers and every image set by hand
+passes, and 3 otherwise.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -71,6 +74,7 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 
 	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
 	var fetch []string
+	var lacking []error
 	for _, kind := range runner.Kinds() {
 		image := cfg.Image(kind)
 		ok, err := d.ImagePresent(ctx, image)
@@ -84,10 +88,26 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		}
 		if cfg.HandSet(kind) {
 			note += ", set by hand"
+			if src := cfg.ImageSource(kind); src != "" {
+				note += " (" + src + ")"
+			}
+		}
+		if ok && cfg.HandSet(kind) {
+			lacks, err := d.CheckImage(ctx, kind, image)
+			if err != nil {
+				return err
+			}
+			if !lacks.OK() {
+				mark, note = p.Red("✗"), note+"; lacks "+lacks.String()
+				lacking = append(lacking, &runner.ContractError{Kind: kind, Image: image, Source: cfg.ImageSource(kind), Lacks: lacks})
+			}
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", mark, kind, image, note)
 	}
 	tw.Flush()
+	for _, e := range lacking {
+		fmt.Fprintf(io.Out, "image check\t%v\n", e)
+	}
 	if len(fetch) > 0 {
 		fmt.Fprintf(io.Out, "missing images\t%s: pulled from %s, else built from lab's embedded Dockerfiles, when a lab first needs them; `lab images pull` fetches them now\n", strings.Join(fetch, ", "), registry)
 	}
@@ -98,6 +118,10 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	}
 	fmt.Fprintf(io.Out, "labrunner objects\t%d containers, %d networks (remove all with `lab gc`)\n", len(containers), len(networks))
 
+	if len(lacking) > 0 {
+		fmt.Fprintln(io.ErrOut, p.Red("not ready: an image set by hand lacks what lab needs"))
+		return &ExitError{Code: ExitEnvironment}
+	}
 	fmt.Fprintln(io.ErrOut, p.Green("ready"))
 	return nil
 }

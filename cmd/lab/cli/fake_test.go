@@ -63,6 +63,8 @@ type fakeDriver struct {
 
 	stale     []engine.StaleSession
 	leftovers engine.Leftovers
+	// lacks is what CheckImage finds missing in each image; others pass.
+	lacks map[string]engine.Lacks
 
 	mu        sync.Mutex
 	kept      []bool // the keep flag of each StartLab
@@ -70,6 +72,7 @@ type fakeDriver struct {
 	gradeOpts runner.BatchOptions
 	stopped   []string
 	removed   []string
+	checked   []string // the images CheckImage was asked about
 	closed    bool
 }
 
@@ -140,6 +143,13 @@ func (d *fakeDriver) ServerVersion(context.Context) (string, string, error) {
 
 func (d *fakeDriver) ImagePresent(_ context.Context, image string) (bool, error) {
 	return !strings.Contains(image, "redis"), nil
+}
+
+func (d *fakeDriver) CheckImage(_ context.Context, _ runner.Kind, image string) (engine.Lacks, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.checked = append(d.checked, image)
+	return d.lacks[image], nil
 }
 
 func (d *fakeDriver) Close() error { d.closed = true; return nil }

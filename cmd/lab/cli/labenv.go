@@ -40,6 +40,9 @@ type labDriver interface {
 	ServerVersion(ctx context.Context) (version, api string, err error)
 	// ImagePresent reports whether the engine has image.
 	ImagePresent(ctx context.Context, image string) (bool, error)
+	// CheckImage checks a present image for kind against the kind's
+	// contract and returns what it lacks.
+	CheckImage(ctx context.Context, kind runner.Kind, image string) (engine.Lacks, error)
 
 	// Close closes the connection to the engine; running labs stay.
 	Close() error
@@ -134,6 +137,10 @@ func (r runnerDriver) ServerVersion(ctx context.Context) (string, string, error)
 
 func (r runnerDriver) ImagePresent(ctx context.Context, image string) (bool, error) {
 	return r.d.ImagePresent(ctx, image)
+}
+
+func (r runnerDriver) CheckImage(ctx context.Context, kind runner.Kind, image string) (engine.Lacks, error) {
+	return r.d.CheckImage(ctx, kind, image)
 }
 
 func (r runnerDriver) Close() error { return r.d.Close() }

@@ -167,7 +167,7 @@ func Test_doctorRun(t *testing.T) {
 	ref := func(img images.Image) string { return img.Ref("") }
 	rows := []string{
 		"  ✓  backend   " + ref(images.Backend) + "   present",
-		"  ✓  box       mirror/box:1   present, set by hand",
+		"  ✓  box       mirror/box:1   present, set by hand (LAB_IMAGE_BOX)",
 		"  ✓  nginx     " + ref(images.Nginx) + "   present",
 		"  ✓  postgres  " + ref(images.Postgres) + "   present",
 		"  ○  redis     " + ref(images.Redis) + "   fetched on first use",
@@ -185,6 +185,43 @@ func Test_doctorRun(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "ready") {
 		t.Errorf("stderr %q does not say ready", errOut)
+	}
+	// Only the image set by hand is checked against its kind's contract.
+	if !slices.Equal(drv.checked, []string{"mirror/box:1"}) {
+		t.Errorf("checked %q, want only the image set by hand", drv.checked)
+	}
+}
+
+// Test_doctorRunImageLacks: an image set by hand that lacks what its kind
+// needs is a ✗ with what it lacks, a sentence saying how to fix it, and
+// exit 3; a missing one set by hand is not checked (it is not there).
+func Test_doctorRunImageLacks(t *testing.T) {
+	drv := &fakeDriver{lacks: map[string]engine.Lacks{
+		"mirror/box:1": {Missing: []string{"command nginx", "path /etc/nginx/conf.d"}},
+	}}
+	io, out, errOut := TestStreams()
+	env := map[string]string{"LAB_IMAGE_NGINX": "mirror/box:1", "LAB_IMAGE_REDIS": "mirror/redis:7"}
+	deps := &Deps{IO: io, Getenv: func(k string) string { return env[k] },
+		NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
+	err := doctorRun(context.Background(), &DoctorOptions{Deps: deps})
+	if ExitCode(err) != ExitEnvironment {
+		t.Errorf("err = %v (exit %d), want exit 3", err, ExitCode(err))
+	}
+	got := collapseSpaces(out.String())
+	for _, want := range []string{
+		"  ✗  nginx     mirror/box:1   present, set by hand (LAB_IMAGE_NGINX); lacks command nginx, path /etc/nginx/conf.d\n",
+		"  ○  redis     mirror/redis:7   fetched on first use, set by hand (LAB_IMAGE_REDIS)\n",
+		"image check\timage LAB_IMAGE_NGINX=mirror/box:1 for nginx lacks what labrunner needs: command nginx, path /etc/nginx/conf.d; use an image with them, or unset LAB_IMAGE_NGINX to use labrunner's\n",
+	} {
+		if !strings.Contains(got, collapseSpaces(want)) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if !slices.Equal(drv.checked, []string{"mirror/box:1"}) {
+		t.Errorf("checked %q, want the present image set by hand", drv.checked)
+	}
+	if !strings.Contains(errOut.String(), "not ready") {
+		t.Errorf("stderr %q does not say not ready", errOut)
 	}
 }
 
