@@ -73,7 +73,7 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	fmt.Fprintf(io.Out, "registry\t%s (%s)\n", registry, source)
 
 	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	var fetch []string
+	var fetch, fetchHand []string
 	var lacking []error
 	for _, kind := range runner.Kinds() {
 		image := cfg.Image(kind)
@@ -84,7 +84,11 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		mark, note := p.Green("✓"), "present"
 		if !ok {
 			mark, note = p.Yellow("○"), "fetched on first use"
-			fetch = append(fetch, kind)
+			if cfg.HandSet(kind) {
+				fetchHand = append(fetchHand, kind)
+			} else {
+				fetch = append(fetch, kind)
+			}
 		}
 		if cfg.HandSet(kind) {
 			note += ", set by hand"
@@ -110,6 +114,9 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	}
 	if len(fetch) > 0 {
 		fmt.Fprintf(io.Out, "missing images\t%s: pulled from %s, else built from lab's embedded Dockerfiles, when a lab first needs them; `lab images pull` fetches them now\n", strings.Join(fetch, ", "), registry)
+	}
+	if len(fetchHand) > 0 {
+		fmt.Fprintf(io.Out, "missing images\t%s: set by hand, pulled from their registry when a lab first needs them (and checked against the kind's contract); `lab images pull` fetches them now\n", strings.Join(fetchHand, ", "))
 	}
 
 	containers, networks, err := d.List(ctx, engine.LabelManaged+"=true")

@@ -211,6 +211,7 @@ func Test_doctorRunImageLacks(t *testing.T) {
 	for _, want := range []string{
 		"  ✗  nginx     mirror/box:1   present, set by hand (LAB_IMAGE_NGINX); lacks command nginx, path /etc/nginx/conf.d\n",
 		"  ○  redis     mirror/redis:7   fetched on first use, set by hand (LAB_IMAGE_REDIS)\n",
+		"missing images\tredis: set by hand, pulled from their registry when a lab first needs them",
 		"image check\timage LAB_IMAGE_NGINX=mirror/box:1 for nginx lacks what labrunner needs: command nginx, path /etc/nginx/conf.d; use an image with them, or unset LAB_IMAGE_NGINX to use labrunner's\n",
 	} {
 		if !strings.Contains(got, collapseSpaces(want)) {
