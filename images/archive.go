@@ -21,8 +21,8 @@ func Push(ctx context.Context, c *client.Client, ref, target string, p *Progress
 	bar := p.bar(target)
 	resp, err := c.ImagePush(ctx, target, client.ImagePushOptions{RegistryAuth: registryAuth(ctx, target)})
 	if err != nil {
-		bar.fail(pullProblem(target, err))
-		return fmt.Errorf("push %s: %s", target, pullProblem(target, err))
+		bar.fail(pushProblem(target, err))
+		return fmt.Errorf("push %s: %s", target, pushProblem(target, err))
 	}
 	defer resp.Close()
 	layers := map[string][2]int64{}
@@ -51,7 +51,8 @@ func Push(ctx context.Context, c *client.Client, ref, target string, p *Progress
 }
 
 func pushProblem(ref string, err error) string {
-	return strings.Replace(pullProblem(ref, err), "refused the pull", "refused the push", 1)
+	r := strings.NewReplacer("refused the pull", "refused the push", "pull from", "push to", "rate-limiting pulls", "rate-limiting pushes")
+	return r.Replace(pullProblem(ref, err))
 }
 
 // Save writes the present images refs to file as one tarball (`docker
