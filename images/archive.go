@@ -2,7 +2,6 @@ package images
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -20,16 +19,10 @@ func Push(ctx context.Context, c *client.Client, ref, target string, p *Progress
 		return fmt.Errorf("tag %s as %s: %w", ref, target, err)
 	}
 	bar := p.bar(target)
-	auth := registryAuth(ctx, target)
-	if auth == "" {
-		// Engines before 23.0 reject a push without the header, even to
-		// a registry that needs no login: send empty credentials.
-		auth = base64.URLEncoding.EncodeToString([]byte("{}"))
-	}
-	resp, err := c.ImagePush(ctx, target, client.ImagePushOptions{RegistryAuth: auth})
+	resp, err := c.ImagePush(ctx, target, client.ImagePushOptions{RegistryAuth: registryAuth(ctx, target)})
 	if err != nil {
-		bar.fail(pullProblem(target, err))
-		return fmt.Errorf("push %s: %s", target, pullProblem(target, err))
+		bar.fail(pushProblem(target, err))
+		return fmt.Errorf("push %s: %s", target, pushProblem(target, err))
 	}
 	defer resp.Close()
 	layers := map[string][2]int64{}
@@ -58,7 +51,8 @@ func Push(ctx context.Context, c *client.Client, ref, target string, p *Progress
 }
 
 func pushProblem(ref string, err error) string {
-	return strings.Replace(pullProblem(ref, err), "refused the pull", "refused the push", 1)
+	r := strings.NewReplacer("refused the pull", "refused the push", "pull from", "push to", "rate-limiting pulls", "rate-limiting pushes")
+	return r.Replace(pullProblem(ref, err))
 }
 
 // Save writes the present images refs to file as one tarball (`docker

@@ -9,6 +9,7 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/pkg/authconfig"
+	"github.com/moby/moby/api/types/registry"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 )
@@ -77,11 +78,14 @@ func (f *Fetcher) pullOnce(ctx context.Context, ref string, bar *bar) error {
 }
 
 // registryAuth is the encoded credentials docker login stored for ref's
-// registry (config file or credential helper), or "" for anonymous.
+// registry (config file or credential helper), else empty credentials:
+// an engine before API 1.42 (Docker 20.10) refuses a push without the
+// X-Registry-Auth header ("Bad parameters and missing X-Registry-Auth"),
+// so anonymous is sent as an empty object, as the docker CLI does.
 func registryAuth(ctx context.Context, ref string) string {
 	_, cfg, err := testcontainers.DockerImageAuth(ctx, ref)
 	if err != nil {
-		return ""
+		cfg = registry.AuthConfig{}
 	}
 	enc, err := authconfig.Encode(cfg)
 	if err != nil {

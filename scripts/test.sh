@@ -30,6 +30,17 @@ done
 echo "test: go test -race -short (runner, checks, cli)"
 go test -race -short -count=1 ./runner/... ./checks/... ./cmd/lab/cli/... >/dev/null
 
+# The tests of the pull path push to a local registry (as `make test`
+# starts the Docker engine with docker-up.sh, this starts the registry;
+# it keeps running, like the engine). Without it they skip, and fail
+# with CI=true.
+if addr=$(scripts/registry-up.sh); then
+	export LAB_TEST_REGISTRY="$addr"
+	echo "test: local registry at $LAB_TEST_REGISTRY"
+else
+	echo "test: WARNING: no local registry; the pull-path tests skip (fail with CI=true)"
+fi
+
 echo "test: go test (full log: $log)"
 status=0
 go test -count=1 -timeout 15m -v ./... >"$log" 2>&1 || status=$?

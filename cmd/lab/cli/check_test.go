@@ -157,9 +157,9 @@ func Test_checkRun(t *testing.T) {
 		},
 		{
 			name:     "services that would not start",
-			startErr: &runner.EnvError{Err: errorString("start db: image labrunner/postgres:15 missing")},
+			startErr: &runner.EnvError{Err: errorString("start db: image ghcr.io/labrunner/postgres:15-c970d43c51a4 missing")},
 			wantExit: ExitEnvironment,
-			wantErr:  "start db: image labrunner/postgres:15 missing",
+			wantErr:  "start db: image ghcr.io/labrunner/postgres:15-c970d43c51a4 missing",
 		},
 		{
 			name:     "interrupted while starting",
