@@ -154,6 +154,7 @@ grades your solution with automated checks.`,
 		NewCmdValidate(deps, nil),
 		NewCmdSchema(deps, nil),
 		NewCmdImages(deps),
+		NewCmdNew(deps, nil),
 	)
 	return root
 }
