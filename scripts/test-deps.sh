@@ -3,6 +3,9 @@
 #   chromium  the headless-browser test of the HTML report (report/browser_test.go)
 #   acl       setfacl, for the access check's unit test on this machine
 #             (checks/access_test.go)
+#   busybox   busybox sh, one of the shells the image contract check's
+#             script is run under (runner/engine/contract_test.go): the
+#             shell of alpine-based images set by hand
 #
 #   1. What is present is not installed again.
 #   2. On Debian as root: apt-get install the rest (running apt-get update
@@ -16,6 +19,7 @@ log() { printf 'test-deps: %s\n' "$*" >&2; }
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v setfacl >/dev/null 2>&1 || missing+=(acl)
+command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 if [[ ${#missing[@]} -eq 0 ]]; then
 	exit 0
 fi
