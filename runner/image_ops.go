@@ -159,3 +159,18 @@ func (d *Driver) LoadImages(ctx context.Context, file string) ([]string, error) 
 	}
 	return loaded, nil
 }
+
+// PruneImages removes the local images of labrunner's set, under the
+// configured registry, that an earlier lab left: tags that are not the
+// set's current ones. It returns what it removed.
+func (d *Driver) PruneImages(ctx context.Context) ([]string, error) {
+	stale, err := images.Stale(ctx, d.Client(), d.cfg.Registry)
+	if err != nil {
+		return nil, &EnvError{Err: err}
+	}
+	removed, err := images.Remove(ctx, d.Client(), stale)
+	if err != nil {
+		return removed, &EnvError{Err: err}
+	}
+	return removed, nil
+}

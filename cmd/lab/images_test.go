@@ -374,3 +374,35 @@ func TestImagesSaveLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestImagesPrune: `lab images prune` removes the set's images whose tags
+// are not the current ones (what an earlier lab left) and keeps the
+// current ones and everything else.
+func TestImagesPrune(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx := context.Background()
+	c := d.Client()
+	// Never contacted: prune works on local tags only.
+	path := "127.0.0.1:5000/" + uniquePath(t)
+	t.Cleanup(func() { removeRepoTags(t, c, path) })
+	box := images.Box.Ref("")
+	if !present(t, c, box) {
+		t.Fatalf("%s is not present; make images provides it", box)
+	}
+	current := images.Box.Ref(path)
+	old := strings.TrimSuffix(current, images.Box.Tag()) + images.Box.Version + "-000000000000"
+	other := path + "/not-of-the-set:1"
+	for _, target := range []string{current, old, other} {
+		if _, err := c.ImageTag(ctx, client.ImageTagOptions{Source: box, Target: target}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code := runLab(t, buildLab(t), t.TempDir(), isolatedEnv(t, "LAB_REGISTRY="+path), time.Minute, "images", "prune")
+	if code != 0 || strings.TrimSpace(out) != old || !strings.Contains(errOut, "removed 1 images") {
+		t.Errorf("images prune: exit %d, stdout %q, stderr %q; want %s removed", code, out, errOut, old)
+	}
+	if present(t, c, old) || !present(t, c, current) || !present(t, c, other) || !present(t, c, box) {
+		t.Errorf("after prune: old %v, current %v, other %v, default %v; want only the old one gone",
+			present(t, c, old), present(t, c, current), present(t, c, other), present(t, c, box))
+	}
+}

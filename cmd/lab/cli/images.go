@@ -39,6 +39,7 @@ without internet.`,
 		newCmdImagesSave(deps),
 		newCmdImagesLoad(deps),
 		newCmdImagesContext(deps),
+		newCmdImagesPrune(deps),
 	)
 	return cmd
 }
@@ -294,6 +295,32 @@ release workflow builds the multi-arch images this way).`,
 				return err
 			}
 			_, err = io.Copy(deps.IO.Out, r)
+			return err
+		},
+	}
+}
+
+func newCmdImagesPrune(deps *Deps) *cobra.Command {
+	return &cobra.Command{
+		Use:   "prune",
+		Short: "Remove labrunner's images that an earlier version of lab left",
+		Long: `prune removes the local images of labrunner's set (under the configured
+registry) whose tags are not the ones this lab uses: an upgraded lab hashes
+its Dockerfiles differently, and the old images are never used again. Images
+a container still uses are kept. Images set by hand are never touched.`,
+		Example: `  lab images prune`,
+		Args:    usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := imagesDriver(cmd.Context(), deps)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			removed, err := d.PruneImages(cmd.Context())
+			for _, ref := range removed {
+				fmt.Fprintln(deps.IO.Out, ref)
+			}
+			fmt.Fprintf(deps.IO.ErrOut, "removed %d images\n", len(removed))
 			return err
 		},
 	}
