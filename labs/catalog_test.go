@@ -99,6 +99,31 @@ func TestLoadCatalog(t *testing.T) {
 			t.Errorf("labs = %v, want the good one", all)
 		}
 	})
+	t.Run("alternatives", func(t *testing.T) {
+		fsys := catalogFS(t, "fair", "bad")
+		for p, f := range fsys {
+			if file, ok := strings.CutPrefix(p, "cat/fair/starter/"); ok {
+				fsys["cat/fair/alternatives/b-style/"+file] = f
+				fsys["cat/fair/alternatives/a-style/"+file] = f
+				fsys["cat/bad/alternatives/No_Slug/"+file] = f
+			}
+		}
+		fsys["cat/bad/alternatives/empty/notes.txt"] = &fstest.MapFile{Data: []byte("x")}
+		all, err := LoadCatalog(fsys, "cat")
+		got := errorLines(t, err)
+		want := []string{
+			`cat/bad/alternatives/No_Slug: invalid folder name "No_Slug" (lower-case letters, digits and dashes)`,
+			`cat/bad/lab.yaml: alternatives/empty/notes.txt is not in starter/ (a solution holds the same files as starter/)`,
+			`cat/bad/lab.yaml:26:11: submission file "query.sql" is missing from alternatives/empty/`,
+			`cat/bad/lab.yaml:29:11: submission file "site.conf" is missing from alternatives/empty/`,
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("errors:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		}
+		if len(all) != 1 || !slices.Equal(all[0].Alternatives(), []string{"a-style", "b-style"}) {
+			t.Errorf("labs = %v, want fair with its alternatives sorted", all)
+		}
+	})
 	t.Run("empty catalog", func(t *testing.T) {
 		_, err := LoadCatalog(fstest.MapFS{"cat/README.md": &fstest.MapFile{}}, "cat")
 		if got := errorLines(t, err); len(got) != 1 || got[0] != "cat: no labs here (a catalog holds one folder per lab, each with a lab.yaml)" {

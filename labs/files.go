@@ -12,7 +12,8 @@ import (
 const maxListedFiles = 1000
 
 // files checks the files a lab names: README.md, fixtures, files to copy,
-// and the submission files in starter/, the solution and every wrong/<name>/.
+// and the submission files in starter/, the solution, every wrong/<name>/
+// and every alternatives/<name>/.
 func (v *validator) files() {
 	l := v.lab
 	if !v.isFile(TaskFile) {
@@ -83,6 +84,14 @@ func (v *validator) solutionFolders() {
 				v.errs.add(v.at(l, "wrong"), "folder %s/%s/ is not listed under wrong: (lab test proves only the listed ones)", WrongDir, e.Name())
 			}
 		}
+	}
+	for _, name := range l.Alternatives() {
+		dir := path.Join(AlternativesDir, name)
+		if !validSlug(name) {
+			v.errs.addFile(filepath.Join(filepath.Dir(l.Path), dir), "invalid folder name %q (lower-case letters, digits and dashes)", name)
+			continue
+		}
+		others = append(others, solutionFolder{dir, Pos{}})
 	}
 	all := others
 	if starter.dir != "" {

@@ -29,6 +29,10 @@ const (
 	StarterDir = "starter"
 	// WrongDir holds the known-wrong solutions, one folder each.
 	WrongDir = "wrong"
+	// AlternativesDir holds other correct solutions, one folder each, in
+	// other styles than the reference: lab test proves each passes every
+	// check, so that a lab is shown to be fair as well as strict.
+	AlternativesDir = "alternatives"
 	// DefaultSolution is the reference solution's folder without `solution:`.
 	DefaultSolution = "solution"
 	// DefaultDatabase is a postgres service's database without `database:`.
@@ -270,8 +274,24 @@ func (l *Lab) ServiceNames() []string { return slices.Sorted(maps.Keys(l.Service
 // rather than loaded (one loaded keeps the file system it came from).
 func (l *Lab) SetFS(fsys fs.FS) { l.fsys = fsys }
 
+// Alternatives returns the names of the folders under alternatives/,
+// sorted: the lab's other correct solutions.
+func (l *Lab) Alternatives() []string {
+	entries, err := fs.ReadDir(l.FS(), AlternativesDir)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
 // FS returns the lab's folder: lab.yaml, README.md, fixtures/, starter/,
-// solution/, wrong/.
+// solution/, wrong/, alternatives/.
 func (l *Lab) FS() fs.FS {
 	if l.fsys == nil {
 		// A Lab built in Go rather than loaded: Dir is an OS folder.

@@ -24,7 +24,7 @@ type Proof struct {
 
 // ProofCase is one solution of a lab graded once.
 type ProofCase struct {
-	// Name is "starter", "solution" or "wrong/<name>".
+	// Name is "starter", "solution", "alternatives/<name>" or "wrong/<name>".
 	Name string
 	// Want says what the case must do, for messages.
 	Want string
@@ -52,23 +52,31 @@ func ReadSolution(lab *labs.Lab, dir string) (Submission, error) {
 }
 
 // Prove grades the lab's untouched starter (it must fail at least one
-// check), its reference solution (it must pass every check) and each
+// check), its reference solution and each alternative correct one (they
+// must pass every check) and each
 // known-wrong solution (the checks that fail must be exactly those it
 // names; skipped checks are not counted), on the running lab env.
 func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 	lab := env.Lab
 	p := &Proof{Lab: lab.ID}
-	type tcase struct{ name, dir, want string }
-	cases := []tcase{{"starter", labs.StarterDir, "fails at least one check"}}
+	type tcase struct {
+		name, dir, want string
+		fails           []string // a wrong solution's checks
+	}
+	cases := []tcase{{name: "starter", dir: labs.StarterDir, want: "fails at least one check"}}
 	sol := lab.Solution
 	if sol == "" {
 		sol = labs.DefaultSolution
 	}
-	cases = append(cases, tcase{"solution", sol, "passes every check"})
-	for _, w := range lab.Wrong {
-		cases = append(cases, tcase{"wrong/" + w.Name, path.Join(labs.WrongDir, w.Name), "fails exactly " + strings.Join(w.Fails, ", ")})
+	cases = append(cases, tcase{name: "solution", dir: sol, want: "passes every check"})
+	for _, a := range lab.Alternatives() {
+		cases = append(cases, tcase{name: labs.AlternativesDir + "/" + a, dir: path.Join(labs.AlternativesDir, a), want: "passes every check"})
 	}
-	for i, c := range cases {
+	for _, w := range lab.Wrong {
+		cases = append(cases, tcase{name: "wrong/" + w.Name, dir: path.Join(labs.WrongDir, w.Name),
+			want: "fails exactly " + strings.Join(w.Fails, ", "), fails: w.Fails})
+	}
+	for _, c := range cases {
 		sub, err := ReadSolution(lab, c.dir)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", c.dir, err)
@@ -87,8 +95,12 @@ func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 			if rep.Status != checks.Pass {
 				pc.Problem = "the reference solution does not pass: " + notPassed(rep)
 			}
+		case c.fails == nil:
+			if rep.Status != checks.Pass {
+				pc.Problem = "this correct solution does not pass: " + notPassed(rep)
+			}
 		default:
-			want := slices.Clone(lab.Wrong[i-2].Fails)
+			want := slices.Clone(c.fails)
 			sort.Strings(want)
 			got := failedChecks(rep)
 			if errs := erroredChecks(rep); len(errs) > 0 {
