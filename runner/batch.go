@@ -75,12 +75,14 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 		defer cancel()
 		start := time.Now()
 		rep, err := check(sctx)
-		if err != nil {
-			msg := err.Error()
-			if sctx.Err() == context.DeadlineExceeded {
-				msg = fmt.Sprintf("grading did not finish within %s: %v", opts.Deadline, err)
-			}
-			rep = &checks.Report{Lab: lab.ID, Submission: e.Name, Message: msg}
+		switch {
+		case sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil:
+			// The submission hung, or was this slow: the learner's
+			// doing, graded as a fail of every check, not an error of
+			// the environment.
+			rep = hungReport(lab, e.Name, opts.Deadline)
+		case err != nil:
+			rep = &checks.Report{Lab: lab.ID, Submission: e.Name, Message: err.Error()}
 			rep.Summarize()
 		}
 		rep.Submission = e.Name
@@ -175,4 +177,19 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 		return reports, errors.Join(err, fmt.Errorf("graded %d of %d submissions", done, len(entries)))
 	}
 	return reports, nil
+}
+
+// hungReport is the report of a submission that did not finish within the
+// batch's deadline: every check fails, with a sentence saying why.
+func hungReport(lab *labs.Lab, name string, deadline time.Duration) *checks.Report {
+	msg := fmt.Sprintf("the submission did not finish within the deadline of %s (--deadline); it was stopped, and every check fails", deadline)
+	rep := &checks.Report{Lab: lab.ID, Submission: name, Message: msg}
+	for _, def := range lab.Checks {
+		rep.Results = append(rep.Results, checks.Result{Name: def.Name, Type: def.Type, Status: checks.Fail, Message: msg, MaxScore: def.Points})
+	}
+	rep.Summarize()
+	if len(rep.Results) == 0 {
+		rep.Status = checks.Fail
+	}
+	return rep
 }

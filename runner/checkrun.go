@@ -72,6 +72,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 		// A Lab built in Go rather than loaded has no default applied.
 		timeout = labs.DefaultTimeout
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan checks.Outcome, 1)
@@ -94,8 +95,16 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 			left = true
 		}
 	}
-	if out.Status == checks.Error && ctx.Err() == context.DeadlineExceeded && !mentionsTime(out.Message) {
-		out.Message = fmt.Sprintf("timed out after %s: %s", timeout, out.Message)
+	if out.Status == checks.Error && ctx.Err() == context.DeadlineExceeded && parent.Err() == nil && !left {
+		// The check's own timeout ran out while it waited for what the
+		// submission runs (a query, a program, a server it configured):
+		// too slow or hung is the learner's doing, a fail, not an error
+		// of the environment. A failure of the environment seen by the
+		// run still makes the report an error (see checkEnv).
+		out.Status = checks.Fail
+		if !mentionsTime(out.Message) {
+			out.Message = fmt.Sprintf("timed out after %s: %s", timeout, out.Message)
+		}
 	}
 	return out, left
 }

@@ -58,7 +58,9 @@ func TestRunChecks(t *testing.T) {
 		{checks.Fail, 0, "wrong", "look at b"},
 		{checks.Skip, 0, "skipped: needs b to pass first", ""},
 		{checks.Error, 0, "internal error in check type", "d's lab hint"},
-		{checks.Error, 0, "timed out after 50ms: gave up", ""},
+		// The check's own timeout: what it waited for (the submission)
+		// was too slow, a fail.
+		{checks.Fail, 0, "timed out after 50ms: gave up", ""},
 		{checks.Pass, 1, "", ""},
 	}
 	for i, w := range want {
@@ -66,6 +68,28 @@ func TestRunChecks(t *testing.T) {
 		if r.Status != w.status || r.Score != w.score || !strings.Contains(r.Message, w.msg) || r.Hint != w.hint {
 			t.Errorf("%s: got %s %d %q hint %q; want %s %d %q hint %q", r.Name, r.Status, r.Score, r.Message, r.Hint, w.status, w.score, w.msg, w.hint)
 		}
+	}
+}
+
+// TestRunChecksSubmissionDeadline: when the whole submission's time runs
+// out (the batch's deadline, not the check's timeout), the check running
+// then is an error of the run, not a fail of the submission; the batch
+// grades the hung submission itself (hungReport).
+func TestRunChecksSubmissionDeadline(t *testing.T) {
+	lab := &labs.Lab{Checks: []*labs.CheckDef{
+		{Name: "slow", Points: 1, Timeout: checks.Duration{Duration: time.Minute}, Check: &fakeCheck{block: true}},
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var pending sync.WaitGroup
+	res, _ := runChecks(ctx, lab, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	if res[0].Status != checks.Error {
+		t.Errorf("got %s %q, want an error", res[0].Status, res[0].Message)
+	}
+	rep := hungReport(lab, "ada", 2*time.Minute)
+	if rep.Status != checks.Fail || rep.Score != 0 || rep.MaxScore != 1 || len(rep.Results) != 1 ||
+		rep.Results[0].Status != checks.Fail || !strings.Contains(rep.Message, "did not finish within the deadline of 2m0s") {
+		t.Errorf("hung report: %+v", rep)
 	}
 }
 
