@@ -68,24 +68,11 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 		}
 	}
 
-	// grade runs one submission under its deadline with the given grader.
+	// grade runs one submission with the given grader (gradeEntry).
 	grade := func(i int, check func(ctx context.Context) (*checks.Report, error)) {
-		e := entries[i]
-		sctx, cancel := context.WithTimeout(ctx, opts.Deadline)
-		defer cancel()
 		start := time.Now()
-		rep, err := check(sctx)
-		switch {
-		case sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil:
-			// The submission hung, or was this slow: the learner's
-			// doing, graded as a fail of every check, not an error of
-			// the environment.
-			rep = hungReport(lab, e.Name, opts.Deadline)
-		case err != nil:
-			rep = &checks.Report{Lab: lab.ID, Submission: e.Name, Message: err.Error()}
-			rep.Summarize()
-		}
-		rep.Submission = e.Name
+		rep := gradeEntry(ctx, lab, entries[i].Name, opts.Deadline, check)
+		rep.Submission = entries[i].Name
 		rep.Duration = time.Since(start)
 		finish(i, rep)
 	}
@@ -178,6 +165,50 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 	}
 	return reports, nil
 }
+
+// gradeEntry grades one submission under its deadline with check. A
+// failure of the environment (a server that crashed or is recovering, a
+// full disk, a lost connection: an EnvError) is no grade: the submission
+// is graded again, up to envAttempts times in all, each attempt under its
+// own deadline, and is an error result only when every attempt met one. A
+// submission that outlives its deadline fails every check (hungReport).
+func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.Duration, check func(ctx context.Context) (*checks.Report, error)) *checks.Report {
+	for attempt := 1; ; attempt++ {
+		sctx, cancel := context.WithTimeout(ctx, deadline)
+		rep, err := check(sctx)
+		hung := sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil
+		cancel()
+		var ee *EnvError
+		switch {
+		case hung:
+			// The learner's doing, not the environment's.
+			return hungReport(lab, name, deadline)
+		case errors.As(err, &ee) && attempt < envAttempts && ctx.Err() == nil:
+			select {
+			case <-ctx.Done():
+			case <-time.After(envRetryWait * time.Duration(attempt)):
+			}
+		case err != nil:
+			msg := err.Error()
+			if attempt > 1 {
+				msg = fmt.Sprintf("%s (graded %d times; the environment failed each time)", msg, attempt)
+			}
+			rep = &checks.Report{Lab: lab.ID, Submission: name, Message: msg}
+			rep.Summarize()
+			return rep
+		default:
+			return rep
+		}
+	}
+}
+
+// envAttempts bounds the gradings of a submission the environment failed
+// under; envRetryWait is the wait before the second attempt (twice it
+// before the third).
+var (
+	envAttempts  = 3
+	envRetryWait = time.Second
+)
 
 // hungReport is the report of a submission that did not finish within the
 // batch's deadline: every check fails, with a sentence saying why.

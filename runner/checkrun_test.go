@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -102,5 +103,55 @@ func TestMentionsTime(t *testing.T) {
 		if got := mentionsTime(msg); got != want {
 			t.Errorf("mentionsTime(%q) = %v", msg, got)
 		}
+	}
+}
+
+// TestGradeEntryRetries: a submission the environment failed under is
+// graded again, a bounded number of times; a learner's failure and a hung
+// submission are not.
+func TestGradeEntryRetries(t *testing.T) {
+	defer func(w time.Duration) { envRetryWait = w }(envRetryWait)
+	envRetryWait = time.Millisecond
+	lab := &labs.Lab{ID: "l", Checks: []*labs.CheckDef{{Name: "c", Points: 1}}}
+	envErr := &EnvError{Err: errors.New("the server is in recovery")}
+	ok := &checks.Report{Lab: "l", Status: checks.Pass}
+
+	calls := 0
+	rep := gradeEntry(context.Background(), lab, "ada", time.Minute, func(context.Context) (*checks.Report, error) {
+		if calls++; calls < 3 {
+			return nil, envErr
+		}
+		return ok, nil
+	})
+	if rep != ok || calls != 3 {
+		t.Errorf("env fails twice: %d calls, report %+v; want the third attempt's", calls, rep)
+	}
+
+	calls = 0
+	rep = gradeEntry(context.Background(), lab, "bob", time.Minute, func(context.Context) (*checks.Report, error) {
+		calls++
+		return nil, envErr
+	})
+	if calls != envAttempts || rep.Status != checks.Error || !strings.Contains(rep.Message, "graded 3 times; the environment failed each time") {
+		t.Errorf("env fails always: %d calls, %+v", calls, rep)
+	}
+
+	calls = 0
+	rep = gradeEntry(context.Background(), lab, "cy", time.Minute, func(context.Context) (*checks.Report, error) {
+		calls++
+		return nil, errors.New("read solution.sql: permission denied")
+	})
+	if calls != 1 || rep.Status != checks.Error {
+		t.Errorf("another error: %d calls, %+v; want one, not retried", calls, rep)
+	}
+
+	calls = 0
+	rep = gradeEntry(context.Background(), lab, "dee", 20*time.Millisecond, func(ctx context.Context) (*checks.Report, error) {
+		calls++
+		<-ctx.Done()
+		return nil, &EnvError{Err: ctx.Err()}
+	})
+	if calls != 1 || rep.Status != checks.Fail || rep.Results[0].Status != checks.Fail {
+		t.Errorf("hung: %d calls, %+v; want one, failing every check", calls, rep)
 	}
 }
