@@ -26,6 +26,7 @@ var types = []Type{
 	{Name: "redis.key", Kinds: []string{"redis"}, New: func() Check { return &RedisKey{} }},
 	{Name: "sql.assert", Kinds: []string{"postgres"}, New: func() Check { return &SQLAssert{} }},
 	{Name: "sql.index", Kinds: []string{"postgres"}, New: func() Check { return &SQLIndex{} }},
+	{Name: "sql.intact", Kinds: []string{"postgres"}, New: func() Check { return &SQLIntact{} }},
 	{Name: "sql.plan", Kinds: []string{"postgres"}, New: func() Check { return &SQLPlan{} }},
 	{Name: "sql.result", Kinds: []string{"postgres"}, New: func() Check { return &SQLResult{} }},
 	{Name: "workload", Kinds: []string{"runtime"}, New: func() Check { return &Workload{} }},

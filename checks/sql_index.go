@@ -20,7 +20,8 @@ import (
 //     partial: false       # require a partial index (WHERE …)
 //     exact: false         # the key columns must be exactly `columns`
 type SQLIndex struct {
-	// Table is the indexed table, optionally schema-qualified.
+	// Table is the indexed table, optionally schema-qualified (default
+	// schema public: no search_path can point the check elsewhere).
 	Table string `yaml:"table" json:"table"`
 	// Columns are the leading key columns, in order.
 	Columns []string `yaml:"columns" json:"columns"`
@@ -51,12 +52,12 @@ func (c *SQLIndex) Validate() error {
 const indexQuery = `SELECT i.relname,
        ix.indisunique,
        ix.indpred IS NOT NULL,
-       (SELECT string_agg(coalesce(a.attname, '(expression)'), ',' ORDER BY k.ord)
-          FROM unnest(ix.indkey[0:ix.indnkeyatts-1]) WITH ORDINALITY AS k(attnum, ord)
-          LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum AND k.attnum > 0)
-  FROM pg_index ix
-  JOIN pg_class i ON i.oid = ix.indexrelid
- WHERE ix.indrelid = to_regclass(%s)
+       (SELECT pg_catalog.string_agg(COALESCE(a.attname, '(expression)'), ',' ORDER BY k.ord)
+          FROM pg_catalog.unnest(ix.indkey[0:ix.indnkeyatts-1]) WITH ORDINALITY AS k(attnum, ord)
+          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum AND k.attnum > 0)
+  FROM pg_catalog.pg_index ix
+  JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
+ WHERE ix.indrelid = pg_catalog.to_regclass(%s)
  ORDER BY i.relname`
 
 // Run implements Check.
@@ -65,7 +66,8 @@ func (c *SQLIndex) Run(ctx context.Context, env Env) Outcome {
 	if err != nil {
 		return Errored(err.Error())
 	}
-	rows, err := db.Query(ctx, Learner, fmt.Sprintf(indexQuery, quoteLiteral(c.Table)))
+	schema, name := qualifiedTable(c.Table)
+	rows, err := db.Query(ctx, Learner, fmt.Sprintf(indexQuery, quoteLiteral(quoteIdentifier(schema)+"."+quoteIdentifier(name))))
 	if err != nil {
 		return queryError(ctx, err)
 	}

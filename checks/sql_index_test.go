@@ -8,7 +8,8 @@ import (
 )
 
 func TestSQLIndex(t *testing.T) {
-	q := fmt.Sprintf(indexQuery, "'events'")
+	// The table is named with its schema: a search_path cannot redirect it.
+	q := fmt.Sprintf(indexQuery, `'"public"."events"'`)
 	idx := func(name string, unique, partial bool, cols string) []any {
 		return []any{name, fmt.Sprint(unique), fmt.Sprint(partial), cols}
 	}

@@ -31,7 +31,9 @@ const (
 //     max_cost: 500          # optional
 type SQLPlan struct {
 	LearnerQuery `yaml:",inline"`
-	// Table is the table the expectation is about.
+	// Table is the table the expectation is about, optionally
+	// schema-qualified (default schema public): a scan of a table of the
+	// same name in another schema does not count.
 	Table string `yaml:"table" json:"table"`
 	// Expect is PlanUsesIndex (default) or PlanNoSeqScan.
 	Expect string `yaml:"expect,omitempty" json:"expect,omitempty"`
@@ -65,6 +67,7 @@ func (c *SQLPlan) Validate() error {
 type PlanNode struct {
 	NodeType     string     `json:"Node Type"`
 	RelationName string     `json:"Relation Name"`
+	Schema       string     `json:"Schema"`
 	IndexName    string     `json:"Index Name"`
 	StartupCost  float64    `json:"Startup Cost"`
 	TotalCost    float64    `json:"Total Cost"`
@@ -79,7 +82,11 @@ func (n PlanNode) String() string {
 		s += " using " + n.IndexName
 	}
 	if n.RelationName != "" {
-		s += " on " + n.RelationName
+		s += " on "
+		if n.Schema != "" && n.Schema != "public" {
+			s += n.Schema + "."
+		}
+		s += n.RelationName
 	}
 	return fmt.Sprintf("%s  (cost=%.2f..%.2f rows=%.0f)", s, n.StartupCost, n.TotalCost, n.PlanRows)
 }
@@ -117,7 +124,7 @@ func (c *SQLPlan) Run(ctx context.Context, env Env) Outcome {
 		return Errored(err.Error())
 	}
 	query = strings.TrimRight(strings.TrimSpace(query), ";")
-	rows, err := db.Query(ctx, Learner, "EXPLAIN (FORMAT JSON) "+query)
+	rows, err := db.Query(ctx, Learner, "EXPLAIN (VERBOSE, FORMAT JSON) "+query)
 	if err != nil {
 		if ctx.Err() != nil {
 			return queryError(ctx, err)
@@ -133,8 +140,11 @@ func (c *SQLPlan) Run(ctx context.Context, env Env) Outcome {
 	}
 	var onTable []PlanNode
 	seq, indexed := false, false
+	schema, table := qualifiedTable(c.Table)
 	plan.walk(func(n PlanNode) {
-		if n.RelationName != c.Table {
+		// VERBOSE names each scanned table's schema; a copy of the table
+		// in a schema of the learner's is another table.
+		if n.RelationName != table || (n.Schema != "" && n.Schema != schema) {
 			// A Bitmap Index Scan names the index, not the table; its
 			// Bitmap Heap Scan parent names the table.
 			return

@@ -29,6 +29,10 @@ func TestSQLPlan(t *testing.T) {
 		{"index deep in a join", joinPlan, SQLPlan{}, Pass, nil},
 		{"no-seq-scan on the other table", joinPlan, SQLPlan{Expect: PlanNoSeqScan, Table: "users"}, Fail, []string{"scans all of users"}},
 		{"cost bound", indexPlan, SQLPlan{MaxCost: 5}, Fail, []string{"estimated cost is 8.31, over the bound of 5.00"}},
+		{"same table name in another schema", `[{"Plan": {"Node Type": "Index Scan", "Relation Name": "events", "Schema": "shadow", "Index Name": "e_idx", "Startup Cost": 0.29, "Total Cost": 8.31, "Plan Rows": 10}}]`,
+			SQLPlan{}, Fail, []string{"does not use an index on events", "none; top node: Index Scan using e_idx on shadow.events"}},
+		{"schema public", `[{"Plan": {"Node Type": "Index Scan", "Relation Name": "events", "Schema": "public", "Index Name": "e_idx", "Startup Cost": 0.29, "Total Cost": 8.31, "Plan Rows": 10}}]`,
+			SQLPlan{}, Pass, nil},
 		{"table absent from plan", `[{"Plan": {"Node Type": "Result", "Startup Cost": 0, "Total Cost": 0.01, "Plan Rows": 1}}]`, SQLPlan{}, Fail, []string{"none; top node: Result"}},
 	}
 	for _, tt := range tests {
@@ -42,7 +46,7 @@ func TestSQLPlan(t *testing.T) {
 				t.Fatal(err)
 			}
 			env := &fakeEnv{reveal: true, results: map[fakeKey]*Rows{
-				{Learner, "EXPLAIN (FORMAT JSON) " + q}: rows([]string{"QUERY PLAN"}, []any{tt.plan}),
+				{Learner, "EXPLAIN (VERBOSE, FORMAT JSON) " + q}: rows([]string{"QUERY PLAN"}, []any{tt.plan}),
 			}}
 			out := c.Run(context.Background(), env)
 			if out.Status != tt.status {

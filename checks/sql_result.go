@@ -80,19 +80,36 @@ func (c *SQLResult) Run(ctx context.Context, env Env) Outcome {
 			continue
 		}
 		if out.Status == Fail {
-			// The variant's data is hidden: say what happened, not the rows.
-			return Failed(fmt.Sprintf("your query returns the right rows for the sample data, but not for a hidden data set (%q); "+
-				"make sure it computes the answer from the tables rather than relying on the sample values.\n%s", v, out.hidden))
+			return Failed(variantMessage(v, out.hidden))
 		}
 		return out.Outcome
 	}
 	return Passed()
 }
 
-// variantOutcome is an Outcome plus a summary that reveals no rows.
+// variantOutcome is an Outcome plus, for a fail, which way the rows
+// differ (variantRows or variantOrder), without any of them.
 type variantOutcome struct {
 	Outcome
 	hidden string
+}
+
+// How a result differs on a hidden variant: the only thing its failure
+// may tell. Everything else of that data set — its rows, its values, even
+// how many rows came back (the learner's query chooses that count, so it
+// can spell the data out in it) — stays hidden, whatever reveal says.
+const (
+	variantRows  = "it returns other rows than expected"
+	variantOrder = "it returns the right rows, in the wrong order"
+)
+
+// variantMessage is the whole message of a fail on hidden variant v.
+func variantMessage(v, how string) string {
+	if how == "" {
+		how = variantRows
+	}
+	return fmt.Sprintf("your query returns the right rows for the sample data, but not for a hidden data set (%q): %s. "+
+		"Make sure it computes the answer from the tables rather than relying on the sample values; the hidden data is not shown.", v, how)
 }
 
 func (c *SQLResult) compareOn(ctx context.Context, db SQL, env Env, variant, query string) variantOutcome {
@@ -101,7 +118,9 @@ func (c *SQLResult) compareOn(ctx context.Context, db SQL, env Env, variant, que
 		if ctx.Err() != nil {
 			return variantOutcome{Outcome: queryError(ctx, err)}
 		}
-		return variantOutcome{Outcome: Failed("your query failed: " + err.Error())}
+		// On a variant, the error text may quote its data (a failed cast
+		// prints the value): the variant's message does not include it.
+		return variantOutcome{Outcome: Failed("your query failed: " + err.Error()), hidden: "it fails with an error there"}
 	}
 	var want *Rows
 	if c.ExpectedRows != nil {
@@ -119,7 +138,11 @@ func (c *SQLResult) compareOn(ctx context.Context, db SQL, env Env, variant, que
 	if d.Equal() {
 		return variantOutcome{Outcome: Passed()}
 	}
-	return variantOutcome{Outcome: Failed(d.Message(env.Reveal())), hidden: d.Message(false)}
+	how := variantRows
+	if !d.ColumnsDiffer && len(d.Missing)+len(d.Unexpected) == 0 {
+		how = variantOrder
+	}
+	return variantOutcome{Outcome: Failed(d.Message(env.Reveal())), hidden: how}
 }
 
 // rowsFromYAML turns inline expected rows into Rows of text values.

@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -138,5 +139,66 @@ func TestSQLResultValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
+	}
+}
+
+// TestSQLResultVariantRevealsNoData: a fail on a hidden variant says that
+// the query is wrong there, never what the variant holds — not its rows,
+// not a value packed into one row, not a count — whatever reveal says.
+func TestSQLResultVariantRevealsNoData(t *testing.T) {
+	cols := []string{"name", "orders", "total"}
+	const learnerQ, refQ = "SELECT learner", "SELECT reference"
+	main := rows(cols, []any{"Ann", "2", "30.00"}, []any{"Bob", "0", "0.00"})
+	hidden := rows(cols, []any{"Cyrille Secret", "7", "512.25"}, []any{"Dagny Hidden", "3", "64.50"}, []any{"Edda Covert", "1", "9.75"})
+	secrets := []string{"Cyrille", "Dagny", "Edda", "512.25", "64.50", "9.75", "3 rows", "expected 3", "got 1", "got 2", "(1)", "(2)", "(3)"}
+	tests := []struct {
+		name    string
+		variant *Rows
+		verr    error
+		how     string
+	}{
+		{name: "hidden tables packed into one row", how: "other rows",
+			variant: rows(cols, []any{"Cyrille Secret|7|512.25;Dagny Hidden|3|64.50;Edda Covert|1|9.75", "0", "0"})},
+		{name: "some rows of the variant", how: "other rows",
+			variant: rows(cols, hidden.Values[0], hidden.Values[2], []any{"Dagny Hidden", "4", "64.50"})},
+		{name: "rows missing", how: "other rows",
+			variant: rows(cols, hidden.Values[1])},
+		{name: "order", how: "wrong order",
+			variant: rows(cols, hidden.Values[2], hidden.Values[1], hidden.Values[0])},
+		{name: "error quoting a value", how: "error",
+			verr: errors.New(`invalid input syntax for type integer: "Cyrille Secret,Dagny Hidden,Edda Covert"`)},
+	}
+	for _, tt := range tests {
+		for _, reveal := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/reveal=%v", tt.name, reveal), func(t *testing.T) {
+				v := DB{Variant: "other"}
+				env := &fakeEnv{
+					reveal:   reveal,
+					variants: []string{"other"},
+					files:    map[string]string{"solution.sql": learnerQ},
+					results: map[fakeKey]*Rows{
+						{Reference, refQ}: main, {Learner, learnerQ}: main,
+						{DB{Reference: true, Variant: "other"}, refQ}: hidden, {v, learnerQ}: tt.variant,
+					},
+					errs: map[fakeKey]error{{v, learnerQ}: tt.verr},
+				}
+				c := SQLResult{LearnerQuery: LearnerQuery{QueryFile: "solution.sql"}, ExpectedQuery: refQ, Ordered: true}
+				out := c.Run(context.Background(), env)
+				if out.Status != Fail {
+					t.Fatalf("status = %s, want fail; message:\n%s", out.Status, out.Message)
+				}
+				text := out.Message + "\n" + out.Output
+				for _, s := range secrets {
+					if strings.Contains(text, s) {
+						t.Errorf("the outcome reveals %q of the hidden data:\n%s", s, text)
+					}
+				}
+				for _, s := range []string{`hidden data set ("other")`, tt.how} {
+					if !strings.Contains(out.Message, s) {
+						t.Errorf("message lacks %q:\n%s", s, out.Message)
+					}
+				}
+			})
+		}
 	}
 }

@@ -21,6 +21,7 @@ func TestArticle(t *testing.T) {
 		"redis.key":        "a redis.key",
 		"sql.assert":       "a sql.assert",
 		"sql.index":        "a sql.index",
+		"sql.intact":       "a sql.intact",
 		"sql.plan":         "a sql.plan",
 		"sql.result":       "a sql.result",
 		"workload":         "a workload",

@@ -1,3 +1,5 @@
+-- Wrong: HAVING count(*) counts order lines, so Mouse, bought twice by
+-- one customer, slips in.
 SELECT p.name,
        count(DISTINCT o.customer_id)  AS buyers,
        sum(i.quantity)                AS units,

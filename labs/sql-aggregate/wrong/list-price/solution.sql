@@ -1,3 +1,4 @@
+-- Wrong: revenue from the list price, not the price paid on the line.
 SELECT p.name,
        count(DISTINCT o.customer_id) AS buyers,
        sum(i.quantity)               AS units,

@@ -1,0 +1,12 @@
+-- Wrong: buyers counts order lines; Ada bought the Keyboard twice, so it
+-- gets 3 buyers instead of 2.
+SELECT p.name,
+       count(*)                       AS buyers,
+       sum(i.quantity)                AS units,
+       sum(i.quantity * i.unit_price) AS revenue
+  FROM products p
+  JOIN order_items i ON i.product_id = p.id
+  JOIN orders o      ON o.id = i.order_id
+ GROUP BY p.id, p.name
+HAVING count(DISTINCT o.customer_id) >= 2
+ ORDER BY revenue DESC, p.name;

@@ -1,0 +1,11 @@
+-- Wrong: "at least 2 different buyers" read as more than 2.
+SELECT p.name,
+       count(DISTINCT o.customer_id)  AS buyers,
+       sum(i.quantity)                AS units,
+       sum(i.quantity * i.unit_price) AS revenue
+  FROM products p
+  JOIN order_items i ON i.product_id = p.id
+  JOIN orders o      ON o.id = i.order_id
+ GROUP BY p.id, p.name
+HAVING count(DISTINCT o.customer_id) > 2
+ ORDER BY revenue DESC, p.name;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY events_uid_ts ON events (user_id, created_at DESC);

@@ -1,0 +1,1 @@
+CREATE INDEX events_user_hash ON events USING hash (user_id);

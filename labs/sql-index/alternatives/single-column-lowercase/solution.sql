@@ -1,0 +1,1 @@
+create index on events (user_id);
