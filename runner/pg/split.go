@@ -1,6 +1,9 @@
 package pg
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Statement is one statement of a script as psql splits it: its text
 // (the terminating semicolon and what precedes the next statement
@@ -283,4 +286,13 @@ func (s Statement) outsideTx() bool {
 		return true
 	}
 	return false
+}
+
+// lead is how a message names the statement: its start, on one line.
+func (s Statement) lead() string {
+	t := strings.Join(strings.Fields(strings.TrimSuffix(strings.TrimSpace(s.Text), ";")), " ")
+	if r := []rune(t); len(r) > 60 {
+		t = string(r[:60]) + "…"
+	}
+	return strconv.Quote(t)
 }
