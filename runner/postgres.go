@@ -74,6 +74,10 @@ var postgresCmd = []string{"postgres",
 	"-c", "wal_level=minimal",
 	"-c", "max_wal_senders=0",
 	"-c", "max_connections=200",
+	// WAL lives on the data tmpfs too: checkpoint often enough that it
+	// stays small next to the slots' disk quotas (see pg.DiskQuota).
+	"-c", "max_wal_size=256MB",
+	"-c", "min_wal_size=32MB",
 	// A backend whose client went away stops within a second, even in
 	// the middle of a runaway query.
 	"-c", "client_connection_check_interval=1000",

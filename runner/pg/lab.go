@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -78,6 +79,10 @@ type Lab struct {
 	// only graded submissions touch, always inside a transaction that is
 	// rolled back, so that they stay pristine between checks.
 	grading *Slot
+	gmu     sync.Mutex // guards graderSQL
+	// graderSQL puts a learner's session into the grader's state (see
+	// graderReset).
+	graderSQL string
 }
 
 // ownerRole owns the lab's tables; learner roles are its members.
@@ -86,6 +91,10 @@ const ownerRole = "lab_owner"
 // Slot is one learner on a Lab: a role and its working databases.
 type Slot struct {
 	role, password, db string
+	// stale is set when a run saw the environment fail: the slot's
+	// databases and role may be in any state, and the next run on it
+	// recreates them first.
+	stale atomic.Bool
 }
 
 func NewLab(svc *engine.Service, db string, variants []string) *Lab {
@@ -188,6 +197,7 @@ func (p *Lab) Seed(ctx context.Context, fixtures map[string][]Script, withLearne
   END IF;
 END$$`, quoteLit(ownerRole), ownerRole),
 		createRoleSQL(p.learner),
+		quotaSQL(p.learner.role),
 		"REVOKE CONNECT ON DATABASE postgres FROM PUBLIC",
 		"REVOKE CONNECT ON DATABASE template1 FROM PUBLIC",
 	}
@@ -328,12 +338,36 @@ func (p *Lab) Reset(ctx context.Context) error {
 }
 
 // resetSlot recreates a slot's databases from the templates, the data
-// sets at once.
+// sets at once, and resets its role's settings (see quotaSQL): a
+// submission that committed ALTER ROLE CURRENT_USER SET … must not set
+// the next one's session. (A role cannot be kept from changing its own
+// settings, so they are undone instead; database settings go with the
+// databases.)
 func (p *Lab) resetSlot(ctx context.Context, slot *Slot) error {
-	return p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
+	if err := p.resetRole(ctx, slot); err != nil {
+		return err
+	}
+	if err := p.parallel(ctx, p.sets(), func(ctx context.Context, su *pgx.Conn, set string) error {
 		p.detectStrategy(su)
 		return p.resetSet(ctx, su, slot, set)
-	})
+	}); err != nil {
+		return err
+	}
+	slot.stale.Store(false)
+	return nil
+}
+
+// resetRole resets a slot's role's settings to the quota's.
+func (p *Lab) resetRole(ctx context.Context, slot *Slot) error {
+	su, err := p.superuser(ctx, DB)
+	if err != nil {
+		return err
+	}
+	defer su.Close(context.WithoutCancel(ctx))
+	if _, err := su.Exec(ctx, quotaSQL(slot.role)); err != nil {
+		return engine.EnvErr(fmt.Errorf("reset role %s: %w", slot.role, err))
+	}
+	return nil
 }
 
 func (p *Lab) reset(ctx context.Context, su *pgx.Conn, slot *Slot) error {
@@ -375,7 +409,7 @@ func (p *Lab) NewSlot(ctx context.Context, id string) (*Slot, error) {
 	}
 	defer su.Close(context.WithoutCancel(ctx))
 	p.detectStrategy(su)
-	if _, err := su.Exec(ctx, createRoleSQL(slot)); err != nil {
+	if _, err := su.Exec(ctx, createRoleSQL(slot)+"; "+quotaSQL(slot.role)); err != nil {
 		return nil, engine.EnvErr(fmt.Errorf("create role %s: %w", slot.role, err))
 	}
 	if err := p.reset(ctx, su, slot); err != nil {
@@ -423,6 +457,24 @@ func describePGError(script string, err error) error {
 	if pe.Position > 0 && int(pe.Position) <= len([]rune(script)) {
 		line := strings.Count(string([]rune(script)[:pe.Position-1]), "\n") + 1
 		msg = fmt.Sprintf("line %d: %s", line, msg)
+	}
+	if pe.Hint != "" {
+		msg += " (hint: " + pe.Hint + ")"
+	}
+	return errors.New(msg)
+}
+
+// describeStatementError is describePGError for statement st of script:
+// the line it names is the script's.
+func describeStatementError(script string, st Statement, err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Position <= 0 {
+		return describePGError(st.Text, err)
+	}
+	before := strings.Count(script[:st.Offset], "\n")
+	msg := pe.Message
+	if r := []rune(st.Text); int(pe.Position) <= len(r) {
+		msg = fmt.Sprintf("line %d: %s", before+strings.Count(string(r[:pe.Position-1]), "\n")+1, msg)
 	}
 	if pe.Hint != "" {
 		msg += " (hint: " + pe.Hint + ")"

@@ -48,18 +48,35 @@ type SQL struct {
 	// envFailure is the first error of the server rather than of a query:
 	// a lost connection, a server that went away.
 	envFailure error
+	// quota watches the slot's disk use (see watch).
+	quota *quota
 }
 
-// classify returns err, noting it as the environment's failure when the
-// connection broke under it (not at the deadline) rather than the query
-// failing.
+// classify returns err, or the environment's failure when err is one
+// (see envCode), or when the connection broke under the query (not at
+// the deadline); the run then has no grade, and the slot is recreated
+// before its next run.
 func (s *SQL) classify(ctx context.Context, c *pgx.Conn, err error) error {
-	var pe *pgconn.PgError
-	if err == nil || errors.As(err, &pe) || ctx.Err() != nil || !c.IsClosed() {
+	if err == nil || ctx.Err() != nil {
 		return err
 	}
+	var pe *pgconn.PgError
+	var ee *engine.EnvError
+	switch {
+	case errors.As(err, &pe):
+		if !envCode(pe.Code) {
+			return err
+		}
+		err = fmt.Errorf("%s failed (SQLSTATE %s): %w", s.lab.svc.Name, pe.Code, err)
+	case errors.As(err, &ee):
+	case c != nil && c.IsClosed():
+		err = fmt.Errorf("lost the connection to %s: %w", s.lab.svc.Name, err)
+	default:
+		return err
+	}
+	s.slot.stale.Store(true)
 	if s.envFailure == nil {
-		s.envFailure = engine.EnvErr(fmt.Errorf("lost the connection to %s: %w", s.lab.svc.Name, err))
+		s.envFailure = engine.EnvErr(err)
 	}
 	return s.envFailure
 }
@@ -71,6 +88,12 @@ func (s *SQL) Variants() []string { return s.lab.variants }
 func (s *SQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	if c := s.conns[db]; c != nil && !c.IsClosed() {
 		return c, nil
+	}
+	if s.slot.stale.Load() && !db.Reference {
+		// A run before this one saw the environment fail.
+		if err := s.lab.resetSlot(ctx, s.slot); err != nil {
+			return nil, err
+		}
 	}
 	var c *pgx.Conn
 	var err error
@@ -89,6 +112,9 @@ func (s *SQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 		s.conns = map[checks.DB]*pgx.Conn{}
 	}
 	s.conns[db] = c
+	if !db.Reference {
+		s.watch(ctx)
+	}
 	if s.tx && !db.Reference {
 		state, err := sequencesState(ctx, c)
 		if err != nil {
@@ -135,41 +161,120 @@ func savepoint(ctx context.Context, c *pgx.Conn, f func() error) error {
 	return ferr
 }
 
-// Apply runs a submission script on the slot's database of every data set.
+// Apply runs a submission script on the slot's database of every data
+// set the way psql runs a file: a byte-order mark skipped, then statement
+// by statement (see Split), stopping at the first error. With tx, the
+// statements run inside the run's transaction, all undone when one fails;
+// a script with a statement that cannot run in a transaction block
+// (VACUUM, CREATE INDEX CONCURRENTLY, …) runs outside it instead, each
+// statement committed on its own as psql does, and the databases are
+// recreated afterwards.
 func (s *SQL) Apply(ctx context.Context, name, script string) error {
+	script = stripBOM(script)
+	var stmts []Statement
+	for _, st := range Split(script) {
+		if !st.empty {
+			stmts = append(stmts, st)
+		}
+	}
+	outside := ""
+	for _, st := range stmts {
+		if st.outsideTx() {
+			outside = st.lead()
+			break
+		}
+	}
 	for _, set := range s.lab.sets() {
 		c, err := s.conn(ctx, checks.DB{Variant: set})
 		if err != nil {
 			return err
 		}
-		err = savepoint(ctx, c, func() error {
-			_, err := c.Exec(ctx, script)
+		if err := s.applyOn(ctx, c, name, script, stmts, outside); err != nil {
 			return err
-		})
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "25001" && s.tx {
-			// Not allowed in a transaction block: run it outside, and
-			// recreate the databases afterwards.
-			s.dirty = true
-			if _, err = c.Exec(ctx, "ROLLBACK"); err == nil {
-				_, err = c.Exec(ctx, script)
-			}
-			if err == nil {
-				_, err = c.Exec(ctx, "BEGIN")
-			}
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("%s did not finish in time; it was cancelled", name)
-			}
-			return fmt.Errorf("%s: %w", name, describePGError(script, err))
-		}
-		if s.tx && !inTx(c) {
-			// The script committed: what follows is not rolled back.
-			s.dirty = true
 		}
 	}
 	return nil
+}
+
+func (s *SQL) applyOn(ctx context.Context, c *pgx.Conn, name, script string, stmts []Statement, outside string) error {
+	var err error
+	var failed *Statement
+	if !s.tx || outside == "" {
+		err = savepoint(ctx, c, func() error {
+			failed, err = s.runStatements(ctx, c, stmts)
+			return err
+		})
+		var pe *pgconn.PgError
+		if s.tx && errors.As(err, &pe) && (pe.Code == "25001" || pe.Code == "2D000") && failed != nil {
+			// A statement the list did not know cannot run in a
+			// transaction block (or ends one, as a procedure's COMMIT
+			// does): what it did is undone; run the script outside.
+			outside, err = failed.lead(), nil
+		}
+	}
+	if s.tx && outside != "" && err == nil {
+		s.dirty = true
+		if inTx(c) {
+			// What earlier files did stays, as it would in psql.
+			if _, err := c.Exec(ctx, "COMMIT"); err != nil {
+				return s.applyError(ctx, c, name, script, nil, err, "")
+			}
+		}
+		failed, err = s.runStatements(ctx, c, stmts)
+	}
+	if err != nil {
+		return s.applyError(ctx, c, name, script, failed, err, outside)
+	}
+	if s.tx && !inTx(c) {
+		// The script committed (or ran outside the transaction): what
+		// follows is not rolled back, and the databases are recreated.
+		// Checks still run in a transaction of their own.
+		s.dirty = true
+		if _, err := c.Exec(ctx, "BEGIN"); err != nil {
+			return s.classify(ctx, c, engine.EnvErr(fmt.Errorf("begin: %w", err)))
+		}
+	}
+	return nil
+}
+
+// runStatements runs stmts one by one and returns the one that failed.
+func (s *SQL) runStatements(ctx context.Context, c *pgx.Conn, stmts []Statement) (*Statement, error) {
+	for i := range stmts {
+		_, err := c.Exec(ctx, stmts[i].Text)
+		if s.tx && !inTx(c) {
+			s.dirty = true
+		}
+		if err != nil {
+			return &stmts[i], err
+		}
+	}
+	return nil, nil
+}
+
+// applyError is the error of a script that failed at statement st: the
+// environment's, or the learner's with the line of the script and, when
+// the script ran outside the run's transaction, why.
+func (s *SQL) applyError(ctx context.Context, c *pgx.Conn, name, script string, st *Statement, err error, outside string) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s did not finish in time; it was cancelled", name)
+	}
+	if q := s.overQuota(); q != nil {
+		s.dirty = true
+		return fmt.Errorf("%s: %w", name, q)
+	}
+	if env := s.classify(ctx, c, err); env != err {
+		return env
+	}
+	var msg error
+	if st != nil {
+		msg = describeStatementError(script, *st, err)
+	} else {
+		msg = describePGError(script, err)
+	}
+	if outside != "" {
+		return fmt.Errorf("%s: %w (the file ran statement by statement outside a transaction, each statement committed, because %s cannot run inside a transaction block)", name, msg, outside)
+	}
+	return fmt.Errorf("%s: %w", name, msg)
 }
 
 // Query implements checks.SQL: one statement, extended protocol (a script
@@ -192,12 +297,23 @@ func (s *SQL) Query(ctx context.Context, db checks.DB, query string) (*checks.Ro
 		defer tx.Rollback(context.WithoutCancel(ctx))
 		return readRows(ctx, tx, query)
 	}
+	reset, err := s.lab.graderReset(ctx)
+	if err != nil {
+		return nil, s.classify(ctx, c, engine.EnvErr(err))
+	}
 	var rows *checks.Rows
 	err = savepoint(ctx, c, func() error {
+		if _, err := c.Exec(ctx, reset); err != nil {
+			return fmt.Errorf("set the grader's session state: %w", err)
+		}
 		var err error
 		rows, err = readRows(ctx, c, query)
 		return err
 	})
+	if q := s.overQuota(); q != nil && err != nil && ctx.Err() == nil {
+		s.dirty = true
+		err = q
+	}
 	err = s.classify(ctx, c, err)
 	if s.tx && !inTx(c) {
 		s.dirty = true
@@ -260,6 +376,10 @@ func describeQueryError(query string, err error) error {
 func (s *SQL) Close(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	s.stopQuota()
+	if s.overQuota() != nil {
+		s.dirty = true
+	}
 	for db, c := range s.conns {
 		if s.tx && !db.Reference {
 			if inTx(c) {
@@ -280,7 +400,10 @@ func (s *SQL) Close(ctx context.Context) error {
 	s.conns = nil
 	if s.tx && s.dirty {
 		s.dirty = false
-		return s.lab.resetSlot(ctx, s.slot)
+		if err := s.lab.resetSlot(ctx, s.slot); err != nil {
+			s.slot.stale.Store(true)
+			return err
+		}
 	}
 	return nil
 }
