@@ -76,3 +76,20 @@ func (e *checkEnv) Submission(file string) (string, error) {
 	}
 	return s, nil
 }
+
+var _ checks.NetworkURLer = (*checkEnv)(nil)
+
+// NetworkURL returns the base URL of the check's service on the lab's
+// network, for requests sent from another of its services.
+func (e *checkEnv) NetworkURL() (string, error) {
+	s, ok := e.run.env.Lab.Services[e.service]
+	if !ok {
+		return "", fmt.Errorf("the lab has no service %q", e.service)
+	}
+	k := kinds[Kind(s.Kind)]
+	if k.networkURL == nil {
+		return "", fmt.Errorf("service %q is not reachable by URL on the lab's network", e.service)
+	}
+	_, url := k.networkURL(e.service, s)
+	return url, nil
+}
