@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -92,4 +93,20 @@ func (e *checkEnv) NetworkURL() (string, error) {
 	}
 	_, url := k.networkURL(e.service, s)
 	return url, nil
+}
+
+var _ checks.Prober = (*checkEnv)(nil)
+
+// Probe runs the grader's own probe in the check's service (a box), out
+// of the submission's reach; checks.ErrNoProbe where there is none.
+func (e *checkEnv) Probe(ctx context.Context, user string, args []string) (checks.ExecResult, error) {
+	st, ok := e.run.env.state[e.service].(*boxState)
+	if !ok {
+		return checks.ExecResult{}, checks.ErrNoProbe
+	}
+	res, err := st.runProbe(ctx, user, args)
+	if !errors.Is(err, checks.ErrNoProbe) {
+		e.run.noteEnv(err)
+	}
+	return res, err
 }

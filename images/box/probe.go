@@ -12,6 +12,7 @@
 //	probe stat PATH 0|1     as root: "missing", or "stat|TYPE|MODE|UID|
 //	                        USER|GID|GROUP", the link target line, and
 //	                        (1) a regular file's content
+//	probe remove DIR        as root: remove the probe's folder
 //
 // It uses only the standard library of Go 1.19 (Debian bookworm's), as
 // images/backend does. It is not part of the lab CLI.
@@ -36,6 +37,8 @@ func main() {
 		access(os.Args[2], os.Args[3:])
 	case "stat":
 		stat(os.Args[2], len(os.Args) > 3 && os.Args[3] == "1")
+	case "remove":
+		os.RemoveAll(os.Args[2])
 	default:
 		fmt.Fprintf(os.Stderr, "probe: unknown command %q\n", os.Args[1])
 		os.Exit(2)
