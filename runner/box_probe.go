@@ -60,7 +60,6 @@ func (st *boxState) readProbe(ctx context.Context, svc service) error {
 	}
 }
 
-
 // runProbe copies the probe in fresh and runs it with args as user.
 func (st *boxState) runProbe(ctx context.Context, user string, args []string) (checks.ExecResult, error) {
 	if st.probe == nil {
