@@ -134,7 +134,14 @@ func (c *File) Run(ctx context.Context, env Env) Outcome {
 	if c.Content != nil {
 		wantContent = "1"
 	}
-	res, err := env.Exec(ctx, []string{"/bin/sh", "-c", fileScript, "file", c.Path, wantContent}, ExecOptions{User: "0"})
+	var res ExecResult
+	var err error
+	if p, ok := env.(Prober); ok {
+		res, err = p.Probe(ctx, "0", []string{"stat", c.Path, wantContent})
+	}
+	if _, ok := env.(Prober); !ok || errors.Is(err, ErrNoProbe) {
+		res, err = env.Exec(ctx, []string{"/bin/sh", "-c", fileScript, "file", c.Path, wantContent}, ExecOptions{User: "0"})
+	}
 	if err != nil {
 		return execError(ctx, err)
 	}

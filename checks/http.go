@@ -46,8 +46,14 @@ import (
 //	      distinct: {json: name, at_least: 2} # the 4 answers name 2 upstreams or more
 //	    - path: /api/whoami
 //	      pause: 1s                           # wait before this request
-//	      headers: {Host: shop.example}
-//	      expect: {status: 200}
+//	      headers: {Host: $nonce.shop.example} # $nonce: fresh for each request
+//	      from: app1                          # sent from inside app1: another client
+//	      expect:
+//	        status: 200
+//	        body:
+//	          json:
+//	            host: {equals: $nonce.shop.example}
+//	            headers.X-Forwarded-For: {matches: "(^|, )$client$"} # the address nginx saw
 type HTTP struct {
 	// HTTPRequest is the single request of the check's short form.
 	HTTPRequest `yaml:",inline"`
@@ -68,6 +74,11 @@ type HTTPRequest struct {
 	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body is sent as the request body.
 	Body string `yaml:"body,omitempty" json:"body,omitempty"`
+	// From sends the request from inside this lab service (a backend),
+	// so that the server sees another client, with its own address, than
+	// the grader's: per-client limits and the client's address a proxy
+	// passes on ($client in the expectations) can be checked.
+	From string `yaml:"from,omitempty" json:"from,omitempty"`
 }
 
 // HTTPStep is one request of a sequence, possibly repeated.
@@ -124,6 +135,9 @@ func (c *HTTP) Validate() error {
 		return errors.Join(errs...)
 	}
 	errs = append(errs, c.HTTPRequest.validate("")...)
+	if c.From == "" && c.steps()[0].usesClient() {
+		errs = append(errs, fmt.Errorf("expect: %s is the address of a client sent from a service; set from", placeholderClient))
+	}
 	if c.Expect == nil {
 		errs = append(errs, errors.New("expect: missing (what the response must be, e.g. expect: {status: 200})"))
 	} else {
@@ -133,7 +147,7 @@ func (c *HTTP) Validate() error {
 }
 
 func (r *HTTPRequest) empty() bool {
-	return r.Method == "" && r.Path == "" && len(r.Headers) == 0 && r.Body == ""
+	return r.Method == "" && r.Path == "" && len(r.Headers) == 0 && r.Body == "" && r.From == ""
 }
 
 // field joins a prefix and a field name for messages.
@@ -162,6 +176,9 @@ func (r *HTTPRequest) validate(prefix string) []error {
 
 func (s *HTTPStep) validate(prefix string) []error {
 	errs := s.HTTPRequest.validate(prefix)
+	if s.From == "" && s.usesClient() {
+		errs = append(errs, fmt.Errorf("%s: %s is the address of a client sent from a service; set from", prefix, placeholderClient))
+	}
 	if s.Repeat < 0 {
 		errs = append(errs, fmt.Errorf("%s.repeat: must not be negative", prefix))
 	}
@@ -245,15 +262,19 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 			if total > 1 {
 				what = fmt.Sprintf("request %d of %d (%s)", n, total, what)
 			}
-			resp, err := s.send(ctx, client, base)
+			resp, expect, err := s.sendFilled(ctx, env, client, base)
 			if err != nil {
 				if ctx.Err() != nil {
 					return Errored(fmt.Sprintf("%s: no answer within the check's timeout", what))
 				}
+				var ee *envError
+				if errors.As(err, &ee) {
+					return Errored(fmt.Sprintf("%s: %v", what, ee.err))
+				}
 				return Failed(fmt.Sprintf("%s: no HTTP answer (%s); is the server listening on its usual port?", what, shortNetErr(err)))
 			}
-			if s.Expect != nil {
-				if msg := s.Expect.check(resp, env.Reveal()); msg != "" {
+			if expect != nil {
+				if msg := expect.check(ctx, env, resp, env.Reveal()); msg != "" {
 					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript()}
 				}
 			}
@@ -291,7 +312,55 @@ func (r *HTTPRequest) target() (method, path string) {
 	return method, path
 }
 
-func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (*httpResponse, error) {
+// envError is a failure of the grader's own means (a client in another
+// service that could not run), not of the server under test.
+type envError struct{ err error }
+
+func (e *envError) Error() string { return e.err.Error() }
+
+// sendFilled sends the step's request once, its placeholders filled, and
+// returns the response with the step's expectations for it.
+func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client, base string) (*httpResponse, *HTTPExpect, error) {
+	token, err := randomToken()
+	if err != nil {
+		return nil, nil, &envError{err}
+	}
+	vars := map[string]string{placeholderNonce: token}
+	headers := map[string]string{}
+	for k, v := range s.Headers {
+		headers[k] = fill(v, vars, false)
+	}
+	var nonce string
+	if s.Expect != nil && s.Expect.FromBackend {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, nil, &envError{err}
+		}
+		nonce = hex.EncodeToString(b[:])
+		headers[nonceHeader] = nonce
+	}
+	method, p := s.target()
+	if s.From != "" {
+		resp, addr, err := sendFrom(ctx, env, s.From, method, p, headers, s.Body)
+		if err != nil {
+			if resp == nil && addr == "" {
+				return nil, nil, &envError{err}
+			}
+			return nil, nil, err
+		}
+		resp.nonce = nonce
+		vars[placeholderClient] = addr
+		return resp, s.Expect.filled(vars), nil
+	}
+	resp, err := s.send(ctx, client, base, headers)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp.nonce = nonce
+	return resp, s.Expect.filled(vars), nil
+}
+
+func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string, headers map[string]string) (*httpResponse, error) {
 	method, p := s.target()
 	var body io.Reader
 	if s.Body != "" {
@@ -301,21 +370,12 @@ func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range slices.Sorted(maps.Keys(s.Headers)) {
+	for _, k := range slices.Sorted(maps.Keys(headers)) {
 		if strings.EqualFold(k, "Host") {
-			req.Host = s.Headers[k]
+			req.Host = headers[k]
 			continue
 		}
-		req.Header.Set(k, s.Headers[k])
-	}
-	var nonce string
-	if s.Expect != nil && s.Expect.FromBackend {
-		var b [16]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return nil, err
-		}
-		nonce = hex.EncodeToString(b[:])
-		req.Header.Set(nonceHeader, nonce)
+		req.Header.Set(k, headers[k])
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -326,7 +386,7 @@ func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string) (
 	if err != nil {
 		return nil, err
 	}
-	return &httpResponse{proto: resp.Proto, status: resp.StatusCode, header: resp.Header, body: b, nonce: nonce}, nil
+	return &httpResponse{proto: resp.Proto, status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
 // shortNetErr is a transport error without the URL net/http puts in

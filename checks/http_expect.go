@@ -1,11 +1,13 @@
 package checks
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"maps"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 )
@@ -16,14 +18,17 @@ type HTTPExpect struct {
 	Status int `yaml:"status,omitempty" json:"status,omitempty"`
 	// Headers are expectations on response headers by name (case does
 	// not matter); several values of a header are joined with ", ".
-	Headers map[string]*Match `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Compare structured headers by meaning (directives, media_type).
+	Headers map[string]*HTTPHeader `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body is an expectation on the response body.
 	Body *HTTPBody `yaml:"body,omitempty" json:"body,omitempty"`
-	// FromBackend requires that a lab backend produced the response: the
-	// request carries a random X-Lab-Nonce header, and the response must
-	// carry X-Backend-Proof, the nonce's hex SHA-256, which the backend
-	// adds and no nginx configuration can compute. It tells a proxied
-	// answer from one a configuration made up with `return`.
+	// FromBackend requires that a lab backend produced the response, body
+	// included: the request carries a random X-Lab-Nonce header, and the
+	// response must carry X-Backend-Proof, the hex SHA-256 of the nonce, a
+	// newline and the body received, which the backend adds and no nginx
+	// configuration can compute. It tells a proxied answer from one a
+	// configuration made up with `return`, rewrote with `sub_filter`, or
+	// paired with a proof borrowed from a subrequest (`auth_request`).
 	FromBackend bool `yaml:"from_backend,omitempty" json:"from_backend,omitempty"`
 }
 
@@ -39,6 +44,10 @@ type HTTPBody struct {
 	// JSON are expectations on fields of the body parsed as JSON, by
 	// dotted path ("headers.X-Forwarded-Proto", "items.0.id").
 	JSON map[string]*Match `yaml:"json,omitempty" json:"json,omitempty"`
+	// SameAs is a file in the service's container (read as root after the
+	// response) the body must equal byte for byte: a page served from the
+	// file, not a text a configuration returns.
+	SameAs string `yaml:"same_as,omitempty" json:"same_as,omitempty"`
 }
 
 // HTTPDistinct says which value of the responses must vary.
@@ -72,8 +81,8 @@ func (e *HTTPExpect) validate(prefix string) []error {
 		if !headerNameRe.MatchString(k) {
 			errs = append(errs, fmt.Errorf("%s.headers: %q is not a header name", prefix, k))
 		}
-		if m := e.Headers[k]; m != nil {
-			if err := m.validate(prefix + ".headers." + k); err != nil {
+		if h := e.Headers[k]; h != nil {
+			if err := h.validate(prefix + ".headers." + k); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -82,6 +91,9 @@ func (e *HTTPExpect) validate(prefix string) []error {
 		m := b.text()
 		if err := m.validate(prefix + ".body"); err != nil {
 			errs = append(errs, err)
+		}
+		if b.SameAs != "" && !path.IsAbs(b.SameAs) {
+			errs = append(errs, fmt.Errorf("%s.body.same_as: %q must be an absolute path", prefix, b.SameAs))
 		}
 		for _, k := range slices.Sorted(maps.Keys(b.JSON)) {
 			if m := b.JSON[k]; m != nil {
@@ -100,14 +112,14 @@ const (
 	proofHeader = "X-Backend-Proof"
 )
 
-// backendProof is what a lab backend answers to nonce.
-func backendProof(nonce string) string {
-	sum := sha256.Sum256([]byte(nonce))
+// backendProof is what a lab backend answers to nonce with body.
+func backendProof(nonce string, body []byte) string {
+	sum := sha256.Sum256(append([]byte(nonce+"\n"), body...))
 	return hex.EncodeToString(sum[:])
 }
 
 // check returns "" when resp is as expected, else what is wrong.
-func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
+func (e *HTTPExpect) check(ctx context.Context, env Env, resp *httpResponse, reveal bool) string {
 	if e.Status != 0 && resp.status != e.Status {
 		if reveal {
 			return fmt.Sprintf("expected status %d, got %d", e.Status, resp.status)
@@ -115,17 +127,22 @@ func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
 		return fmt.Sprintf("the status %d is not the expected one", resp.status)
 	}
 	// After the status, which says more when the upstream failed (502).
-	if e.FromBackend && resp.header.Get(proofHeader) != backendProof(resp.nonce) {
-		return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
-			" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
+	if e.FromBackend {
+		switch proof := resp.header.Get(proofHeader); {
+		case proof == backendProof(resp.nonce, resp.body):
+		case proof == backendProof(resp.nonce, nil) || proof != "" && len(resp.body) > 0:
+			return "the body is not the one the backend sent (its " + proofHeader + " covers another body: rewritten, or made up beside a borrowed proof); pass the backend's answer through unchanged"
+		default:
+			return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
+				" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
-		m := e.Headers[k]
-		if m == nil {
-			m = &Match{}
+		h := e.Headers[k]
+		if h == nil {
+			h = &HTTPHeader{}
 		}
-		vals := resp.header.Values(k)
-		if msg := m.check(strings.Join(vals, ", "), len(vals) > 0, reveal); msg != "" {
+		if msg := h.check(k, resp.header, reveal); msg != "" {
 			return "header " + http.CanonicalHeaderKey(k) + " " + msg
 		}
 	}
@@ -133,6 +150,17 @@ func (e *HTTPExpect) check(resp *httpResponse, reveal bool) string {
 		m := b.text()
 		if msg := m.check(string(resp.body), true, reveal); msg != "" {
 			return "the body " + msg
+		}
+		if b.SameAs != "" {
+			res, err := env.Exec(ctx, []string{"cat", "--", b.SameAs}, ExecOptions{User: "0"})
+			switch {
+			case err != nil:
+				return "the body could not be compared with " + b.SameAs + ": " + err.Error()
+			case res.ExitCode != 0 || res.Truncated:
+				return "the body could not be compared with " + b.SameAs + ": " + strings.TrimSpace(res.Stderr)
+			case res.Stdout != string(resp.body):
+				return "the body is not the content of " + b.SameAs + "; serve the file itself"
+			}
 		}
 		if len(b.JSON) > 0 {
 			doc, err := parseJSON(resp.body)

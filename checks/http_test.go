@@ -72,8 +72,24 @@ func testServer(t *testing.T) *httptest.Server {
 	// /proxied answers as a lab backend does; /madeup as a configuration
 	// that only pretends to proxy, copying the nonce it was sent.
 	mux.HandleFunc("/proxied", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Backend-Proof", proof(r.Header.Get("X-Lab-Nonce"), `{"name":"app1"}`))
+		w.Write([]byte(`{"name":"app1"}`))
+	})
+	// /rewritten is a backend's answer changed on the way (sub_filter);
+	// /borrowed a canned body with the proof of a subrequest's answer
+	// (auth_request_set); /header-only the proof of the nonce alone.
+	mux.HandleFunc("/rewritten", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Backend-Proof", proof(r.Header.Get("X-Lab-Nonce"), `{"name":"app1"}`))
+		w.Write([]byte(`{"name":"app2"}`))
+	})
+	mux.HandleFunc("/borrowed", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Backend-Proof", proof(r.Header.Get("X-Lab-Nonce"), ""))
+		w.Write([]byte(`{"name":"app1"}`))
+	})
+	mux.HandleFunc("/header-only", func(w http.ResponseWriter, r *http.Request) {
 		sum := sha256.Sum256([]byte(r.Header.Get("X-Lab-Nonce")))
 		w.Header().Set("X-Backend-Proof", hex.EncodeToString(sum[:]))
+		w.Write([]byte(`{"name":"app1"}`))
 	})
 	mux.HandleFunc("/madeup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Backend-Proof", r.Header.Get("X-Lab-Nonce"))
@@ -97,6 +113,12 @@ func testServer(t *testing.T) *httptest.Server {
 
 func str(s string) *string { return &s }
 
+// proof is what a lab backend (images/backend) signs body with.
+func proof(nonce, body string) string {
+	sum := sha256.Sum256([]byte(nonce + "\n" + body))
+	return hex.EncodeToString(sum[:])
+}
+
 func TestHTTPRun(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -107,13 +129,28 @@ func TestHTTPRun(t *testing.T) {
 	}{
 		{
 			name:  "status and headers pass",
-			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Status: 200, Headers: map[string]*Match{"content-type": {Matches: "^text/html"}, "Cache-Control": {Equals: str("no-cache")}, "X-Powered-By": {Absent: true}}}},
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Status: 200, Headers: map[string]*HTTPHeader{"content-type": {Match: Match{Matches: "^text/html"}}, "Cache-Control": {Match: Match{Equals: str("no-cache")}}, "X-Powered-By": {Match: Match{Absent: true}}}}},
 			want:  Pass,
 		},
 		{
 			name:  "answer from a backend",
 			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/proxied"}, Expect: &HTTPExpect{FromBackend: true}},
 			want:  Pass,
+		},
+		{
+			name:  "a backend's body rewritten on the way",
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/rewritten"}, Expect: &HTTPExpect{FromBackend: true}},
+			want:  Fail, msg: "the body is not the one the backend sent",
+		},
+		{
+			name:  "a canned body beside a borrowed proof",
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/borrowed"}, Expect: &HTTPExpect{FromBackend: true}},
+			want:  Fail, msg: "the body is not the one the backend sent",
+		},
+		{
+			name:  "a proof of the nonce alone does not cover the body",
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/header-only"}, Expect: &HTTPExpect{FromBackend: true}},
+			want:  Fail, msg: "the body is not the one the backend sent",
 		},
 		{
 			name:  "answer made up by the configuration",
@@ -133,17 +170,17 @@ func TestHTTPRun(t *testing.T) {
 		},
 		{
 			name:  "missing header",
-			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Headers: map[string]*Match{"ETag": {}}}},
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Headers: map[string]*HTTPHeader{"ETag": {Match: Match{}}}}},
 			want:  Fail, msg: "header Etag is missing",
 		},
 		{
 			name:  "header that must be absent",
-			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Headers: map[string]*Match{"Cache-Control": {Absent: true}}}},
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Headers: map[string]*HTTPHeader{"Cache-Control": {Match: Match{Absent: true}}}}},
 			want:  Fail, msg: `header Cache-Control is "no-cache", expected none`,
 		},
 		{
 			name:  "header regex mismatch",
-			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Headers: map[string]*Match{"Cache-Control": {Matches: "max-age=[0-9]+"}}}},
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/index.html"}, Expect: &HTTPExpect{Headers: map[string]*HTTPHeader{"Cache-Control": {Match: Match{Matches: "max-age=[0-9]+"}}}}},
 			want:  Fail, msg: `header Cache-Control is "no-cache", expected a value matching /max-age=[0-9]+/`,
 		},
 		{
@@ -178,21 +215,21 @@ func TestHTTPRun(t *testing.T) {
 		},
 		{
 			name:  "redirects are not followed",
-			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/old"}, Expect: &HTTPExpect{Status: 301, Headers: map[string]*Match{"Location": {Equals: str("/index.html")}}}},
+			check: &HTTP{HTTPRequest: HTTPRequest{Path: "/old"}, Expect: &HTTPExpect{Status: 301, Headers: map[string]*HTTPHeader{"Location": {Match: Match{Equals: str("/index.html")}}}}},
 			want:  Pass,
 		},
 		{
 			name: "second request is a cache hit",
 			check: &HTTP{Requests: []*HTTPStep{
 				{HTTPRequest: HTTPRequest{Path: "/cached"}, Expect: &HTTPExpect{Status: 200}},
-				{HTTPRequest: HTTPRequest{Path: "/cached"}, Expect: &HTTPExpect{Headers: map[string]*Match{"X-Cache-Status": {Equals: str("HIT")}}}},
+				{HTTPRequest: HTTPRequest{Path: "/cached"}, Expect: &HTTPExpect{Headers: map[string]*HTTPHeader{"X-Cache-Status": {Match: Match{Equals: str("HIT")}}}}},
 			}},
 			want: Pass,
 		},
 		{
 			name: "the first request is no hit",
 			check: &HTTP{Requests: []*HTTPStep{
-				{HTTPRequest: HTTPRequest{Path: "/cached"}, Repeat: 2, Expect: &HTTPExpect{Headers: map[string]*Match{"X-Cache-Status": {Equals: str("HIT")}}}},
+				{HTTPRequest: HTTPRequest{Path: "/cached"}, Repeat: 2, Expect: &HTTPExpect{Headers: map[string]*HTTPHeader{"X-Cache-Status": {Match: Match{Equals: str("HIT")}}}}},
 			}},
 			want: Fail, msg: `request 1 of 2 (GET /cached): header X-Cache-Status is "MISS", expected "HIT"`,
 		},
@@ -273,9 +310,9 @@ func TestHTTPValidate(t *testing.T) {
 		{"relative path", &HTTP{HTTPRequest: HTTPRequest{Path: "api"}, Expect: &HTTPExpect{Status: 200}}, `path: "api" must start with /`},
 		{"bad method", &HTTP{HTTPRequest: HTTPRequest{Method: "get"}, Expect: &HTTPExpect{Status: 200}}, `method: "get" is not an HTTP method`},
 		{"bad status", &HTTP{Expect: &HTTPExpect{Status: 42}}, "expect.status: 42 is not an HTTP status"},
-		{"bad regex", &HTTP{Expect: &HTTPExpect{Headers: map[string]*Match{"X": {Matches: "("}}}}, "expect.headers.X.matches: error parsing regexp"},
+		{"bad regex", &HTTP{Expect: &HTTPExpect{Headers: map[string]*HTTPHeader{"X": {Match: Match{Matches: "("}}}}}, "expect.headers.X.matches: error parsing regexp"},
 		{"two matchers", &HTTP{Expect: &HTTPExpect{Body: &HTTPBody{Contains: "a", Matches: "b"}}}, "expect.body: set one of equals, contains and matches"},
-		{"absent and equals", &HTTP{Expect: &HTTPExpect{Headers: map[string]*Match{"X": {Absent: true, Equals: str("")}}}}, "absent cannot be combined"},
+		{"absent and equals", &HTTP{Expect: &HTTPExpect{Headers: map[string]*HTTPHeader{"X": {Match: Match{Absent: true, Equals: str("")}}}}}, "absent cannot be combined"},
 		{"nothing expected in a sequence", &HTTP{Requests: []*HTTPStep{{HTTPRequest: HTTPRequest{Path: "/"}}}}, "no request has an expect or a distinct"},
 		{"distinct without repeats", &HTTP{Requests: []*HTTPStep{{Distinct: &HTTPDistinct{JSON: "name"}}}}, "requests[1].distinct: 2 different values need at least 2 requests"},
 		{"distinct of nothing", &HTTP{Requests: []*HTTPStep{{Repeat: 2, Distinct: &HTTPDistinct{}}}}, "requests[1].distinct: set one of header and json"},

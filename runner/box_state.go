@@ -36,6 +36,8 @@ type boxState struct {
 	// attached from another process starts false (the learner may have
 	// worked in the box by hand).
 	pristine bool
+	// probe is the grader's probe as read from the image (box_probe.go).
+	probe []byte
 }
 
 func newBoxState(t *stateTarget) serviceState {
@@ -117,6 +119,12 @@ func (st *boxState) runScript(ctx context.Context, name, content string, fixture
 }
 
 func (st *boxState) Seed(ctx context.Context) error {
+	// Before anything ran in the fresh box: the image's own probe.
+	if svc, err := st.t.service(); err == nil {
+		if err := st.readProbe(ctx, svc); err != nil {
+			return err
+		}
+	}
 	fixtures, err := st.t.fixtures(st.svc.Fixtures)
 	if err != nil {
 		return err

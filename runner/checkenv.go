@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -75,4 +76,37 @@ func (e *checkEnv) Submission(file string) (string, error) {
 		return "", fmt.Errorf("the submission has no file %q", file)
 	}
 	return s, nil
+}
+
+var _ checks.NetworkURLer = (*checkEnv)(nil)
+
+// NetworkURL returns the base URL of the check's service on the lab's
+// network, for requests sent from another of its services.
+func (e *checkEnv) NetworkURL() (string, error) {
+	s, ok := e.run.env.Lab.Services[e.service]
+	if !ok {
+		return "", fmt.Errorf("the lab has no service %q", e.service)
+	}
+	k := kinds[Kind(s.Kind)]
+	if k.networkURL == nil {
+		return "", fmt.Errorf("service %q is not reachable by URL on the lab's network", e.service)
+	}
+	_, url := k.networkURL(e.service, s)
+	return url, nil
+}
+
+var _ checks.Prober = (*checkEnv)(nil)
+
+// Probe runs the grader's own probe in the check's service (a box), out
+// of the submission's reach; checks.ErrNoProbe where there is none.
+func (e *checkEnv) Probe(ctx context.Context, user string, args []string) (checks.ExecResult, error) {
+	st, ok := e.run.env.state[e.service].(*boxState)
+	if !ok {
+		return checks.ExecResult{}, checks.ErrNoProbe
+	}
+	res, err := st.runProbe(ctx, user, args)
+	if !errors.Is(err, checks.ErrNoProbe) {
+		e.run.noteEnv(err)
+	}
+	return res, err
 }

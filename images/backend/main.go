@@ -10,21 +10,35 @@
 // name is $BACKEND_NAME (default: the host name); count is how many
 // requests this backend has answered. The X-Backend header carries the
 // name too. A request with an X-Lab-Nonce header gets an X-Backend-Proof
-// header, the hex SHA-256 of the nonce: a value nginx's configuration
-// language cannot compute, so a check can tell a proxied answer from one
-// a configuration made up. GET /healthz answers "ok". A `status` query parameter sets the
+// header, the hex SHA-256 of the nonce, a newline and the body it sends: a
+// value nginx's configuration language cannot compute, and one that
+// covers the body, so a check can tell an answer this backend produced
+// from one a configuration made up (`return`), rewrote (`sub_filter`) or
+// paired with a proof borrowed from another request (`auth_request`).
+// GET /healthz answers "ok". A `status` query parameter sets the
 // response status, `delay` (a Go duration) delays the answer, and
 // `cache` sets Cache-Control.
+//
+// `backend fetch` is a client instead: it reads a request as JSON on stdin
+// ({"method", "url", "headers", "body"}), sends it, and prints the answer
+// as JSON ({"status", "proto", "headers", "body" (base64), "local_addr"}),
+// local_addr being the address the request came from. Checks use it to
+// send requests from inside a lab's network, as clients with addresses of
+// their own.
 //
 // It is the backend image of labrunner's set (images/backend/Dockerfile
 // compiles it) and is not part of the lab CLI.
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -36,6 +50,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "fetch" {
+		os.Exit(fetch())
+	}
 	name := os.Getenv("BACKEND_NAME")
 	if name == "" {
 		name, _ = os.Hostname()
@@ -62,10 +79,6 @@ func main() {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Backend", name)
-		if nonce := r.Header.Get("X-Lab-Nonce"); nonce != "" {
-			sum := sha256.Sum256([]byte(nonce))
-			w.Header().Set("X-Backend-Proof", hex.EncodeToString(sum[:]))
-		}
 		if c := q.Get("cache"); c != "" {
 			w.Header().Set("Cache-Control", c)
 		}
@@ -73,8 +86,8 @@ func main() {
 		if s, err := strconv.Atoi(q.Get("status")); err == nil && s >= 200 && s <= 599 {
 			status = s
 		}
-		w.WriteHeader(status)
-		enc := json.NewEncoder(w)
+		var body bytes.Buffer
+		enc := json.NewEncoder(&body)
 		enc.SetIndent("", "  ")
 		enc.Encode(map[string]any{
 			"name":        name,
@@ -86,6 +99,12 @@ func main() {
 			"headers":     headers,
 			"count":       n,
 		})
+		if nonce := r.Header.Get("X-Lab-Nonce"); nonce != "" {
+			sum := sha256.Sum256(append([]byte(nonce+"\n"), body.Bytes()...))
+			w.Header().Set("X-Backend-Proof", hex.EncodeToString(sum[:]))
+		}
+		w.WriteHeader(status)
+		w.Write(body.Bytes())
 	})
 	// As PID 1 a signal without a handler is ignored; stop at once.
 	sig := make(chan os.Signal, 1)
@@ -104,4 +123,80 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// fetchRequest and fetchAnswer are what `backend fetch` reads and prints.
+type fetchRequest struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+	Body    string            `json:"body"`
+}
+
+type fetchAnswer struct {
+	Status    int                 `json:"status"`
+	Proto     string              `json:"proto"`
+	Headers   map[string][]string `json:"headers"`
+	Body      []byte              `json:"body"`
+	LocalAddr string              `json:"local_addr"`
+	Error     string              `json:"error,omitempty"`
+}
+
+// fetch sends the request read from stdin and prints the answer; exit 0
+// even when no answer came (the error is in the output), 2 on bad input.
+func fetch() int {
+	var req fetchRequest
+	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
+		log.Printf("fetch: read the request: %v", err)
+		return 2
+	}
+	var local string
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{
+		DisableCompression: true,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dialer.DialContext(ctx, network, addr)
+			if err == nil {
+				local = c.LocalAddr().String()
+			}
+			return c, err
+		},
+	}
+	client := &http.Client{
+		Transport:     tr,
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	out := json.NewEncoder(os.Stdout)
+	r, err := http.NewRequest(req.Method, req.URL, strings.NewReader(req.Body))
+	if err != nil {
+		log.Printf("fetch: %v", err)
+		return 2
+	}
+	if req.Body == "" {
+		r.Body, r.ContentLength = nil, 0
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, "Host") {
+			r.Host = v
+			continue
+		}
+		r.Header.Set(k, v)
+	}
+	resp, err := client.Do(r)
+	if err != nil {
+		out.Encode(fetchAnswer{Error: err.Error(), LocalAddr: local})
+		return 0
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		out.Encode(fetchAnswer{Error: err.Error(), LocalAddr: local})
+		return 0
+	}
+	if host, _, err := net.SplitHostPort(local); err == nil {
+		local = host
+	}
+	out.Encode(fetchAnswer{Status: resp.StatusCode, Proto: resp.Proto, Headers: resp.Header, Body: b, LocalAddr: local})
+	return 0
 }

@@ -1,0 +1,17 @@
+#!/bin/sh
+# No setgid bit, but a stat that claims the deploy group.
+set -e
+groupadd deploy
+usermod -aG deploy alice
+usermod -aG deploy bob
+chown -R root:deploy /srv/site
+find /srv/site -type d -exec chmod 2775 {} +
+find /srv/site -type f -exec chmod 0664 {} +
+chown root:deploy /srv/logs
+chmod 0770 /srv/logs
+chown alice:alice /srv/secret/api-key
+chmod 0600 /srv/secret/api-key
+chmod 0711 /srv/secret
+mv /usr/bin/stat /usr/bin/real-stat
+printf '#!/bin/sh\necho deploy\n' >/usr/bin/stat
+chmod 755 /usr/bin/stat
