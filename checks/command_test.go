@@ -43,7 +43,7 @@ func TestCommand(t *testing.T) {
 		{"no error output passes", Command{Command: []string{"x"}, Stderr: &Match{Absent: true}}, ExecResult{}, nil, true, Pass, ""},
 		{"message first", Command{Command: []string{"x"}, Message: "get_user(1) must return Ada"}, ExecResult{ExitCode: 2}, nil, true, Fail, "get_user(1) must return Ada: the command exited with code 2"},
 		{"truncated output said", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "yyyy", Truncated: true}, nil, true, Fail, "was cut"},
-		{"program stopped at its limit", Command{Command: []string{"x"}}, ExecResult{}, limitError{}, true, Error, "did not finish within 4.3s; it was stopped"},
+		{"program stopped at its limit", Command{Command: []string{"x"}}, ExecResult{}, limitError{}, true, Fail, "did not finish within 4.3s; it was stopped"},
 		{"exec failed", Command{Command: []string{"x"}}, ExecResult{}, errors.New("service app is not running"), true, Error, "service app is not running"},
 	}
 	for _, tt := range tests {

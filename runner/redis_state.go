@@ -387,3 +387,29 @@ func redisNetworkURL(name string, svc *labs.Service) (string, string) {
 	}
 	return "REDIS_URL", fmt.Sprintf("redis://%s:6379/0", name)
 }
+
+// health reports a Redis that is gone or does not answer the grader: a
+// program's failure then is no grade of the program.
+func (st *redisState) health(ctx context.Context) error {
+	svc, err := st.t.service()
+	if err != nil {
+		return err
+	}
+	state, err := svc.State(ctx)
+	if err != nil {
+		return err
+	}
+	if !state.Running {
+		return fmt.Errorf("Redis exited with code %d (out of memory: %t)", state.ExitCode, state.OOMKilled)
+	}
+	c, err := st.client()
+	if err != nil {
+		return err
+	}
+	if err := c.Ping(ctx).Err(); err != nil && !isRedisBusy(err) {
+		return fmt.Errorf("Redis does not answer: %w", err)
+	}
+	return nil
+}
+
+var _ healthChecker = (*redisState)(nil)
