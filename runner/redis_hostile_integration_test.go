@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,27 @@ func TestRedisHostileNeighbour(t *testing.T) {
 		if got := statuses(rep); got != "runs:pass seeded:pass hash:pass" {
 			t.Errorf("correct submission %d after the poison: %s\n%+v", i+1, got, rep.Results)
 		}
+	}
+}
+
+// TestRedisDiedIsNoGrade: a check that fails because Redis died under
+// the program is the environment's failure, never the program's fail;
+// the next run has a Redis again.
+func TestRedisDiedIsNoGrade(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	lab := programLab()
+	lab.Services["cache"].ACL = false
+	env := dockertest.StartLab(t, ctx, d, lab)
+	dies := "import os, redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\ntry:\n    r.shutdown(nosave=True)\nexcept Exception:\n    pass\nr.set('k', 'v')\n"
+	rep, err := env.Check(ctx, runner.Submission{"prog.py": dies}, runner.CheckOptions{Name: "dies"})
+	var ee *runner.EnvError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "service cache stopped working") {
+		t.Fatalf("got %v, %+v; want an EnvError naming the cache", err, rep)
+	}
+	rep, err = env.Check(ctx, runner.Submission{"prog.py": usesRedis}, runner.CheckOptions{Name: "next"})
+	if err != nil || statuses(rep) != "runs:pass seeded:pass hash:pass" {
+		t.Errorf("the next submission: %v %+v", err, rep)
 	}
 }
