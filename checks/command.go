@@ -26,6 +26,13 @@ import (
 //	  stdout: {equals: '{"id": 1}'}   # or contains / matches / absent (no output)
 //	  stderr: {absent: true}
 //	  message: get_user(1) must return the user   # the learner's sentence on failure
+//	  before:                         # the grader's own commands, sent first
+//	    - {service: cache, redis: [SET, user:3, '{"id": 3}', EX, "60"]}
+//
+// before: lets a check set up what the learner's program must then find,
+// with the grader's rights and outside the program's reach: a copy planted
+// in the cache proves that the program reads the cache, whatever else it
+// does.
 type Command struct {
 	// Command is the program and its arguments.
 	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
@@ -46,6 +53,18 @@ type Command struct {
 	Stderr *Match `yaml:"stderr,omitempty" json:"stderr,omitempty"`
 	// Message is shown to the learner when the check fails.
 	Message string `yaml:"message,omitempty" json:"message,omitempty"`
+	// Before are commands the grader sends to other services first.
+	Before []*Setup `yaml:"before,omitempty" json:"before,omitempty"`
+}
+
+// Setup is one command the grader sends to a service of the lab before a
+// check's command runs, as the service's administrator (Redis' default
+// user), never as the learner.
+type Setup struct {
+	// Service is the redis service the command goes to.
+	Service string `yaml:"service" json:"service"`
+	// Redis is the Redis command and its arguments.
+	Redis []string `yaml:"redis" json:"redis"`
 }
 
 var _ Check = (*Command)(nil)
@@ -62,6 +81,16 @@ func (c *Command) Validate() error {
 		errs = append(errs, errors.New("command: the program name must not be empty"))
 	}
 	errs = append(errs, validateEnv(c.Env)...)
+	for i, b := range c.Before {
+		switch {
+		case b == nil:
+			errs = append(errs, fmt.Errorf("before.%d: expected {service, redis}", i))
+		case b.Service == "":
+			errs = append(errs, fmt.Errorf("before.%d.service: must name a redis service", i))
+		case len(b.Redis) == 0 || strings.TrimSpace(b.Redis[0]) == "":
+			errs = append(errs, fmt.Errorf("before.%d.redis: needs a command and its arguments", i))
+		}
+	}
 	if c.ExitCode != nil && (*c.ExitCode < 0 || *c.ExitCode > 255) {
 		errs = append(errs, errors.New("exit_code: must be between 0 and 255"))
 	}
@@ -87,6 +116,11 @@ func (c *Command) argv() []string {
 
 // Run implements Check.
 func (c *Command) Run(ctx context.Context, env Env) Outcome {
+	for _, b := range c.Before {
+		if err := b.send(ctx, env); err != nil {
+			return execError(ctx, fmt.Errorf("set up %s before the command: %w", b.Service, err))
+		}
+	}
 	res, err := env.Exec(ctx, c.argv(), ExecOptions{User: c.User, Stdin: c.Stdin, Env: envList(c.Env)})
 	if err != nil {
 		out := commandError(ctx, err)
@@ -147,4 +181,22 @@ func lastLine(s string) string {
 		s = s[i+1:]
 	}
 	return strings.TrimSpace(s)
+}
+
+// send sends the setup command with the grader's client of its service.
+func (b *Setup) send(ctx context.Context, env Env) error {
+	svc, err := env.Service(b.Service)
+	if err != nil {
+		return err
+	}
+	r, err := svc.Redis()
+	if err != nil {
+		return err
+	}
+	args := make([]any, len(b.Redis))
+	for i, a := range b.Redis {
+		args[i] = a
+	}
+	_, err = r.Do(ctx, args...)
+	return err
 }

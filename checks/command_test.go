@@ -43,7 +43,7 @@ func TestCommand(t *testing.T) {
 		{"no error output passes", Command{Command: []string{"x"}, Stderr: &Match{Absent: true}}, ExecResult{}, nil, true, Pass, ""},
 		{"message first", Command{Command: []string{"x"}, Message: "get_user(1) must return Ada"}, ExecResult{ExitCode: 2}, nil, true, Fail, "get_user(1) must return Ada: the command exited with code 2"},
 		{"truncated output said", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "yyyy", Truncated: true}, nil, true, Fail, "was cut"},
-		{"program stopped at its limit", Command{Command: []string{"x"}}, ExecResult{}, limitError{}, true, Error, "did not finish within 4.3s; it was stopped"},
+		{"program stopped at its limit", Command{Command: []string{"x"}}, ExecResult{}, limitError{}, true, Fail, "did not finish within 4.3s; it was stopped"},
 		{"exec failed", Command{Command: []string{"x"}}, ExecResult{}, errors.New("service app is not running"), true, Error, "service app is not running"},
 	}
 	for _, tt := range tests {
@@ -120,5 +120,45 @@ func TestCommandValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantValidate(t, &tt.check, tt.want) })
+	}
+}
+
+// recordRedis records the commands sent to it, in order with execs.
+type recordRedis struct{ log *[]string }
+
+func (r recordRedis) Do(ctx context.Context, args ...any) (any, error) {
+	*r.log = append(*r.log, "redis "+strings.Trim(fmt.Sprint(args...), "[]"))
+	return "OK", nil
+}
+
+// TestCommandBefore: the grader's setup commands go to their service
+// before the program runs, and a setup that cannot be sent is an error,
+// never the program's fail.
+func TestCommandBefore(t *testing.T) {
+	var log []string
+	env := &fakeEnv{reveal: true,
+		services: map[string]Env{"cache": &fakeEnv{redis: recordRedis{&log}}},
+		exec: func(_ context.Context, cmd []string, _ ExecOptions) (ExecResult, error) {
+			log = append(log, "exec "+strings.Join(cmd, " "))
+			return ExecResult{Stdout: "planted\n"}, nil
+		}}
+	c := Command{Command: []string{"prog"}, Stdout: &Match{Equals: str("planted")},
+		Before: []*Setup{{Service: "cache", Redis: []string{"SET", "user:3", "x"}}}}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if out := c.Run(context.Background(), env); out.Status != Pass {
+		t.Fatalf("got %s %q", out.Status, out.Message)
+	}
+	if got := strings.Join(log, "; "); got != "redis SETuser:3x; exec prog" && got != "redis SET user:3 x; exec prog" {
+		t.Errorf("order: %s", got)
+	}
+	c.Before[0].Service = "nowhere"
+	if out := c.Run(context.Background(), env); out.Status != Error || !strings.Contains(out.Message, "set up nowhere") {
+		t.Errorf("unknown service: got %s %q", out.Status, out.Message)
+	}
+	bad := Command{Command: []string{"prog"}, Before: []*Setup{{Service: "cache"}}}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "before.0.redis") {
+		t.Errorf("validate: %v", err)
 	}
 }

@@ -26,11 +26,13 @@ func execError(ctx context.Context, err error) Outcome {
 }
 
 // commandError is the outcome of a command that could not run or did not
-// finish.
+// finish. A learner's program stopped at its limit is the program's
+// failure, as a script or a query stopped at its deadline is in other
+// labs: a fail, with the sentence that says so.
 func commandError(ctx context.Context, err error) Outcome {
 	var stopped ProgramStopped
 	if errors.As(err, &stopped) {
-		return Errored(stopped.Error())
+		return Outcome{Status: Fail, Message: stopped.Error()}
 	}
 	return execError(ctx, err)
 }

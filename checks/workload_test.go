@@ -178,7 +178,7 @@ func TestWorkload(t *testing.T) {
 		w.fakeEnv.exec = func(context.Context, []string, ExecOptions) (ExecResult, error) { return ExecResult{}, limitError{} }
 		c := cachedWorkload()
 		out := c.Run(context.Background(), w)
-		if out.Status != Error || out.Message != "run 1 of 3: the program did not finish within 4.3s; it was stopped" {
+		if out.Status != Fail || out.Message != "run 1 of 3: the program did not finish within 4.3s; it was stopped" {
 			t.Errorf("got %s %q", out.Status, out.Message)
 		}
 	})

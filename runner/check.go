@@ -121,6 +121,9 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal}
 	})
 	rep.Results = append(rep.Results, results...)
+	if e.programs() && !allPassed(results) {
+		run.noteEnv(e.health(ctx))
+	}
 	ended = true
 	if abandoned {
 		// A check still runs on the run's connections: they are closed
@@ -147,6 +150,33 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 	rep.Duration = time.Since(start)
 	rep.Summarize()
 	return rep, nil
+}
+
+// allPassed reports whether no check failed or errored.
+func allPassed(results []checks.Result) bool {
+	for _, r := range results {
+		if r.Status == checks.Fail || r.Status == checks.Error {
+			return false
+		}
+	}
+	return true
+}
+
+// health asks every service that can tell whether it still works; the
+// first that does not is an EnvError. In a program lab a service that
+// died under the program turns the program's failure (a connection
+// refused, a killed process) into the environment's.
+func (e *LabEnv) health(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	for _, name := range serviceNames(e.Lab) {
+		if h, ok := e.state[name].(healthChecker); ok {
+			if err := h.health(ctx); err != nil {
+				return envErr(fmt.Errorf("service %s stopped working during the checks: %w", name, err))
+			}
+		}
+	}
+	return nil
 }
 
 // applyTimeout bounds applying one submission file.

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -114,4 +115,85 @@ func TestRedisWithoutACL(t *testing.T) {
 			t.Errorf("redis-cli PING: %v %+v", err, res)
 		}
 	})
+}
+
+// poisonsRedis changes every persistent thing of Redis and the runtime
+// that a program with the default user's rights reaches: configuration,
+// users, scripts, functions, keys in other databases, temporary files.
+const poisonsRedis = `import os, redis
+r = redis.Redis.from_url(os.environ['REDIS_URL'])
+r.config_set('notify-keyspace-events', 'KEA')
+r.config_set('hash-max-listpack-entries', '1')
+r.config_set('slowlog-log-slower-than', '0')
+r.execute_command('ACL', 'SETUSER', 'intruder', 'on', '>x', '+@all', '~*')
+r.script_load('return 1')
+r.function_load("#!lua name=poison\nredis.register_function('p', function() return 1 end)", replace=True)
+r.set('left', 'behind')
+r.execute_command('SELECT', 3)
+r.set('elsewhere', 'x')
+for d in ('/tmp', '/var/tmp', '/dev/shm'):
+    open(d + '/poison', 'w').write('x')
+print('ok')
+`
+
+// findsCleanRedis prints ok only when nothing of an earlier submission is
+// left: it is a correct submission that a poisoned worker would fail.
+const findsCleanRedis = `import hashlib, os, redis
+r = redis.Redis.from_url(os.environ['REDIS_URL'], decode_responses=True)
+bad = []
+if r.config_get('notify-keyspace-events')['notify-keyspace-events'] != '': bad.append('notify-keyspace-events')
+if r.config_get('hash-max-listpack-entries')['hash-max-listpack-entries'] == '1': bad.append('hash-max-listpack-entries')
+if r.config_get('slowlog-log-slower-than')['slowlog-log-slower-than'] == '0': bad.append('slowlog')
+if 'intruder' in r.execute_command('ACL', 'USERS'): bad.append('acl user')
+if r.script_exists(hashlib.sha1(b'return 1').hexdigest())[0]: bad.append('script')
+if r.function_list(): bad.append('function')
+keyspace = r.info('keyspace')
+if list(keyspace) != ['db0'] or keyspace['db0']['keys'] != 2: bad.append('keys %r' % keyspace)
+for d in ('/tmp', '/var/tmp', '/dev/shm'):
+    if os.listdir(d): bad.append(d + ' %r' % os.listdir(d))
+r.set('mine', 'x')
+print('ok' if not bad else 'left over: ' + ', '.join(bad))
+`
+
+// TestRedisHostileNeighbour: a submission that poisons Redis and the
+// runtime, then correct ones on the same worker: each correct one passes.
+func TestRedisHostileNeighbour(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	lab := programLab()
+	lab.Services["cache"].ACL = false
+	_, grade := startProgramLab(t, ctx, d, lab)
+	if got := statuses(grade(t, findsCleanRedis)); got != "runs:pass seeded:pass hash:pass" {
+		t.Fatalf("before any poison: %s %+v", got, grade(t, findsCleanRedis).Results)
+	}
+	grade(t, poisonsRedis)
+	for i := range 3 {
+		rep := grade(t, findsCleanRedis)
+		if got := statuses(rep); got != "runs:pass seeded:pass hash:pass" {
+			t.Errorf("correct submission %d after the poison: %s\n%+v", i+1, got, rep.Results)
+		}
+	}
+}
+
+// TestRedisDiedIsNoGrade: a check that fails because Redis died under
+// the program is the environment's failure, never the program's fail;
+// the next run has a Redis again.
+func TestRedisDiedIsNoGrade(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	lab := programLab()
+	lab.Services["cache"].ACL = false
+	env := dockertest.StartLab(t, ctx, d, lab)
+	dies := "import os, redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\ntry:\n    r.shutdown(nosave=True)\nexcept Exception:\n    pass\nr.set('k', 'v')\n"
+	rep, err := env.Check(ctx, runner.Submission{"prog.py": dies}, runner.CheckOptions{Name: "dies"})
+	var ee *runner.EnvError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "service cache stopped working") {
+		t.Fatalf("got %v, %+v; want an EnvError naming the cache", err, rep)
+	}
+	rep, err = env.Check(ctx, runner.Submission{"prog.py": usesRedis}, runner.CheckOptions{Name: "next"})
+	if err != nil || statuses(rep) != "runs:pass seeded:pass hash:pass" {
+		t.Errorf("the next submission: %v %+v", err, rep)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +77,9 @@ type redisState struct {
 
 	mu sync.Mutex
 	c  *redis.Client
+	// seeded is what Redis' configuration and users were after the
+	// first seeding; a reset that finds them otherwise restarts Redis.
+	seeded string
 }
 
 func newRedisState(t *stateTarget) serviceState {
@@ -145,7 +150,57 @@ func (st *redisState) Seed(ctx context.Context) error {
 	if err := c.ConfigResetStat(ctx).Err(); err != nil {
 		return envErr(fmt.Errorf("reset counters of %s: %w", st.name, err))
 	}
+	if st.seeded == "" {
+		snap, err := st.settings(ctx, c)
+		if err != nil {
+			return err
+		}
+		st.seeded = snap
+	}
 	return nil
+}
+
+// settings is every configuration parameter and every ACL user of Redis,
+// as one comparable text: what a program with the default user's rights
+// could change (CONFIG SET timeout, maxclients, notify-keyspace-events; a
+// user of its own) for the next submission.
+func (st *redisState) settings(ctx context.Context, c *redis.Client) (string, error) {
+	cfg, err := c.ConfigGet(ctx, "*").Result()
+	if err != nil {
+		return "", envErr(fmt.Errorf("read the configuration of %s: %w", st.name, err))
+	}
+	users, err := c.Do(ctx, "ACL", "LIST").StringSlice()
+	if err != nil {
+		return "", envErr(fmt.Errorf("read the users of %s: %w", st.name, err))
+	}
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(cfg)) {
+		fmt.Fprintf(&b, "config %s %s\n", k, cfg[k])
+	}
+	for _, u := range slices.Sorted(slices.Values(users)) {
+		fmt.Fprintf(&b, "acl %s\n", u)
+	}
+	return b.String(), nil
+}
+
+// drifted names the first setting that differs from the seeded ones, or "".
+func drifted(seeded, now string) string {
+	want := strings.Split(seeded, "\n")
+	got := strings.Split(now, "\n")
+	for i := range max(len(want), len(got)) {
+		if i >= len(want) || i >= len(got) || want[i] != got[i] {
+			line := ""
+			if i < len(got) {
+				line = got[i]
+			}
+			if line == "" && i < len(want) {
+				line = want[i]
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(line, "config "), "acl "), " ")
+			return name
+		}
+	}
+	return ""
 }
 
 // runFixture sends a fixture's commands in pipelines and reports the
@@ -200,6 +255,22 @@ func (st *redisState) Reset(ctx context.Context) error {
 	c, err := st.client()
 	if err != nil {
 		return err
+	}
+	if st.seeded != "" {
+		now, err := st.settings(ctx, c)
+		if err != nil {
+			return err
+		}
+		if name := drifted(st.seeded, now); name != "" {
+			// Only the server's own start brings back every parameter
+			// and user as they were.
+			if err := st.restart(ctx, fmt.Errorf("the last program changed %s", name)); err != nil {
+				return err
+			}
+			if c, err = st.client(); err != nil {
+				return err
+			}
+		}
 	}
 	if err := c.FlushAll(ctx).Err(); err != nil {
 		return envErr(fmt.Errorf("reset %s: %w", st.name, err))
@@ -387,3 +458,29 @@ func redisNetworkURL(name string, svc *labs.Service) (string, string) {
 	}
 	return "REDIS_URL", fmt.Sprintf("redis://%s:6379/0", name)
 }
+
+// health reports a Redis that is gone or does not answer the grader: a
+// program's failure then is no grade of the program.
+func (st *redisState) health(ctx context.Context) error {
+	svc, err := st.t.service()
+	if err != nil {
+		return err
+	}
+	state, err := svc.State(ctx)
+	if err != nil {
+		return err
+	}
+	if !state.Running {
+		return fmt.Errorf("Redis exited with code %d (out of memory: %t)", state.ExitCode, state.OOMKilled)
+	}
+	c, err := st.client()
+	if err != nil {
+		return err
+	}
+	if err := c.Ping(ctx).Err(); err != nil && !isRedisBusy(err) {
+		return fmt.Errorf("Redis does not answer: %w", err)
+	}
+	return nil
+}
+
+var _ healthChecker = (*redisState)(nil)

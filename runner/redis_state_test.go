@@ -135,3 +135,17 @@ func TestRedisConfigLists(t *testing.T) {
 		}
 	}
 }
+
+func TestDrifted(t *testing.T) {
+	seeded := "config maxclients 10000\nconfig timeout 0\nacl user default on\n"
+	for _, c := range []struct{ now, want string }{
+		{seeded, ""},
+		{"config maxclients 10000\nconfig timeout 1\nacl user default on\n", "timeout"},
+		{seeded + "acl user mine on\n", "user"},
+		{"config maxclients 10000\n", "timeout"},
+	} {
+		if got := drifted(seeded, c.now); got != c.want {
+			t.Errorf("drifted(%q) = %q, want %q", c.now, got, c.want)
+		}
+	}
+}

@@ -113,6 +113,10 @@ func (st *runtimeState) Seed(ctx context.Context) error {
 	return st.root(ctx, "prepare "+AppDir, prepareRuntime, AppDir)
 }
 
+// wipeProgramTmp, run as ProgramUser, deletes its files in the temporary
+// folders (it may, in the sticky folders, whatever their modes).
+const wipeProgramTmp = "find /tmp /var/tmp /dev/shm -mindepth 1 -user " + ProgramUser + " -delete 2>/dev/null"
+
 // Reset stops every process of the learner's program, removes the applied
 // files and the program's temporary files.
 func (st *runtimeState) Reset(ctx context.Context) error {
@@ -123,7 +127,7 @@ func (st *runtimeState) Reset(ctx context.Context) error {
 	// As the program's user: kill -1 reaches exactly its processes (and
 	// not the shell itself), and it may delete its own files in the
 	// sticky temporary folders, whatever their modes.
-	script := "kill -9 -1 2>/dev/null; find /tmp /var/tmp /dev/shm -mindepth 1 -user " + ProgramUser + " -delete 2>/dev/null; true"
+	script := "kill -9 -1 2>/dev/null; " + wipeProgramTmp + "; true"
 	if _, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script}, engine.ExecOptions{User: ProgramUser}); err != nil {
 		return err
 	}
@@ -240,8 +244,15 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	// whole group: TERM at the limit, KILL after the grace. Then the shell,
 	// the program's user too, kills whatever the program left running
 	// (children in other groups, daemons) with kill -1.
-	script := fmt.Sprintf(`ulimit -v %d; ulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; exit $rc`,
-		programMemory>>10, programFileSize>>9, seconds(programKillGrace), seconds(limit))
+	// A run starts without the temporary files of the runs before it, so
+	// that state can outlive a process only where the task puts it (in
+	// Redis, in Postgres), not in a file of /tmp.
+	wipe := ""
+	if user == ProgramUser {
+		wipe = wipeProgramTmp + "; "
+	}
+	script := fmt.Sprintf(`%sulimit -v %d; ulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; exit $rc`,
+		wipe, programMemory>>10, programFileSize>>9, seconds(programKillGrace), seconds(limit))
 	start := time.Now()
 	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, cmd...), eo)
 	elapsed := time.Since(start)
@@ -269,3 +280,22 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// health reports a runtime container that is gone (killed for memory, or
+// stopped): the program could not run, whatever it is.
+func (st *runtimeState) health(ctx context.Context) error {
+	svc, err := st.service()
+	if err != nil {
+		return err
+	}
+	state, err := svc.State(ctx)
+	if err != nil {
+		return err
+	}
+	if !state.Running {
+		return fmt.Errorf("the container exited with code %d (out of memory: %t)", state.ExitCode, state.OOMKilled)
+	}
+	return nil
+}
+
+var _ healthChecker = (*runtimeState)(nil)

@@ -112,6 +112,14 @@ type serviceState interface {
 	Begin(ctx context.Context, opts runOptions) (serviceRun, error)
 }
 
+// healthChecker is implemented by a serviceState that can tell whether
+// its service still works after a check: a check that failed while a
+// service was down (a Redis that died, a container killed for memory)
+// says nothing about the submission.
+type healthChecker interface {
+	health(ctx context.Context) error
+}
+
 // runOptions are how a grading run uses the services.
 type runOptions struct {
 	// Live grades the state as the learner left it: nothing is reset or
