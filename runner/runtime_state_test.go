@@ -66,7 +66,9 @@ func TestRuntimeRun(t *testing.T) {
 		if !slices.Equal(c.Cmd[3:], []string{"labrunner", "python3", "main.py"}) {
 			t.Errorf("args %q", c.Cmd[3:])
 		}
-		want := fmt.Sprintf(`ulimit -v %d; ulimit -f %d; timeout -k 0.500 10.000 "$@"; rc=$?; kill -9 -1 2>/dev/null; exit $rc`, programMemory>>10, programFileSize>>9)
+		// Each run starts with the temp folders emptied of what earlier
+		// runs left (a cache kept in /tmp instead of the service).
+		want := fmt.Sprintf(`find /tmp /var/tmp /dev/shm -mindepth 1 -user nobody -delete 2>/dev/null; ulimit -v %d; ulimit -f %d; timeout -k 0.500 10.000 "$@"; rc=$?; kill -9 -1 2>/dev/null; exit $rc`, programMemory>>10, programFileSize>>9)
 		if c.Cmd[2] != want {
 			t.Errorf("script %q\nwant %q", c.Cmd[2], want)
 		}
