@@ -55,7 +55,9 @@ func ReadSolution(lab *labs.Lab, dir string) (Submission, error) {
 // check), its reference solution and each alternative correct one (they
 // must pass every check) and each
 // known-wrong solution (the checks that fail must be exactly those it
-// names; skipped checks are not counted), on the running lab env.
+// names; skipped checks are not counted), on the running lab env. Then
+// it plays the kit of generic cheats (cheats.go) on the starter and the
+// wrong solutions: none may make a failing check pass.
 func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 	lab := env.Lab
 	p := &Proof{Lab: lab.ID}
@@ -76,6 +78,7 @@ func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 		cases = append(cases, tcase{name: "wrong/" + w.Name, dir: path.Join(labs.WrongDir, w.Name),
 			want: "fails exactly " + strings.Join(w.Fails, ", "), fails: w.Fails})
 	}
+	var bases []base
 	for _, c := range cases {
 		sub, err := ReadSolution(lab, c.dir)
 		if err != nil {
@@ -113,8 +116,63 @@ func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 			p.Failed = true
 		}
 		p.Cases = append(p.Cases, pc)
+		if c.name == "starter" || c.fails != nil {
+			bases = append(bases, base{c.name, sub, rep})
+		}
+	}
+	for _, ch := range cheatsFor(lab) {
+		for _, b := range bases {
+			if !ch.neutral && b.name != "starter" {
+				continue
+			}
+			rep, err := env.Check(ctx, cheated(lab, ch, b.sub), CheckOptions{Name: "cheat " + ch.name})
+			if err != nil {
+				return nil, fmt.Errorf("grade cheat %s on %s of %s: %w", ch.name, b.name, lab.ID, err)
+			}
+			pc := ProofCase{Name: "cheat/" + ch.name + " on " + b.name, Report: rep}
+			if ch.neutral {
+				pc.Want = "fails what " + b.name + " fails (" + ch.about + ")"
+				if fooled := newlyPassed(b.rep, rep); len(fooled) > 0 {
+					pc.Problem = fmt.Sprintf("%s fooled %s: they pass with it", ch.about, strings.Join(fooled, ", "))
+				}
+			} else {
+				pc.Name = "cheat/" + ch.name
+				pc.Want = "fails at least one check (" + ch.about + ")"
+				if rep.Status == checks.Pass {
+					pc.Problem = ch.about + " passes every check"
+				}
+			}
+			if pc.Problem != "" {
+				p.Failed = true
+			}
+			p.Cases = append(p.Cases, pc)
+		}
 	}
 	return p, nil
+}
+
+// base is a graded solution that fails some checks, which the neutral
+// cheats are added to.
+type base struct {
+	name string
+	sub  Submission
+	rep  *checks.Report
+}
+
+// newlyPassed returns the checks that did not pass in before and pass in
+// after.
+func newlyPassed(before, after *checks.Report) []string {
+	was := map[string]bool{}
+	for _, r := range before.Results {
+		was[r.Name] = r.Status == checks.Pass
+	}
+	var out []string
+	for _, r := range after.Results {
+		if r.Status == checks.Pass && !was[r.Name] {
+			out = append(out, r.Name)
+		}
+	}
+	return out
 }
 
 func failedChecks(rep *checks.Report) []string {

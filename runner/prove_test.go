@@ -62,12 +62,44 @@ func TestProve(t *testing.T) {
 	for _, c := range p.Cases {
 		got = append(got, c.Name+": "+c.Problem)
 	}
-	want := []string{"starter: ", "solution: ", "wrong/nowhere: ", "wrong/mislabel: must fail exactly [filters, selects], failed [filters]"}
+	want := []string{"starter: ", "solution: ", "wrong/nowhere: ", "wrong/mislabel: must fail exactly [filters, selects], failed [filters]",
+		"cheat/planner-settings on starter: ", "cheat/planner-settings on wrong/nowhere: ", "cheat/planner-settings on wrong/mislabel: ",
+		"cheat/role-defaults on starter: ", "cheat/role-defaults on wrong/nowhere: ", "cheat/role-defaults on wrong/mislabel: "}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") || !p.Failed || p.Lab != "t" {
 		t.Errorf("got\n%s\nwant\n%s (failed %t)", strings.Join(got, "\n"), strings.Join(want, "\n"), p.Failed)
 	}
 	if p.Cases[1].Report.Status != checks.Pass || p.Cases[1].Want != "passes every check" {
 		t.Errorf("solution: %+v", p.Cases[1])
+	}
+}
+
+// TestProveCheats: a neutral cheat that makes a failing check pass is a
+// problem of the lab, named with what it fooled; the cheats of other
+// apply modes are not played.
+func TestProveCheats(t *testing.T) {
+	env := proveLab(t, map[string]string{
+		"starter/q.sql":       "-- todo",
+		"solution/q.sql":      "SELECT * FROM t WHERE x",
+		"wrong/nowhere/q.sql": "SELECT * FROM t",
+	}, &labs.WrongSolution{Name: "nowhere", Fails: []string{"filters"}})
+	// A check the planner settings fool: it passes on seeing them.
+	env.Lab.Checks[1].Check = &submissionCheck{"q.sql", "enable_seqscan"}
+	p, err := Prove(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var problems []string
+	for _, c := range p.Cases {
+		if c.Problem != "" {
+			problems = append(problems, c.Name+": "+c.Problem)
+		}
+		if strings.Contains(c.Name, "fake-tools") || strings.Contains(c.Name, "canned") {
+			t.Errorf("a cheat of another apply mode was played: %s", c.Name)
+		}
+	}
+	want := "cheat/planner-settings on wrong/nowhere: planner settings that make any index look used fooled filters: they pass with it"
+	if !p.Failed || !strings.Contains(strings.Join(problems, "\n"), want) {
+		t.Errorf("problems:\n%s\nwant one: %s", strings.Join(problems, "\n"), want)
 	}
 }
 

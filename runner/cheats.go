@@ -1,0 +1,109 @@
+package runner
+
+import (
+	"maps"
+
+	"github.com/labrunner/labrunner/labs"
+)
+
+// cheat is a generic trick a submission can play on a grader, which `lab
+// test` plays against every lab whose submission files it applies to, so
+// that an author learns a lab can be fooled before learners do.
+//
+// A neutral cheat changes only what the grader might see (planner
+// settings, role defaults, the box's tools): added to a solution that
+// fails some checks, it must not make any of them pass. A cheat that is
+// not neutral replaces the work (canned answers): it must not pass every
+// check.
+type cheat struct {
+	name  string
+	about string
+	// apply is the apply mode of the files it changes.
+	apply   string
+	neutral bool
+	// change returns the cheating file from the honest one.
+	change func(content string) string
+}
+
+// cheats is the kit, by apply mode.
+var cheats = []cheat{
+	{
+		name: "planner-settings", apply: labs.ApplySQL, neutral: true,
+		about: "planner settings that make any index look used",
+		change: func(s string) string {
+			return "SET enable_seqscan = off;\nSET random_page_cost = 0;\nSET seq_page_cost = 1000;\n" +
+				"SET cpu_tuple_cost = 0;\nSET cpu_index_tuple_cost = 0;\nSET cpu_operator_cost = 0;\n" + s
+		},
+	},
+	{
+		name: "role-defaults", apply: labs.ApplySQL, neutral: true,
+		about: "planner settings and a search_path stored on the learner's role and database",
+		change: func(s string) string {
+			return s + "\n;\nCREATE SCHEMA IF NOT EXISTS lab_cheat;\n" +
+				"ALTER ROLE CURRENT_USER SET enable_seqscan = off;\n" +
+				"ALTER ROLE CURRENT_USER SET search_path = lab_cheat, public;\n" +
+				"DO $lab_cheat$ BEGIN EXECUTE format('ALTER DATABASE %I SET enable_seqscan = off', current_database()); END $lab_cheat$;\n"
+		},
+	},
+	{
+		name: "fake-tools", apply: labs.ApplyShell, neutral: true,
+		about: "the box's inspection tools and /bin/sh replaced by programs that succeed",
+		change: func(s string) string {
+			return s + "\n# lab test cheat: fake tools\n" +
+				"for t in /usr/bin/stat /bin/ls /usr/bin/ls /usr/bin/getfacl /usr/bin/id /usr/bin/test /usr/bin/find; do\n" +
+				"  [ -e \"$t\" ] && cp /bin/true \"$t\" 2>/dev/null\n" +
+				"done\n" +
+				"ln -sf /bin/true /bin/sh 2>/dev/null\n" +
+				"exit 0\n"
+		},
+	},
+	{
+		name: "world-writable", apply: labs.ApplyShell,
+		about: "everything a task might be about made readable and writable by all",
+		change: func(s string) string {
+			return s + "\n# lab test cheat: chmod everything\nchmod -R 777 /srv /home /opt /var/www /var/log /etc/app 2>/dev/null\nexit 0\n"
+		},
+	},
+	{
+		name: "canned-answers", apply: labs.ApplyNginxConfig,
+		about: "a server that answers every request with 200 and a canned body",
+		change: func(string) string {
+			return "server {\n    listen 80 default_server;\n    server_name _;\n" +
+				"    location / {\n        default_type text/html;\n        add_header Cache-Control \"public, max-age=2592000\";\n" +
+				"        add_header X-Backend app1;\n        return 200 \"ok\\n\";\n    }\n}\n"
+		},
+	},
+	{
+		name: "harness-reader", apply: labs.ApplyProgram,
+		about: "a program that prints what the harness passes it instead of doing the task",
+		change: func(string) string {
+			return "import os, sys\nprint(sys.argv)\nprint(dict(os.environ))\nsys.stdout.flush()\n"
+		},
+	},
+}
+
+// cheatsFor returns the cheats that apply to lab's submission files, each
+// with the files it changes.
+func cheatsFor(lab *labs.Lab) []cheat {
+	var out []cheat
+	for _, c := range cheats {
+		for _, f := range lab.Submission {
+			if f.Apply == c.apply {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// cheated returns sub with c applied to every file of c's apply mode.
+func cheated(lab *labs.Lab, c cheat, sub Submission) Submission {
+	out := maps.Clone(sub)
+	for _, f := range lab.Submission {
+		if f.Apply == c.apply {
+			out[f.File] = c.change(sub[f.File])
+		}
+	}
+	return out
+}
