@@ -1,0 +1,3 @@
+-- built without locking writers, then fresh statistics
+CREATE INDEX CONCURRENTLY events_user_created ON events (user_id, created_at);
+ANALYZE events;
