@@ -477,10 +477,19 @@ func (st *redisState) health(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Ping(ctx).Err(); err != nil && !isRedisBusy(err) {
+	if err := c.Ping(ctx).Err(); err != nil && !isRedisBusy(err) && !lockedOut(err) {
 		return fmt.Errorf("Redis does not answer: %w", err)
 	}
 	return nil
+}
+
+// lockedOut reports an error of a Redis that answers but refuses the
+// grader's password: only a program with the default user's rights (acl:
+// false) can do that, so it is the program's doing, graded as it is; the
+// next reset starts Redis again.
+func lockedOut(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "WRONGPASS") || strings.Contains(msg, "NOAUTH")
 }
 
 var _ healthChecker = (*redisState)(nil)
