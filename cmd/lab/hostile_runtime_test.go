@@ -45,10 +45,10 @@ func TestHostileRuntimePrograms(t *testing.T) {
 		// host on it: neither the internet nor the host can be reached.
 		{name: "c-network", code: fmt.Sprintf(reachOut, port), status: "fail", message: `no way out: .*:\d+: (timed out|\[Errno 11[13]\] (No route to host|Network is unreachable))`},
 		// Output is capped; the program is stopped at its deadline.
-		{name: "d-prints-forever", code: "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n", status: "fail", message: `returns-user: error: the program did not finish within`},
+		{name: "d-prints-forever", code: "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n", status: "fail", message: `returns-user: fail: the program did not finish within`},
 		// A process limit; every process of the program is killed after
 		// it (kill -1 as nobody).
-		{name: "e-fork-bomb", code: "while True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", status: "fail", message: `returns-user: error: the program did not finish within`},
+		{name: "e-fork-bomb", code: "while True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", status: "fail", message: `returns-user: fail: the program did not finish within`},
 		{name: "z-solution", status: "pass"},
 	}
 	gradePrograms(t, "redis-cache-aside", "cache.py", 2, 20*time.Second, progs)

@@ -26,8 +26,8 @@ func TestHostileSQLSubmissions(t *testing.T) {
 		status    string
 		message   string // in some test's message, or the run's
 	}{
-		{"sleep-forever", "SELECT pg_sleep(100000);", "fail", "solution.sql did not finish in time; it was cancelled"},
-		{"no-statement-timeout", "SET statement_timeout = 0; SELECT count(*) FROM events a, events b;", "fail", "solution.sql did not finish in time; it was cancelled"},
+		{"sleep-forever", "SELECT pg_sleep(100000);", "fail", "did not finish"},
+		{"no-statement-timeout", "SET statement_timeout = 0; SELECT count(*) FROM events a, events b;", "fail", "did not finish"},
 		{"drop-schema", "DROP SCHEMA public CASCADE;", "fail", ""},
 		{"drop-database", "DROP DATABASE activity__ref;", "fail", "must be owner"},
 		{"become-superuser", "ALTER ROLE learner SUPERUSER;", "fail", "must be superuser"},
