@@ -155,3 +155,28 @@ func TestGradeEntryRetries(t *testing.T) {
 		t.Errorf("hung: %d calls, %+v; want one, failing every check", calls, rep)
 	}
 }
+
+// TestWithholdPoints: the checks of a service whose file did not apply
+// fail with no points; the others keep their results.
+func TestWithholdPoints(t *testing.T) {
+	lab := &labs.Lab{Checks: []*labs.CheckDef{
+		{Name: "served", Service: "web", Points: 2},
+		{Name: "denied", Service: "web", Points: 1},
+		{Name: "db-ok", Service: "db", Points: 1},
+	}}
+	results := []checks.Result{
+		{Name: "served", Status: checks.Pass, Score: 2, MaxScore: 2},
+		{Name: "denied", Status: checks.Fail, Message: "got 200", MaxScore: 1},
+		{Name: "db-ok", Status: checks.Pass, Score: 1, MaxScore: 1},
+	}
+	withholdPoints(lab, results, map[string]string{"web": "site.conf"})
+	if r := results[0]; r.Status != checks.Fail || r.Score != 0 || r.MaxScore != 2 || !strings.Contains(r.Message, "site.conf did not apply") {
+		t.Errorf("served: %+v", r)
+	}
+	if r := results[1]; r.Message != "got 200" {
+		t.Errorf("denied: %+v; a fail keeps its own message", r)
+	}
+	if r := results[2]; r.Status != checks.Pass || r.Score != 1 {
+		t.Errorf("db-ok: %+v; another service's check keeps its pass", r)
+	}
+}
