@@ -108,7 +108,9 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 		if !ok {
 			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
 				Message: fmt.Sprintf("the submission has no file %s", f.File)})
-			notApplied[f.Service] = f.File
+			if notApplied[f.Service] == "" {
+				notApplied[f.Service] = f.File
+			}
 			continue
 		}
 		if err := e.apply(ctx, run, f, content); err != nil {
@@ -118,7 +120,9 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			}
 			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
 				Message: err.Error()})
-			notApplied[f.Service] = f.File
+			if notApplied[f.Service] == "" {
+				notApplied[f.Service] = f.File
+			}
 		}
 	}
 	results, abandoned := runChecks(ctx, e.Lab, &run.pending, func(def *labs.CheckDef) checks.Env {

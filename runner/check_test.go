@@ -107,8 +107,8 @@ func TestCheckAbandonedCheckKeepsItsConnection(t *testing.T) {
 
 // TestCheckRunOptions: Check begins a run on every service with the
 // options it was given, applies the files to their service's run, reports
-// a missing file and an apply error as failures of the file, and ends the
-// runs.
+// a missing file and an apply error as failures of the file, gives the
+// checks of that service no points, and ends the runs.
 func TestCheckRunOptions(t *testing.T) {
 	lab := &labs.Lab{ID: "t",
 		Services: map[string]*labs.Service{"db": {Kind: labs.KindPostgres}, "app": {Kind: labs.KindRuntime}},
@@ -140,11 +140,12 @@ func TestCheckRunOptions(t *testing.T) {
 	for _, r := range rep.Results {
 		got = append(got, r.Name+" "+string(r.Status)+" "+r.Message)
 	}
-	wantRes := []string{"apply a.sql fail syntax error at line 1", "apply missing.sql fail the submission has no file missing.sql", "ok pass "}
+	wantRes := []string{"apply a.sql fail syntax error at line 1", "apply missing.sql fail the submission has no file missing.sql",
+		`ok fail no points: a.sql did not apply (see "apply a.sql"), so this check did not grade the submission`}
 	if strings.Join(got, "\n") != strings.Join(wantRes, "\n") {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantRes, "\n"))
 	}
-	if rep.Submission != "s1" || rep.Score != 2 {
+	if rep.Submission != "s1" || rep.Score != 0 || rep.MaxScore != 2 {
 		t.Errorf("report %q score %d", rep.Submission, rep.Score)
 	}
 }
