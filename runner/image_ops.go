@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/labrunner/labrunner/images"
@@ -155,7 +154,7 @@ func (d *Driver) SaveImages(ctx context.Context, file string) ([]string, int64, 
 func (d *Driver) LoadImages(ctx context.Context, file string) ([]string, error) {
 	loaded, err := images.Load(ctx, d.Client(), file)
 	if err != nil {
-		return loaded, &EnvError{Err: fmt.Errorf("%w", err)}
+		return loaded, &EnvError{Err: err}
 	}
 	return loaded, nil
 }
