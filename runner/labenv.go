@@ -71,6 +71,10 @@ type StartOption func(*engine.Session)
 // as `lab start` does, so that it is never taken for a stale one.
 func KeepRunning() StartOption { return func(s *engine.Session) { s.Keep = true } }
 
+// InWorkspace labels the lab's session with the learner's workspace
+// folder dir (an absolute path), for `lab ps` and `lab stop`.
+func InWorkspace(dir string) StartOption { return func(s *engine.Session) { s.Dir = dir } }
+
 // AttachLab returns the running lab of session id, as StartLab left it.
 func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (*LabEnv, error) {
 	s, err := d.FindSession(ctx, id)

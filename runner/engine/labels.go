@@ -19,4 +19,8 @@ const (
 	// LabelKeep marks a session meant to outlive the process that started
 	// it (`lab start`); any other session whose process is gone is stale.
 	LabelKeep = "io.labrunner.keep"
+	// LabelDir is the absolute path of the learner's workspace folder of a
+	// kept session, so that `lab ps` can say where each running lab's
+	// files are, and `lab stop` can stop a session whose folder is gone.
+	LabelDir = "io.labrunner.dir"
 )

@@ -26,6 +26,9 @@ type Session struct {
 	// Keep marks the session as meant to outlive this process (a
 	// learner's `lab start`); set it before Start.
 	Keep bool
+	// Dir is the learner's workspace folder of a kept session, "" for
+	// none; set it before Start. It is labelled (LabelDir), not used.
+	Dir string
 
 	d *Driver
 
@@ -66,6 +69,9 @@ func (s *Session) labels() map[string]string {
 	}
 	if s.Keep {
 		l[LabelKeep] = "true"
+	}
+	if s.Dir != "" {
+		l[LabelDir] = s.Dir
 	}
 	return l
 }
@@ -214,6 +220,9 @@ func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
 		// A container this process recreates (a box reset) must stay
 		// as kept as the session it joins.
 		s.Keep = s.Keep || c.Labels[LabelKeep] == "true"
+		if s.Dir == "" {
+			s.Dir = c.Labels[LabelDir]
+		}
 		s.services[svc.Name] = svc
 	}
 	return s, nil

@@ -62,12 +62,14 @@ type fakeDriver struct {
 	gradeErr     error
 
 	stale     []engine.StaleSession
+	sessions  []engine.SessionInfo
 	leftovers engine.Leftovers
 	// lacks is what CheckImage finds missing in each image; others pass.
 	lacks map[string]engine.Lacks
 
 	mu        sync.Mutex
-	kept      []bool // the keep flag of each StartLab
+	kept      []bool   // the keep flag of each StartLab
+	dirs      []string // the folder of each StartWorkspace
 	graded    []runner.Entry
 	gradeOpts runner.BatchOptions
 	stopped   []string
@@ -96,6 +98,15 @@ func (d *fakeDriver) StartLab(ctx context.Context, lab *labs.Lab, keep bool) (la
 	}
 	return d.start, nil
 }
+
+func (d *fakeDriver) StartWorkspace(ctx context.Context, lab *labs.Lab, dir string) (labEnv, error) {
+	d.mu.Lock()
+	d.dirs = append(d.dirs, dir)
+	d.mu.Unlock()
+	return d.StartLab(ctx, lab, true)
+}
+
+func (d *fakeDriver) Sessions(context.Context) ([]engine.SessionInfo, error) { return d.sessions, nil }
 
 func (d *fakeDriver) AttachLab(_ context.Context, _ *labs.Lab, id string) (labEnv, error) {
 	if d.running == nil || d.running.id != id {

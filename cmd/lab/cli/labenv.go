@@ -18,6 +18,9 @@ type labDriver interface {
 	// as meant to outlive this process (`lab start`, `lab watch`); without
 	// it the caller must close the lab env.
 	StartLab(ctx context.Context, lab *labs.Lab, keep bool) (labEnv, error)
+	// StartWorkspace starts the lab's services for the workspace in dir
+	// (an absolute path): kept running, and labelled with dir.
+	StartWorkspace(ctx context.Context, lab *labs.Lab, dir string) (labEnv, error)
 	// AttachLab returns the running lab of session id.
 	AttachLab(ctx context.Context, lab *labs.Lab, id string) (labEnv, error)
 	// StopSession removes the containers and network of session id of lab.
@@ -25,6 +28,8 @@ type labDriver interface {
 	// GradeBatch grades every entry and returns one report each.
 	GradeBatch(ctx context.Context, lab *labs.Lab, entries []runner.Entry, opts runner.BatchOptions) ([]checks.Report, error)
 
+	// Sessions lists the sessions created from this machine.
+	Sessions(ctx context.Context) ([]engine.SessionInfo, error)
 	// Stale lists the sessions of lab commands that are gone.
 	Stale(ctx context.Context) ([]engine.StaleSession, error)
 	// RemoveSession force-removes the objects of session id.
@@ -95,6 +100,18 @@ func (r runnerDriver) StartLab(ctx context.Context, lab *labs.Lab, keep bool) (l
 		return nil, err
 	}
 	return runnerEnv{env}, nil
+}
+
+func (r runnerDriver) StartWorkspace(ctx context.Context, lab *labs.Lab, dir string) (labEnv, error) {
+	env, err := r.d.StartLab(ctx, lab, runner.KeepRunning(), runner.InWorkspace(dir))
+	if err != nil {
+		return nil, err
+	}
+	return runnerEnv{env}, nil
+}
+
+func (r runnerDriver) Sessions(ctx context.Context) ([]engine.SessionInfo, error) {
+	return r.d.Sessions(ctx)
 }
 
 func (r runnerDriver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (labEnv, error) {

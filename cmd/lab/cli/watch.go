@@ -59,7 +59,7 @@ func watchRun(ctx context.Context, opts *WatchOptions) error {
 	env, _ := w.attach(ctx, d)
 	if env == nil {
 		fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", w.lab.ID)
-		if env, err = d.StartLab(ctx, w.lab, true); err != nil {
+		if env, err = d.StartWorkspace(ctx, w.lab, w.ws.Dir); err != nil {
 			return err
 		}
 		w.ws.State.Session, w.ws.State.Started = env.SessionID(), time.Now().UTC()
