@@ -16,11 +16,17 @@ var labIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 // catalog this command uses (--labs, LAB_CATALOG, else the bundled one).
 // The lab reads its files through Lab.FS.
 func (d *Deps) LoadLab(id, catalog string) (*labs.Lab, error) {
-	if !labIDRe.MatchString(id) {
-		return nil, &UsageError{Err: fmt.Errorf("invalid lab id %q: use lowercase letters, digits and -", id)}
-	}
 	if catalog == "" {
 		catalog = d.Catalog
+	}
+	return loadLabIn(id, catalog)
+}
+
+// loadLabIn loads lab id from catalog, a folder of labs, or the bundled
+// catalog when catalog is "".
+func loadLabIn(id, catalog string) (*labs.Lab, error) {
+	if !labIDRe.MatchString(id) {
+		return nil, &UsageError{Err: fmt.Errorf("invalid lab id %q: use lowercase letters, digits and -", id)}
 	}
 	var fsys fs.FS
 	var dir string

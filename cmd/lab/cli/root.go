@@ -29,6 +29,9 @@ type Deps struct {
 	// Catalog is the catalog folder (--labs, LAB_CATALOG); "" is the
 	// bundled catalog.
 	Catalog string
+	// CatalogFlag is set when Catalog came from --labs on the command
+	// line: it then wins over the catalog a workspace remembers.
+	CatalogFlag bool
 	// Pull is --pull of the commands that start services: when images
 	// are fetched (missing, never, always).
 	Pull string
@@ -120,6 +123,7 @@ grades your solution with automated checks.`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			io := deps.IO
 			io.Color = io.OutTTY && !noColor && deps.Getenv("NO_COLOR") == "" && deps.Getenv("TERM") != "dumb"
+			deps.CatalogFlag = cmd.Flags().Changed("labs")
 			if deps.Catalog == "" {
 				deps.Catalog = deps.Getenv("LAB_CATALOG")
 			}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -30,11 +31,36 @@ func openWorkspace(deps *Deps, dir string) (*workspaceLab, error) {
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
-	lab, err := deps.LoadLab(ws.State.Lab, ws.State.Catalog)
+	return loadWorkspaceLab(deps, ws)
+}
+
+// loadWorkspaceLab loads the lab of ws from its catalog (see
+// workspaceCatalog), remembering a catalog given with --labs.
+func loadWorkspaceLab(deps *Deps, ws *workspace.Workspace) (*workspaceLab, error) {
+	catalog, remember, err := workspaceCatalog(deps, ws)
 	if err != nil {
 		return nil, err
 	}
+	lab, err := loadLabIn(ws.State.Lab, catalog)
+	if err != nil {
+		if !deps.CatalogFlag && catalog != "" && isUsage(err) {
+			err = &UsageError{Err: fmt.Errorf("%w; the workspace was started from that catalog: if it moved, run the command once with --labs <catalog folder>", err)}
+		}
+		return nil, err
+	}
+	if remember {
+		ws.State.Catalog = catalog
+		if err := ws.Save(); err != nil {
+			return nil, fmt.Errorf("save workspace: %w", err)
+		}
+	}
 	return &workspaceLab{ws: ws, lab: lab}, nil
+}
+
+// isUsage reports whether err is a usage error.
+func isUsage(err error) bool {
+	var ue *UsageError
+	return errors.As(err, &ue)
 }
 
 // submissionNames lists the lab's submission files.

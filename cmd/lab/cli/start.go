@@ -18,9 +18,10 @@ import (
 // StartOptions are the inputs of `lab start`.
 type StartOptions struct {
 	Deps *Deps
-	// Lab is the lab id.
+	// Lab is the lab id; "" resumes the workspace of the current folder.
 	Lab string
-	// Dir is the workspace folder; default ./<lab>.
+	// Dir is the workspace folder; default the workspace the current
+	// folder is in, else ./<lab>.
 	Dir string
 }
 
@@ -28,15 +29,20 @@ type StartOptions struct {
 func NewCmdStart(deps *Deps, runF func(context.Context, *StartOptions) error) *cobra.Command {
 	opts := &StartOptions{Deps: deps}
 	cmd := &cobra.Command{
-		Use:   "start <lab> [dir]",
+		Use:   "start [<lab>] [dir]",
 		Short: "Create a workspace for a lab and start its services",
 		Long: `start creates a workspace folder (default ./<lab>) with the task (README.md) and
 the starter files, starts the lab's services, and prints how to connect to
 them. Files already in the folder are kept. Run the other commands (check,
-hint, reset, stop) inside the workspace.`,
-		Args: usageArgs(cobra.RangeArgs(1, 2)),
+hint, reset, stop) inside the workspace.
+
+Inside a workspace, 'lab start' (with or without its lab id) resumes it:
+the services start again (or are shown, when they run), the files stay.`,
+		Args: usageArgs(cobra.RangeArgs(0, 2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Lab = args[0]
+			if len(args) > 0 {
+				opts.Lab = args[0]
+			}
 			if len(args) > 1 {
 				opts.Dir = args[1]
 			}
@@ -50,24 +56,65 @@ hint, reset, stop) inside the workspace.`,
 	return cmd
 }
 
-func startRun(ctx context.Context, opts *StartOptions) error {
-	deps := opts.Deps
-	lab, err := deps.LoadLab(opts.Lab, deps.Catalog)
-	if err != nil {
-		return err
-	}
-	dir := opts.Dir
-	if dir == "" {
-		dir = lab.ID
-	}
-	if dir, err = filepath.Abs(dir); err != nil {
-		return err
+// startTarget finds the workspace `lab start` works on: the one in
+// opts.Dir, else the one the current folder is in, else ./<lab>. It
+// returns the workspace with its lab, and whether it is new.
+func startTarget(deps *Deps, opts *StartOptions) (*workspaceLab, bool, error) {
+	var dir string
+	if opts.Dir != "" {
+		abs, err := filepath.Abs(opts.Dir)
+		if err != nil {
+			return nil, false, err
+		}
+		dir = abs
+	} else {
+		ws, err := workspace.Find(mustGetwd())
+		switch {
+		case err == nil && (opts.Lab == "" || opts.Lab == ws.State.Lab):
+			w, err := loadWorkspaceLab(deps, ws)
+			return w, false, err
+		case err == nil:
+			return nil, false, &UsageError{Err: fmt.Errorf("the current folder is in the workspace of lab %q (%s); to start %s, leave it or name a folder: lab start %s <dir>",
+				ws.State.Lab, ws.Dir, opts.Lab, opts.Lab)}
+		case !errors.Is(err, workspace.ErrNoWorkspace):
+			return nil, false, err
+		case opts.Lab == "":
+			return nil, false, &UsageError{Err: errors.New("not in a lab workspace: name the lab to start, as in `lab start sql-join` (`lab list` shows them)")}
+		}
+		dir = filepath.Join(mustGetwd(), opts.Lab)
 	}
 	ws, err := workspace.Open(dir)
 	switch {
-	case err == nil && ws.State.Lab != lab.ID:
-		return &UsageError{Err: fmt.Errorf("%s is a workspace of lab %q; choose another folder", dir, ws.State.Lab)}
-	case err == nil && ws.State.Session != "":
+	case err == nil && opts.Lab != "" && ws.State.Lab != opts.Lab:
+		return nil, false, &UsageError{Err: fmt.Errorf("%s is a workspace of lab %q; choose another folder", dir, ws.State.Lab)}
+	case err == nil:
+		w, err := loadWorkspaceLab(deps, ws)
+		return w, false, err
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, false, err
+	case opts.Lab == "":
+		return nil, false, &UsageError{Err: fmt.Errorf("%s is not a lab workspace: name the lab to start in it, as in `lab start sql-join %s`", dir, opts.Dir)}
+	}
+	lab, err := deps.LoadLab(opts.Lab, deps.Catalog)
+	if err != nil {
+		return nil, false, err
+	}
+	catalog, err := absCatalog(deps.Catalog)
+	if err != nil {
+		return nil, false, &UsageError{Err: err}
+	}
+	ws = &workspace.Workspace{Dir: dir, State: workspace.State{Lab: lab.ID, Catalog: catalog}}
+	return &workspaceLab{ws: ws, lab: lab}, true, nil
+}
+
+func startRun(ctx context.Context, opts *StartOptions) error {
+	deps := opts.Deps
+	w, isNew, err := startTarget(deps, opts)
+	if err != nil {
+		return err
+	}
+	lab, ws, dir := w.lab, w.ws, w.ws.Dir
+	if !isNew && ws.State.Session != "" {
 		d, err := deps.Driver(ctx)
 		if err != nil {
 			return err
@@ -78,10 +125,6 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 			printConnections(deps, env)
 			return nil
 		}
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return err
-	case err != nil:
-		ws = &workspace.Workspace{Dir: dir, State: workspace.State{Lab: lab.ID, Catalog: deps.Catalog}}
 	}
 	created, err := populateWorkspace(dir, lab.FS())
 	if err != nil {
@@ -93,9 +136,13 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 		return err
 	}
 	defer d.Close()
-	fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", lab.ID)
+	if isNew {
+		fmt.Fprintf(deps.IO.ErrOut, "starting %s …\n", lab.ID)
+	} else {
+		fmt.Fprintf(deps.IO.ErrOut, "resuming %s in %s …\n", lab.ID, dir)
+	}
 	t0 := time.Now()
-	env, err := d.StartLab(ctx, lab, true)
+	env, err := d.StartWorkspace(ctx, lab, dir)
 	if err != nil {
 		return err
 	}
@@ -105,10 +152,6 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 		env.Close(ctx)
 		return fmt.Errorf("save workspace: %w", err)
 	}
-	rel, err := filepath.Rel(mustGetwd(), dir)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		rel = dir
-	}
 	fmt.Fprintf(deps.IO.ErrOut, "%s is ready (%s)\n", lab.ID, since(t0))
 	fmt.Fprintf(deps.IO.Out, "workspace %s\n", dir)
 	for _, f := range created {
@@ -116,7 +159,16 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 	}
 	fmt.Fprintln(deps.IO.Out, "services")
 	printConnections(deps, env)
-	fmt.Fprintf(deps.IO.Out, "next: cd %s, read README.md, edit your files, then `lab check`\n", rel)
+	rel, err := filepath.Rel(mustGetwd(), dir)
+	switch {
+	case err == nil && rel == ".":
+		fmt.Fprintln(deps.IO.Out, "next: read README.md, edit your files, then `lab check`")
+	default:
+		if err != nil || strings.HasPrefix(rel, "..") {
+			rel = dir
+		}
+		fmt.Fprintf(deps.IO.Out, "next: cd %s, read README.md, edit your files, then `lab check`\n", rel)
+	}
 	return nil
 }
 
