@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/labrunner/labrunner/internal/workspace"
 )
 
 // StatusOptions are the inputs of `lab status`.
@@ -19,7 +22,10 @@ func NewCmdStatus(deps *Deps, runF func(context.Context, *StatusOptions) error) 
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the workspace's lab, its services and the last score",
-		Args:  usageArgs(cobra.NoArgs),
+		Long: `status shows the workspace's lab, its services and the last check's score.
+Outside a workspace it is an overview: the labs running on this machine
+(as 'lab ps' lists them) and your progress across labs.`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -33,6 +39,11 @@ func NewCmdStatus(deps *Deps, runF func(context.Context, *StatusOptions) error) 
 
 func statusRun(ctx context.Context, opts *StatusOptions) error {
 	deps := opts.Deps
+	if opts.Dir == "" {
+		if _, err := workspace.Find(mustGetwd()); errors.Is(err, workspace.ErrNoWorkspace) {
+			return statusOverview(ctx, deps)
+		}
+	}
 	w, err := openWorkspace(deps, opts.Dir)
 	if err != nil {
 		return err
