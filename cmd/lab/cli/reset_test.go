@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -111,5 +113,45 @@ func Test_resetRun(t *testing.T) {
 				t.Error("reset started services")
 			}
 		})
+	}
+}
+
+// Test_resetRunFiles: reset --files puts the starter back after a backup
+// of the learner's file, says where that is, and needs no running
+// services.
+func Test_resetRunFiles(t *testing.T) {
+	starter, err := os.ReadFile("../../../labs/sql-join/starter/solution.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := &fakeDriver{}
+	w := newWorkspaceTest(t, false, "sql-join", "", map[string]string{"solution.sql": "SELECT 'mine';\n"}, drv)
+	t.Chdir(w.dir)
+	if err := resetRun(context.Background(), &ResetOptions{Deps: w.deps, Files: true}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(w.dir, "solution.sql")); string(b) != string(starter) {
+		t.Errorf("solution.sql is %q, want the starter", b)
+	}
+	backups, _ := filepath.Glob(filepath.Join(w.dir, ".lab", "backup", "*", "solution.sql"))
+	if len(backups) != 1 {
+		t.Fatalf("backups %v, want one", backups)
+	}
+	if b, _ := os.ReadFile(backups[0]); string(b) != "SELECT 'mine';\n" {
+		t.Errorf("the backup holds %q, want the learner's file", b)
+	}
+	rel, _ := filepath.Rel(w.dir, filepath.Dir(backups[0]))
+	if want := "restored solution.sql to the starter\nyour versions are in " + rel + "\n"; w.errOut.String() != want {
+		t.Errorf("stderr %q, want %q", w.errOut, want)
+	}
+	if len(drv.kept) != 0 || drv.closed {
+		t.Errorf("reset --files touched the engine")
+	}
+	w.errOut.Reset()
+	if err := resetRun(context.Background(), &ResetOptions{Deps: w.deps, Files: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "your files are the starter's already; nothing to restore\n"; w.errOut.String() != want {
+		t.Errorf("a second reset --files: stderr %q, want %q", w.errOut, want)
 	}
 }
