@@ -6,6 +6,8 @@
 #   busybox   busybox sh, one of the shells the image contract check's
 #             script is run under (runner/engine/contract_test.go): the
 #             shell of alpine-based images set by hand
+#   tmux      a real terminal of a known size for lab shell's test
+#             (cmd/lab/shell_test.go)
 #
 #   1. What is present is not installed again.
 #   2. On Debian as root: apt-get install the rest (running apt-get update
@@ -20,6 +22,7 @@ missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v setfacl >/dev/null 2>&1 || missing+=(acl)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [[ ${#missing[@]} -eq 0 ]]; then
 	exit 0
 fi

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/moby/moby/client"
 )
@@ -36,9 +37,38 @@ func (s *Service) Interactive(ctx context.Context, cmd, env []string, term Termi
 		return 0, envErr(fmt.Errorf("attach to %s: %w", s.Name, err))
 	}
 	defer att.Close()
+	// Engines before API 1.42 (Docker 20.10) ignore the console size given
+	// at create and start: the command would see a 0×0 terminal (psql
+	// then pages every result). A resize once it runs sets the size on
+	// every engine, as docker exec does; later sizes follow.
+	resize := func(width, height uint) {
+		if width == 0 || height == 0 {
+			return
+		}
+		// Right after the start the engine may not have the process's
+		// TTY yet; docker exec retries the same way.
+		for try := 0; try < 10; try++ {
+			_, err := cli.ExecResize(ctx, created.ID, client.ExecResizeOptions{Width: width, Height: height})
+			if err == nil || ctx.Err() != nil {
+				return
+			}
+			time.Sleep(time.Duration(try+1) * 10 * time.Millisecond)
+		}
+	}
+	resize(term.Width, term.Height)
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
-		for size := range term.Resize {
-			cli.ExecResize(ctx, created.ID, client.ExecResizeOptions{Width: size[0], Height: size[1]})
+		for {
+			select {
+			case size, ok := <-term.Resize:
+				if !ok {
+					return
+				}
+				resize(size[0], size[1])
+			case <-done:
+				return
+			}
 		}
 	}()
 	go io.Copy(att.Conn, term.In)
