@@ -8,12 +8,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/internal/workspace"
 )
+
+// tmuxServers counts the tmux servers this process started, to name each.
+var tmuxServers atomic.Int32
 
 // tmuxTerm is a detached tmux session on a private server: a real
 // terminal of a known size to run lab in.
@@ -33,7 +37,7 @@ func newTmux(t *testing.T, dir string, width, height int, env []string, cmdline 
 		}
 		t.Skip("\n*** SKIPPING: no tmux (scripts/test-deps.sh installs it)")
 	}
-	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("labrunner-test-%d", os.Getpid())}
+	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("labrunner-test-%d-%d", os.Getpid(), tmuxServers.Add(1))}
 	args := []string{"new-session", "-d", "-s", "t", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "-c", dir}
 	for _, e := range env {
 		args = append(args, "-e", e)
@@ -125,4 +129,56 @@ func TestShellTerminalSize(t *testing.T) {
 		t.Errorf("after a resize stty size printed %q; the pane is %q", got, want)
 	}
 	tm.tmux("send-keys", "-t", "t", `\q`, "Enter")
+}
+
+// TestShellSeesCurrentFiles: `lab shell app` finds the learner's program
+// as it is in the workspace now, not the copy of the last check (or none,
+// before a first check).
+func TestShellSeesCurrentFiles(t *testing.T) {
+	d := dockertest.Driver(t)
+	bin := buildLab(t)
+	work := t.TempDir()
+	c := labCmd{t: t, bin: bin, dir: work, state: filepath.Join(work, "state")}
+	if out, errOut, code := c.run("start", "redis-rate-limit"); code != 0 {
+		t.Fatalf("start: exit %d\n%s%s", code, out, errOut)
+	}
+	ws := filepath.Join(work, "redis-rate-limit")
+	st, err := workspace.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s := d.NewSession("redis-rate-limit")
+		s.ID = st.State.Session
+		s.Close(context.Background())
+	})
+	edit := func(marker string) {
+		t.Helper()
+		p := filepath.Join(ws, "limiter.py")
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(b, []byte("\n# "+marker+"\n")...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("edited-before-any-check")
+	tm := newTmux(t, ws, 100, 30, nil, bin, "shell", "app")
+	tm.tmux("send-keys", "-t", "t", `echo "in $(pwd): $(grep -c edited- limiter.py) edits"`, "Enter")
+	if got := tm.waitFor(regexp.MustCompile(`(?m)^in /app: \d* edits$`), "the count of edits"); got != "in /app: 1 edits" {
+		t.Errorf("before any check, the shell found %q; want the edited file in /app", got)
+	}
+	tm.tmux("send-keys", "-t", "t", "exit", "Enter")
+
+	// After a check, a later edit is what the next shell finds.
+	c.dir = ws
+	c.run("check")
+	edit("edited-after-the-check")
+	tm2 := newTmux(t, ws, 100, 30, nil, bin, "shell", "app")
+	tm2.tmux("send-keys", "-t", "t", `echo "now $(grep -c edited- limiter.py) edits"`, "Enter")
+	if got := tm2.waitFor(regexp.MustCompile(`(?m)^now \d* edits$`), "the count of edits"); got != "now 2 edits" {
+		t.Errorf("after a check and an edit, the shell found %q; want the file as edited", got)
+	}
+	tm2.tmux("send-keys", "-t", "t", "exit", "Enter")
 }

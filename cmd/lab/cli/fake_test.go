@@ -223,6 +223,8 @@ func (e *fakeEnv) ShellCommand(service string) ([]string, []string, error) {
 	return []string{"psql"}, nil, nil
 }
 
+func (e *fakeEnv) SyncFiles(context.Context, string, runner.Submission) error { return nil }
+
 func (e *fakeEnv) Interactive(context.Context, string, []string, []string, engine.Terminal) (int, error) {
 	return 0, errors.New("fake: no terminal")
 }

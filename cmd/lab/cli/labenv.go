@@ -70,6 +70,9 @@ type labEnv interface {
 	// ShellCommand is the interactive client of a service, with its
 	// environment.
 	ShellCommand(service string) (cmd, env []string, err error)
+	// SyncFiles copies the learner's current files into service, where
+	// its kind keeps copies of them (a runtime's programs).
+	SyncFiles(ctx context.Context, service string, sub runner.Submission) error
 	// Interactive runs cmd in service attached to term and returns its
 	// exit code.
 	Interactive(ctx context.Context, service string, cmd, env []string, term engine.Terminal) (int, error)
@@ -187,6 +190,10 @@ func (e runnerEnv) Prove(ctx context.Context) (*runner.Proof, error) { return ru
 
 func (e runnerEnv) ShellCommand(service string) ([]string, []string, error) {
 	return e.env.ShellCommand(service)
+}
+
+func (e runnerEnv) SyncFiles(ctx context.Context, service string, sub runner.Submission) error {
+	return e.env.SyncFiles(ctx, service, sub)
 }
 
 func (e runnerEnv) Interactive(ctx context.Context, service string, cmd, env []string, term engine.Terminal) (int, error) {

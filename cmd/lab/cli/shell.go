@@ -27,7 +27,14 @@ func NewCmdShell(deps *Deps, runF func(context.Context, *ShellOptions) error) *c
 		Short: "Open psql, redis-cli or a shell inside a running service",
 		Long: `shell opens an interactive client inside a service of the running lab: psql
 as the learner in the lab database for postgres, redis-cli for redis, and a
-shell otherwise. Leave it with \q, quit or exit.`,
+shell otherwise. Leave it with \q, quit or exit.
+
+In a runtime service (where your program runs) the shell starts in /app,
+with your files copied in as they are now: you can run what you are
+editing without a check first.`,
+		Example: `  lab shell db     # psql in the lab database, as the learner
+  lab shell cache  # redis-cli
+  lab shell app    # a shell beside your program, in /app`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Service = args[0]
@@ -59,6 +66,15 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 	in, ok := deps.IO.In.(*os.File)
 	if !ok || !term.IsTerminal(int(in.Fd())) {
 		return &UsageError{Err: fmt.Errorf("lab shell needs a terminal")}
+	}
+	// The shell runs the learner's files as they are now, not the copies
+	// of the last check.
+	sub, err := w.ws.ReadFiles(submissionNames(w.lab))
+	if err != nil {
+		return err
+	}
+	if err := env.SyncFiles(ctx, opts.Service, sub); err != nil {
+		return err
 	}
 	fd := int(in.Fd())
 	width, height, _ := term.GetSize(fd)
