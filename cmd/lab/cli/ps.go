@@ -80,9 +80,13 @@ func (s labSession) State() string {
 }
 
 // Folder is the workspace folder, with "(orphan)" when it no longer
-// names the session, and "-" for sessions without one.
+// names the session, "(unknown)" for a kept session that was started by a
+// lab that did not label folders yet, and "-" for the sessions of other
+// commands, which have none.
 func (s labSession) Folder() string {
 	switch {
+	case s.Dir == "" && s.Keep:
+		return "(unknown)"
 	case s.Dir == "":
 		return "-"
 	case s.Orphan:

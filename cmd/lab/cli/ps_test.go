@@ -36,6 +36,7 @@ func newSessionsTest(t *testing.T, tty bool) *sessionsTest {
 		{ID: "aaaaaaaaaaaa", Lab: "sql-join", Dir: st.live, Keep: true, Created: at, Containers: 1, Running: 1},
 		{ID: "bbbbbbbbbbbb", Lab: "redis-cache-aside", Dir: st.gone, Keep: true, Created: at, Containers: 3, Running: 2},
 		{ID: "cccccccccccc", Lab: "sql-index", Dir: moved, Keep: true, Created: at, Containers: 1, Running: 0},
+		{ID: "dddddddddd00", Lab: "nginx-static", Keep: true, Created: at, Containers: 1, Running: 1},
 		{ID: "eeeeeeeeeeee", Lab: "sql-join", PID: 42, Created: at, Containers: 1, Running: 1},
 		{ID: "ffffffffffff", Lab: "sql-join", PID: 43, Stale: true, Created: at, Containers: 1, Running: 1},
 	}
@@ -55,6 +56,7 @@ func Test_psRun(t *testing.T) {
 				"aaaaaaaaaaaa\tsql-join\trunning\t" + stamp + "\t" + st.live,
 				"bbbbbbbbbbbb\tredis-cache-aside\t2/3 running\t" + stamp + "\t" + st.gone + " (orphan)",
 				"cccccccccccc\tsql-index\tstopped\t" + stamp + "\t" + st.moved + " (orphan)",
+				"dddddddddd00\tnginx-static\trunning\t" + stamp + "\t(unknown)",
 			}
 		}},
 		{name: "piped, all", all: true, want: func(st *sessionsTest) []string {
@@ -62,6 +64,7 @@ func Test_psRun(t *testing.T) {
 				"aaaaaaaaaaaa\tsql-join\trunning\t" + stamp + "\t" + st.live,
 				"bbbbbbbbbbbb\tredis-cache-aside\t2/3 running\t" + stamp + "\t" + st.gone + " (orphan)",
 				"cccccccccccc\tsql-index\tstopped\t" + stamp + "\t" + st.moved + " (orphan)",
+				"dddddddddd00\tnginx-static\trunning\t" + stamp + "\t(unknown)",
 				"eeeeeeeeeeee\tsql-join\tin use (pid 42)\t" + stamp + "\t-",
 				"ffffffffffff\tsql-join\tstale\t" + stamp + "\t-",
 			}
@@ -73,6 +76,7 @@ func Test_psRun(t *testing.T) {
 				"aaaaaaaaaaaa sql-join running " + local + " " + st.live,
 				"bbbbbbbbbbbb redis-cache-aside 2/3 running " + local + " " + st.gone + " (orphan)",
 				"cccccccccccc sql-index stopped " + local + " " + st.moved + " (orphan)",
+				"dddddddddd00 nginx-static running " + local + " (unknown)",
 			}
 		}},
 	}
@@ -194,6 +198,7 @@ func Test_statusOverview(t *testing.T) {
 		"aaaaaaaaaaaa sql-join running " + started + " " + st.live,
 		"bbbbbbbbbbbb redis-cache-aside 2/3 running " + started + " " + st.gone + " (orphan)",
 		"cccccccccccc sql-index stopped " + started + " " + st.moved + " (orphan)",
+		"dddddddddd00 nginx-static running " + started + " (unknown)",
 		"progress",
 		"LAB STATUS BEST CHECKS HINTS LAST CHECKED",
 		"sql-index started 1/3 1 2 " + local(at),
