@@ -26,7 +26,7 @@ func NewCmdReset(deps *Deps, runF func(context.Context, *ResetOptions) error) *c
 	opts := &ResetOptions{Deps: deps}
 	cmd := &cobra.Command{
 		Use:   "reset",
-		Short: "Bring the lab's services back to their seeded state, or your files to the starter",
+		Short: "Reset the services to their seeded state, or your files to the starter",
 		Long: `reset brings the running services back to their seeded state; your files are
 not touched.
 

@@ -21,7 +21,7 @@ func NewCmdStatus(deps *Deps, runF func(context.Context, *StatusOptions) error) 
 	opts := &StatusOptions{Deps: deps}
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show the workspace's lab, its services and the last score",
+		Short: "Show the workspace's lab and last score; elsewhere, running labs and progress",
 		Long: `status shows the workspace's lab, its services and the last check's score.
 Outside a workspace it is an overview: the labs running on this machine
 (as 'lab ps' lists them) and your progress across labs.`,
