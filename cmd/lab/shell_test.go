@@ -22,7 +22,8 @@ var tmuxServers atomic.Int32
 // tmuxTerm is a detached tmux session on a private server: a real
 // terminal of a known size to run lab in.
 type tmuxTerm struct {
-	t      *testing.T
+	t *testing.T
+	// socket is the server's socket file.
 	socket string
 }
 
@@ -37,13 +38,14 @@ func newTmux(t *testing.T, dir string, width, height int, env []string, cmdline 
 		}
 		t.Skip("\n*** SKIPPING: no tmux (scripts/test-deps.sh installs it)")
 	}
-	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("labrunner-test-%d-%d", os.Getpid(), tmuxServers.Add(1))}
+	// The server's socket lives in the test's folder, removed with it.
+	tm := &tmuxTerm{t: t, socket: filepath.Join(t.TempDir(), fmt.Sprintf("tmux-%d", tmuxServers.Add(1)))}
 	args := []string{"new-session", "-d", "-s", "t", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "-c", dir}
 	for _, e := range env {
 		args = append(args, "-e", e)
 	}
 	tm.tmux(append(args, cmdline...)...)
-	t.Cleanup(func() { exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-S", tm.socket, "kill-server").Run() })
 	// The status line would take a row of the window from the pane.
 	tm.tmux("set-option", "-t", "t", "status", "off")
 	return tm
@@ -52,7 +54,7 @@ func newTmux(t *testing.T, dir string, width, height int, env []string, cmdline 
 // tmux runs a tmux command on the private server and returns its output.
 func (tm *tmuxTerm) tmux(args ...string) string {
 	tm.t.Helper()
-	cmd := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...)
+	cmd := exec.Command("tmux", append([]string{"-S", tm.socket}, args...)...)
 	cmd.Env = append(os.Environ(), "TMUX=")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
