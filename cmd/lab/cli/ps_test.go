@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -230,5 +231,73 @@ func Test_statusOverviewNoEngine(t *testing.T) {
 	want := "running labs\n  unknown: no Docker engine answers\nprogress\n  no lab checked yet (`lab list` shows the catalog)\n"
 	if w.out.String() != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", w.out, want)
+	}
+}
+
+func TestNewCmdStop(t *testing.T) {
+	tests := []struct {
+		args       []string
+		wantDir    string
+		wantTarget string
+		wantUsage  bool
+	}{
+		{args: nil},
+		{args: []string{"-C", "ws"}, wantDir: "ws"},
+		{args: []string{"3f2a9c41d0b7"}, wantTarget: "3f2a9c41d0b7"},
+		{args: []string{"-C", "ws", "3f2a9c41d0b7"}, wantUsage: true},
+		{args: []string{"a", "b"}, wantUsage: true},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			io, _, _ := TestStreams()
+			var got *StopOptions
+			cmd := NewCmdStop(&Deps{IO: io}, func(_ context.Context, o *StopOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(io.Out)
+			cmd.SetErr(io.ErrOut)
+			err := cmd.Execute()
+			if tt.wantUsage {
+				if ExitCode(err) != ExitUsage || got != nil {
+					t.Errorf("err = %v, ran %v; want a usage error and no run", err, got != nil)
+				}
+				return
+			}
+			if err != nil || got.Dir != tt.wantDir || got.Target != tt.wantTarget {
+				t.Errorf("err %v, options %+v; want Dir %q, Target %q", err, got, tt.wantDir, tt.wantTarget)
+			}
+		})
+	}
+}
+
+func TestNewCmdPS(t *testing.T) {
+	io, _, _ := TestStreams()
+	var got *PSOptions
+	cmd := NewCmdPS(&Deps{IO: io}, func(_ context.Context, o *PSOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"-a", "--json"})
+	if err := cmd.Execute(); err != nil || !got.All || !got.JSON {
+		t.Errorf("err %v, options %+v; want All and JSON", err, got)
+	}
+	got = nil
+	cmd.SetArgs([]string{"sql-join"})
+	cmd.SetOut(io.Out)
+	cmd.SetErr(io.ErrOut)
+	if err := cmd.Execute(); ExitCode(err) != ExitUsage || got != nil {
+		t.Errorf("an argument: %v; want a usage error", err)
+	}
+}
+
+// Test_psRunJSON: --json gives every field of a session.
+func Test_psRunJSON(t *testing.T) {
+	st := newSessionsTest(t, false)
+	if err := psRun(context.Background(), &PSOptions{Deps: st.w.deps, JSON: true}); err != nil {
+		t.Fatal(err)
+	}
+	var got []psEntry
+	if err := json.Unmarshal(st.w.out.Bytes(), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, st.w.out)
+	}
+	if len(got) != 4 || got[0].Session != "aaaaaaaaaaaa" || got[0].Folder != st.live || got[0].Orphan ||
+		!got[1].Orphan || got[1].State != "2/3 running" || got[1].Containers != 3 || got[1].Running != 2 {
+		t.Errorf("got %+v", got)
 	}
 }
