@@ -36,6 +36,10 @@ and removed afterwards. --live grades the running state as you left it,
 without resetting or re-applying anything.
 
 Exit status: 0 when every check passed, 1 when one did not.`,
+		Example: `  lab check                  # in the workspace folder
+  lab check -C sql-join
+  lab check --format json
+  lab check --live           # grade what you changed by hand, as it is`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Format != "terminal" && opts.Format != "json" {

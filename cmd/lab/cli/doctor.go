@@ -32,6 +32,8 @@ by hand (images: in the config file, or LAB_IMAGE_<KIND>) is checked
 against its kind's contract: the commands, users and paths lab relies on
 inside it. It exits 0 when the engine answers and every image set by hand
 passes, and 3 otherwise.`,
+		Example: `  lab doctor
+  DOCKER_HOST=tcp://build-host:2375 lab doctor`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

@@ -27,6 +27,8 @@ this Docker engine, including running labs started with 'lab start'.
 --stale removes only what a killed or crashed lab command left: sessions
 not started to be kept, whose process (by the labels io.labrunner.pid and
 io.labrunner.host) no longer runs on this machine.`,
+		Example: `  lab gc --stale             # only what killed lab commands left
+  lab gc`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

@@ -60,6 +60,9 @@ a CI matrix; 'lab grade merge' combines the shards' results.json files.
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 3 environment error, 130 interrupted.`,
+		Example: `  lab grade sql-join submissions/ann
+  lab grade sql-join submissions/ --format csv,junit --out results/
+  lab grade sql-join submissions/ --shard 1/4 --format json --out shard-1/`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Lab, opts.Path = args[0], args[1]
@@ -150,9 +153,10 @@ type GradeMergeOptions struct {
 func newCmdGradeMerge(deps *Deps, runF func(context.Context, *GradeMergeOptions) error) *cobra.Command {
 	opts := &GradeMergeOptions{Deps: deps}
 	cmd := &cobra.Command{
-		Use:   "merge <results.json>...",
-		Short: "Combine the results.json of several shards into one set of outputs",
-		Args:  usageArgs(cobra.MinimumNArgs(1)),
+		Use:     "merge <results.json>...",
+		Short:   "Combine the results.json of several shards into one set of outputs",
+		Example: `  lab grade merge shard-*/results.json --format csv --out results/`,
+		Args:    usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {

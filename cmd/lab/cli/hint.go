@@ -24,6 +24,8 @@ func NewCmdHint(deps *Deps, runF func(context.Context, *HintOptions) error) *cob
 		Long: `hint shows hints for the checks that failed in your last 'lab check' first,
 then the lab's general hints, one more each time. Hints used are remembered
 in your progress.`,
+		Example: `  lab hint
+  lab hint -C sql-join`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

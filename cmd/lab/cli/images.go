@@ -28,6 +28,9 @@ image a lab needs arrives by itself on first use (pulled from the registry,
 LAB_REGISTRY or registry: in the config file, else built locally), so these
 commands are for doing it ahead of time, for a mirror, or for a classroom
 without internet.`,
+		Example: `  lab images list
+  lab images pull sql-join
+  lab images save labrunner-images.tar`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}

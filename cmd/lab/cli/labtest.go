@@ -40,6 +40,9 @@ path is a lab folder or a catalog folder; without one, the catalog in use
 (--labs, LAB_CATALOG or the bundled labs). Exit status: 0 all proven,
 1 a lab is wrong, 2 a lab definition is invalid, 3 environment error,
 130 interrupted.`,
+		Example: `  lab test                   # every lab of the catalog
+  lab test labs/sql-join
+  lab test my-labs/ --repeat 3`,
 		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args

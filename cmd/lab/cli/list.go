@@ -35,6 +35,9 @@ func NewCmdList(deps *Deps, runF func(context.Context, *ListOptions) error) *cob
 		Long: `list prints the labs of the catalog in use (--labs, else LAB_CATALOG, else
 the bundled labs): id, title, difficulty, services and your status.
 On a terminal it prints a table; piped, one tab-separated line per lab.`,
+		Example: `  lab list
+  lab list --json | jq -r '.[].id'
+  lab --labs my-labs list`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

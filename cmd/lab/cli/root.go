@@ -117,6 +117,10 @@ func NewCmdRoot(deps *Deps) *cobra.Command {
 		Long: `lab runs hands-on backend practice labs: for each exercise it starts disposable
 Postgres, Redis and Nginx containers (and a Linux box), lets you work, and
 grades your solution with automated checks.`,
+		Example: `  lab list
+  lab start sql-join && cd sql-join
+  lab check
+  lab completion bash > ~/.local/share/bash-completion/completions/lab`,
 		Version:       versionString(deps.Version),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -161,6 +165,8 @@ grades your solution with automated checks.`,
 		NewCmdImages(deps),
 		NewCmdNew(deps, nil),
 	)
+	addBuiltinExamples(root)
+	registerCompletions(root, deps)
 	return root
 }
 

@@ -38,6 +38,10 @@ hint, reset, stop) inside the workspace.
 
 Inside a workspace, 'lab start' (with or without its lab id) resumes it:
 the services start again (or are shown, when they run), the files stay.`,
+		Example: `  lab start sql-join         # workspace ./sql-join
+  lab start sql-join ~/labs/joins
+  lab --labs my-labs start joins
+  lab start                  # in a workspace: resume it`,
 		Args: usageArgs(cobra.RangeArgs(0, 2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {

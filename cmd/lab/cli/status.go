@@ -25,6 +25,9 @@ func NewCmdStatus(deps *Deps, runF func(context.Context, *StatusOptions) error) 
 		Long: `status shows the workspace's lab, its services and the last check's score.
 Outside a workspace it is an overview: the labs running on this machine
 (as 'lab ps' lists them) and your progress across labs.`,
+		Example: `  lab status                 # in a workspace: its lab, services and score
+  lab status -C sql-join
+  cd ~ && lab status         # elsewhere: running labs and progress`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

@@ -30,6 +30,8 @@ func NewCmdWatch(deps *Deps, runF func(context.Context, *WatchOptions) error) *c
 changes (several saves in quick succession make one check). Stop it with
 Ctrl-C. It starts the lab's services if they are not running and leaves
 them running.`,
+		Example: `  lab watch
+  lab watch --debounce 1s`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
