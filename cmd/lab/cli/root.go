@@ -7,16 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/images"
 	"github.com/labrunner/labrunner/runner"
 )
-
-// version is set at build time with -ldflags "-X .../cli.version=…".
-var version = ""
 
 // Deps are what commands depend on: streams, environment, and a lazily made
 // Docker driver, so that commands that need no Docker never connect.
@@ -96,16 +92,6 @@ func (d *Deps) Config() (runner.Config, error) {
 		return cfg, &UsageError{Err: err}
 	}
 	return cfg, nil
-}
-
-func versionString(v string) string {
-	if v != "" {
-		return v
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
 
 // NewCmdRoot builds the lab command tree.
