@@ -11,9 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
-	"strconv"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -150,9 +148,6 @@ func readDefinition(fsys fs.FS, name string, el *errorList) ([]byte, bool) {
 	return data, true
 }
 
-// yamlLine matches the line yaml.v3 puts in its syntax errors.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parse parses data as one YAML document and returns its root node.
 func parse(data []byte, el *errorList) (root *yaml.Node, ok bool) {
 	if bytes.IndexByte(data, 0) >= 0 {
@@ -177,7 +172,7 @@ func parse(data []byte, el *errorList) (root *yaml.Node, ok bool) {
 		if err == io.EOF {
 			el.add(Pos{}, "empty file (a lab.yaml starts with id, title, difficulty, …)")
 		} else {
-			addYAMLError(el, err)
+			addYAMLError(el, data, err)
 		}
 		return nil, false
 	}
@@ -185,7 +180,7 @@ func parse(data []byte, el *errorList) (root *yaml.Node, ok bool) {
 	switch err := dec.Decode(&extra); {
 	case err == io.EOF:
 	case err != nil:
-		addYAMLError(el, err)
+		addYAMLError(el, data, err)
 		return nil, false
 	default:
 		pos := nodePos(&extra)
@@ -202,19 +197,10 @@ func parse(data []byte, el *errorList) (root *yaml.Node, ok bool) {
 	return doc.Content[0], true
 }
 
-// addYAMLError records a yaml.v3 syntax error at its line; yaml.v3 does
-// not report the column of syntax errors.
-func addYAMLError(el *errorList, err error) {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		el.add(Pos{Line: line}, "invalid YAML: %s", m[2])
-		return
-	}
-	msg := err.Error()
-	if len(msg) > 6 && msg[:6] == "yaml: " {
-		msg = msg[6:]
-	}
-	el.add(Pos{}, "invalid YAML: %s", msg)
+// addYAMLError records a yaml.v3 syntax error in data at the line that
+// is wrong (see SyntaxError).
+func addYAMLError(el *errorList, data []byte, err error) {
+	el.errs = append(el.errs, SyntaxError(el.path, data, err))
 }
 
 // compact drops the nil entries a `- ~` or `name: ~` leaves behind; the
