@@ -113,3 +113,14 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Suggest returns the one of known closest to name when name looks like a
+// typo of it ("imagse" → "images"), or "": the did-you-mean of lab.yaml's
+// messages, for other files' keys.
+func Suggest(name string, known []string) string {
+	fields := make([]field, len(known))
+	for i, k := range known {
+		fields[i] = field{name: k}
+	}
+	return suggest(fields, name)
+}

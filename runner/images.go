@@ -3,14 +3,11 @@ package runner
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/labrunner/labrunner/images"
 )
@@ -115,10 +112,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		case err != nil:
 			return cfg, fmt.Errorf("read config: %w", err)
 		default:
-			dec := yaml.NewDecoder(strings.NewReader(string(data)))
-			dec.KnownFields(true)
-			if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-				return cfg, fmt.Errorf("read config %s: %w", path, err)
+			if err := decodeConfigFile(path, data, &cfg); err != nil {
+				return cfg, err
 			}
 			cfg.Path = path
 			for kind, img := range cfg.Images {
