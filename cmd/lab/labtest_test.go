@@ -43,3 +43,36 @@ func TestLabTestCatchesABrokenLab(t *testing.T) {
 		t.Errorf("exit %d, want 1:\n%s", code, out)
 	}
 }
+
+// TestNewScaffoldsAreProven: `lab new --kind K` of every kind makes a lab
+// that lab validate and lab test accept as it is, on real containers,
+// with TODOs left for the author.
+func TestNewScaffoldsAreProven(t *testing.T) {
+	dockertest.Driver(t)
+	catalog := t.TempDir()
+	c := labCmd{t: t, bin: buildLab(t), dir: catalog, state: t.TempDir()}
+	kinds := []string{"postgres", "redis", "nginx", "box", "runtime"}
+	for _, kind := range kinds {
+		if out, errOut, code := c.run("new", "new-"+kind, "--kind", kind); code != 0 {
+			t.Fatalf("lab new new-%s --kind %s: exit %d\n%s%s", kind, kind, code, out, errOut)
+		}
+		yaml := string(mustRead(t, catalog+"/new-"+kind+"/lab.yaml"))
+		if !strings.Contains(yaml, "id: new-"+kind+"\n") || !strings.Contains(yaml, "TODO") {
+			t.Errorf("new-%s/lab.yaml has not its id, or no TODO:\n%s", kind, yaml)
+		}
+	}
+	out, errOut, code := c.run("validate", ".")
+	if code != 0 {
+		t.Fatalf("lab validate: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = c.run("test", "-j", "2", ".")
+	t.Logf("lab test:\n%s%s", out, errOut)
+	if code != 0 {
+		t.Fatalf("lab test: exit %d", code)
+	}
+	for _, kind := range kinds {
+		if !strings.Contains(out, "✓ new-"+kind+" (") {
+			t.Errorf("new-%s is not reported as proven", kind)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func registerCompletions(root *cobra.Command, deps *Deps) {
 		"lab grade":       {"format": listChoices(gradeFormatNames), "out": folders},
 		"lab grade merge": {"format": listChoices(gradeFormatNames), "out": folders},
 		"lab images list": {"format": fixedChoices(imagesListFormats)},
-		"lab new":         {"from": labIDs},
+		"lab new":         {"from": labIDs, "kind": fixedChoices(scaffoldKinds())},
 	}
 	walk(root, func(cmd *cobra.Command) {
 		path := cmd.CommandPath()

@@ -77,6 +77,7 @@ func TestCompletion(t *testing.T) {
 		{"grade formats after a comma leave out those given", "", nil, []string{"grade", "--format", "csv,"}, []string{"csv,terminal", "csv,json", "csv,junit", "csv,html", "csv,github"}, list},
 		{"merge formats", "", nil, []string{"grade", "merge", "--format", "ht"}, []string{"html"}, list},
 		{"images list formats", "", nil, []string{"images", "list", "--format", ""}, imagesListFormats, noFiles},
+		{"new kinds", "", nil, []string{"new", "--kind", ""}, scaffoldKinds(), noFiles},
 		{"new --from lab ids", "", nil, []string{"new", "--from", "redis-"}, []string{"redis-cache-aside", "redis-rate-limit"}, noFiles},
 		{"--dir is a folder", "", nil, []string{"check", "-C", ""}, nil, dirs},
 		{"--labs is a folder", "", nil, []string{"--labs", ""}, nil, dirs},
