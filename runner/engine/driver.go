@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -17,8 +16,10 @@ import (
 // Driver is a connection to one Docker engine. It is safe for concurrent
 // use. The caller must call Close.
 type Driver struct {
-	cli    *testcontainers.DockerClient
-	hostIP string
+	cli *testcontainers.DockerClient
+	// Endpoint is where the engine is and where its published ports are
+	// dialled.
+	Endpoint Endpoint
 	// Host is the Docker endpoint in use, for reports.
 	Host string
 }
@@ -26,53 +27,46 @@ type Driver struct {
 var setupOnce sync.Once
 
 // setupTestcontainers configures testcontainers-go once per process: no
-// reaper (labrunner cleans up itself, and a lab outlives this process),
-// silent logging, and published ports dialled on the loopback address when
-// the engine is local. testcontainers-go dials the default gateway when it
-// finds /.dockerenv, which is wrong on machines that have one without
-// running inside the engine's network.
+// reaper (labrunner cleans up itself, and a lab outlives this process) and
+// silent logging. Where published ports are dialled is the Driver's
+// Endpoint, never testcontainers-go's Host, which dials the default
+// gateway when it finds /.dockerenv (wrong on machines that have one
+// without running inside the engine's network) and knows no Docker
+// context.
 func setupTestcontainers() {
 	setupOnce.Do(func() {
 		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
 		tclog.SetDefault(tclog.NewNoopLogger())
-		if os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" && isLocalEngine(os.Getenv("DOCKER_HOST")) {
-			os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
-		}
 	})
-}
-
-// isLocalEngine reports whether host (a DOCKER_HOST value) is an engine on
-// this machine.
-func isLocalEngine(host string) bool {
-	if host == "" {
-		return true
-	}
-	u, err := url.Parse(host)
-	if err != nil {
-		return false
-	}
-	switch u.Scheme {
-	case "unix", "npipe":
-		return true
-	case "tcp", "http", "https":
-		h := u.Hostname()
-		return h == "localhost" || h == "127.0.0.1" || h == "::1"
-	}
-	return false
 }
 
 // NewDriver connects to the Docker engine (DOCKER_HOST, the current Docker
 // context, or the usual sockets) and checks that it answers. Its errors are
 // EnvErrors.
+//
+// Published ports are dialled where the engine's Endpoint says: on
+// 127.0.0.1 for an engine behind a socket, on the engine's host for
+// DOCKER_HOST=tcp://HOST:PORT (or a Docker context naming one).
 func NewDriver(ctx context.Context) (*Driver, error) {
 	setupTestcontainers()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	var opts []client.Opt
+	tried, where := "unix:///var/run/docker.sock", "the default socket"
 	if h := os.Getenv("DOCKER_HOST"); h != "" {
 		// testcontainers-go skips a DOCKER_HOST it cannot reach and falls
 		// back to other sockets; a user who set it meant that engine.
 		opts = append(opts, client.WithHost(h))
+		tried, where = h, "DOCKER_HOST="+h
+	} else {
+		name, h, err := dockerContextHost(os.Getenv)
+		if err != nil {
+			return nil, &EnvError{Err: err}
+		}
+		if h != "" {
+			opts = append(opts, client.WithHost(h))
+			tried, where = h, fmt.Sprintf("%s (docker context %q)", h, name)
+		}
 	}
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx, opts...)
 	if err == nil {
@@ -82,20 +76,17 @@ func NewDriver(ctx context.Context) (*Driver, error) {
 		}
 	}
 	if err != nil {
-		return nil, &EnvError{Err: fmt.Errorf("no Docker engine answers at %s; start one (scripts/docker-up.sh does on Debian): %w", dockerHostHint(), shortErr(err))}
+		home, _ := os.UserHomeDir()
+		return nil, &EnvError{Err: fmt.Errorf("no Docker engine answers at %s: %w\n%s", where, shortErr(err),
+			noEngineHelp(tried, home, os.Getenv("XDG_RUNTIME_DIR"), socketExists))}
 	}
-	d := &Driver{cli: cli, hostIP: "127.0.0.1", Host: cli.DaemonHost()}
-	if o := os.Getenv("TESTCONTAINERS_HOST_OVERRIDE"); o != "" {
-		d.hostIP = o
-	}
-	return d, nil
+	return &Driver{cli: cli, Host: cli.DaemonHost(), Endpoint: endpointOf(cli.DaemonHost())}, nil
 }
 
-func dockerHostHint() string {
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
-		return "DOCKER_HOST=" + h
-	}
-	return "the default socket"
+// socketExists reports whether path is a unix socket.
+func socketExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode()&os.ModeSocket != 0
 }
 
 // shortErr keeps the first line of an error, for one-sentence reports.

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -22,7 +21,9 @@ type ProbeTarget struct {
 // readiness probe (SELECT 1, PING, an HTTP GET, a command) until it passes,
 // failing early when the container exits.
 type probeStrategy struct {
-	name  string
+	name string
+	// host is where published ports are dialled (Endpoint.DialHost).
+	host  string
 	port  string
 	probe func(ctx context.Context, t ProbeTarget) error
 	cli   *client.Client
@@ -37,15 +38,11 @@ const ProbeInterval = 15 * time.Millisecond
 func (p probeStrategy) WaitUntilReady(ctx context.Context, target wait.StrategyTarget) error {
 	t := ProbeTarget{}
 	if p.port != "" {
-		host, err := target.Host(ctx)
-		if err != nil {
-			return err
-		}
 		port, err := target.MappedPort(ctx, p.port)
 		if err != nil {
 			return err
 		}
-		t.HostPort = net.JoinHostPort(host, fmt.Sprint(port.Num()))
+		t.HostPort = hostPortOn(p.host, fmt.Sprint(port.Num()))
 	} else {
 		insp, err := target.Inspect(ctx)
 		if err != nil {

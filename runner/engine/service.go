@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -22,7 +21,8 @@ import (
 // port it serves, how it is configured, and how to tell that it is ready.
 // The engine knows no kinds; the caller passes each service's contract.
 type Contract struct {
-	// Port is the container port published on 127.0.0.1 ("5432/tcp"), or
+	// Port is the container port published ("5432/tcp": on 127.0.0.1 for
+	// a local engine, see Endpoint), or
 	// "" for services reached only by exec.
 	Port string
 	// Env is the environment every container of the kind gets.
@@ -134,13 +134,14 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 		testcontainers.WithName("labrunner-" + sess.ID + "-" + spec.Name),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithEnv(env),
-		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, port: kind.Port, probe: kind.Probe, cli: d.cli.Client}),
+		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, host: d.Endpoint.DialHost, port: kind.Port, probe: kind.Probe, cli: d.cli.Client}),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			if kind.Port != "" {
-				// Published on loopback only: the services are disposable
-				// and use fixed passwords.
+				// Published on loopback only for a local engine: the
+				// services are disposable and use fixed passwords. A remote
+				// engine publishes where this machine can reach it.
 				hc.PortBindings = mnet.PortMap{
-					mnet.MustParsePort(kind.Port): {{HostIP: netip.MustParseAddr("127.0.0.1")}},
+					mnet.MustParsePort(kind.Port): {{HostIP: netip.MustParseAddr(d.Endpoint.BindIP)}},
 				}
 			}
 			defaultLimits(kind.LearnerCode, hc)
@@ -209,7 +210,7 @@ func (d *Driver) hostPort(ctx context.Context, id, port string) (string, error) 
 	}
 	for _, b := range insp.Container.NetworkSettings.Ports[mnet.MustParsePort(port)] {
 		if b.HostPort != "" {
-			return net.JoinHostPort(d.hostIP, b.HostPort), nil
+			return hostPortOn(d.Endpoint.DialHost, b.HostPort), nil
 		}
 	}
 	return "", fmt.Errorf("port %s is not published", port)

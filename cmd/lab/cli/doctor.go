@@ -25,7 +25,9 @@ func NewCmdDoctor(deps *Deps, runF func(context.Context, *DoctorOptions) error) 
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Report the Docker engine, the configured images and what is missing",
-		Long: `doctor reports which Docker engine lab talks to, which image each service kind
+		Long: `doctor reports which Docker engine lab talks to and what runs it (Docker
+Engine, Docker Desktop, colima, Podman's Docker-compatible socket, rootless
+Docker, a remote engine), where published ports are dialled, which image each service kind
 uses and whether it is present (a missing one is fetched when a lab first
 needs it), and the registry images are pulled from. A present image set
 by hand (images: in the config file, or LAB_IMAGE_<KIND>) is checked
@@ -58,11 +60,13 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		return err
 	}
 	defer d.Close()
-	ver, api, err := d.ServerVersion(ctx)
+	eng, err := d.Engine(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(io.Out, "docker\t%s (engine %s, API %s)\n", d.Host(), ver, api)
+	fmt.Fprintf(io.Out, "docker\t%s (engine %s, API %s)\n", d.Host(), eng.Version, eng.API)
+	fmt.Fprintf(io.Out, "runtime\t%s\n", eng.Runtime.About())
+	fmt.Fprintf(io.Out, "ports\t%s\n", eng.Endpoint.PortsAbout())
 	registry, source := cfg.Registry, "default"
 	if registry == "" {
 		registry = images.DefaultRegistry

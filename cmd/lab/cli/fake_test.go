@@ -66,6 +66,8 @@ type fakeDriver struct {
 	leftovers engine.Leftovers
 	// lacks is what CheckImage finds missing in each image; others pass.
 	lacks map[string]engine.Lacks
+	// engine is what Engine reports; nil is a local Docker Engine.
+	engine *engine.EngineInfo
 
 	mu        sync.Mutex
 	kept      []bool   // the keep flag of each StartLab
@@ -148,8 +150,12 @@ func (d *fakeDriver) List(context.Context, string) ([]string, []string, error) {
 
 func (d *fakeDriver) Host() string { return "unix:///fake/docker.sock" }
 
-func (d *fakeDriver) ServerVersion(context.Context) (string, string, error) {
-	return "27.0.0", "1.47", nil
+func (d *fakeDriver) Engine(context.Context) (engine.EngineInfo, error) {
+	if d.engine != nil {
+		return *d.engine, nil
+	}
+	return engine.EngineInfo{Version: "27.0.0", API: "1.47", Runtime: engine.DockerEngine,
+		Endpoint: engine.Endpoint{Host: d.Host(), DialHost: "127.0.0.1", BindIP: "127.0.0.1"}}, nil
 }
 
 func (d *fakeDriver) ImagePresent(_ context.Context, image string) (bool, error) {

@@ -41,8 +41,8 @@ type labDriver interface {
 
 	// Host is the Docker engine's address.
 	Host() string
-	// ServerVersion is the engine's version and API version.
-	ServerVersion(ctx context.Context) (version, api string, err error)
+	// Engine is the engine's version, runtime and endpoint.
+	Engine(ctx context.Context) (engine.EngineInfo, error)
 	// ImagePresent reports whether the engine has image.
 	ImagePresent(ctx context.Context, image string) (bool, error)
 	// CheckImage checks a present image for kind against the kind's
@@ -151,8 +151,8 @@ func (r runnerDriver) List(ctx context.Context, label string) ([]string, []strin
 
 func (r runnerDriver) Host() string { return r.d.Host }
 
-func (r runnerDriver) ServerVersion(ctx context.Context) (string, string, error) {
-	return r.d.ServerVersion(ctx)
+func (r runnerDriver) Engine(ctx context.Context) (engine.EngineInfo, error) {
+	return r.d.Engine(ctx)
 }
 
 func (r runnerDriver) ImagePresent(ctx context.Context, image string) (bool, error) {

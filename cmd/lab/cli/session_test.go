@@ -176,6 +176,8 @@ func Test_doctorRun(t *testing.T) {
 	got := out.String()
 	for _, want := range append(rows,
 		"docker\tunix:///fake/docker.sock (engine 27.0.0, API 1.47)\n",
+		"runtime\tDocker Engine (dockerd)\n",
+		"ports\tpublished on 127.0.0.1 and dialled there\n",
 		"registry\tghcr.io/labrunner (default)\n",
 		"missing images\tredis: pulled from ghcr.io/labrunner, else built from lab's embedded Dockerfiles",
 		"labrunner objects\t2 containers, 1 networks (remove all with `lab gc`)\n") {
