@@ -26,12 +26,7 @@ import (
 // It returns the address, "127.0.0.2:PORT".
 func tcpEngine(t *testing.T) string {
 	t.Helper()
-	socket := "/var/run/docker.sock"
-	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
-		socket = strings.TrimPrefix(h, "unix://")
-	} else if h != "" {
-		t.Fatalf("DOCKER_HOST=%s: this test proxies a unix socket", h)
-	}
+	socket := localSocket(t)
 	l, err := net.Listen("tcp", "127.0.0.2:0")
 	if err != nil {
 		t.Fatalf("listen on 127.0.0.2 (a loopback address on Linux): %v", err)
@@ -68,8 +63,8 @@ func tcpEngine(t *testing.T) string {
 
 // TestRemoteEngine: with the engine at tcp://127.0.0.2:PORT, as a remote
 // engine would be named, published ports are bound and dialled on
-// 127.0.0.2, not on this machine's 127.0.0.1 — once through DOCKER_HOST,
-// once through a Docker context. lab doctor says so, lab start prints
+// 127.0.0.2, not on this machine's 127.0.0.1 — through DOCKER_HOST,
+// through a Docker context, and through DOCKER_HOST=ssh://…. lab doctor says so, lab start prints
 // connection URLs there, and lab check grades through them.
 func TestRemoteEngine(t *testing.T) {
 	d := dockertest.Driver(t)
@@ -84,24 +79,39 @@ func TestRemoteEngine(t *testing.T) {
 		`{"Name":"remote","Metadata":{},"Endpoints":{"docker":{"Host":"tcp://`+addr+`","SkipTLSVerify":false}}}`)
 	writeFile(t, filepath.Join(dockerConfig, "config.json"), `{"auths": {}, "currentContext": "remote"}`)
 
+	// An ssh on PATH that runs the command it is given here, against the
+	// local engine, as ssh would on the engine's host: what lab runs
+	// through ssh:// is real, only the network hop is not.
+	fakeBin, sshLog := t.TempDir(), filepath.Join(t.TempDir(), "ssh.log")
+	writeFile(t, filepath.Join(fakeBin, "ssh"), "#!/bin/sh\necho \"$@\" >> "+sshLog+"\n"+
+		"while [ \"$1\" != -- ]; do shift; done\nshift 2\nDOCKER_HOST=unix://"+localSocket(t)+" exec \"$@\"\n")
+	if err := os.Chmod(filepath.Join(fakeBin, "ssh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
 	for _, how := range []struct {
 		name string
 		env  []string
 	}{
 		{"DOCKER_HOST", []string{"DOCKER_HOST=tcp://" + addr}},
 		{"docker context", []string{"DOCKER_CONFIG=" + dockerConfig}},
+		{"ssh", []string{"DOCKER_HOST=ssh://ann@127.0.0.2", "PATH=" + fakeBin + string(os.PathListSeparator) + os.Getenv("PATH")}},
 	} {
 		t.Run(how.name, func(t *testing.T) {
 			var env []string
 			for _, kv := range isolatedEnv(t, append(how.env, "LAB_STATE_DIR="+t.TempDir())...) {
-				if !strings.HasPrefix(kv, "DOCKER_HOST=") || how.name == "DOCKER_HOST" {
+				if !strings.HasPrefix(kv, "DOCKER_HOST=") || how.name != "docker context" {
 					env = append(env, kv)
 				}
 			}
+			engineAt := "tcp://" + addr
+			if how.name == "ssh" {
+				engineAt = "ssh://ann@127.0.0.2"
+			}
 			work := t.TempDir()
 			out, errOut, code := runLab(t, bin, work, env, time.Minute, "doctor")
-			if code != 0 || !strings.Contains(out, "docker\ttcp://"+addr+" ") || !strings.Contains(out, "ports\tpublished on 127.0.0.2 and dialled on 127.0.0.2") {
-				t.Errorf("lab doctor: exit %d, want the engine at tcp://%s and ports on 127.0.0.2\n%s%s", code, addr, out, errOut)
+			if code != 0 || !strings.Contains(out, "docker\t"+engineAt+" ") || !strings.Contains(out, "ports\tpublished on 127.0.0.2 and dialled on 127.0.0.2") {
+				t.Errorf("lab doctor: exit %d, want the engine at %s and ports on 127.0.0.2\n%s%s", code, engineAt, out, errOut)
 			}
 
 			out, errOut, code = runLab(t, bin, work, env, 3*time.Minute, "start", "sql-join")
@@ -130,8 +140,24 @@ func TestRemoteEngine(t *testing.T) {
 				t.Errorf("lab stop: exit %d\n%s%s", code, out, errOut)
 			}
 			dockertest.NoLeftovers(t, d, engine.LabelSession+"="+st.State.Session, "lab stop")
+			if how.name == "ssh" {
+				if log := string(mustRead(t, sshLog)); !strings.Contains(log, "-l ann -- 127.0.0.2 docker system dial-stdio") {
+					t.Errorf("ssh was run as:\n%s", log)
+				}
+			}
 		})
 	}
+}
+
+// localSocket is the path of the local engine's unix socket.
+func localSocket(t *testing.T) string {
+	t.Helper()
+	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
+		return strings.TrimPrefix(h, "unix://")
+	} else if h != "" {
+		t.Fatalf("DOCKER_HOST=%s: this test proxies a unix socket", h)
+	}
+	return "/var/run/docker.sock"
 }
 
 // assertBoundOn fails unless every published port of session is bound

@@ -53,20 +53,29 @@ func NewDriver(ctx context.Context) (*Driver, error) {
 	defer cancel()
 	var opts []client.Opt
 	tried, where := "unix:///var/run/docker.sock", "the default socket"
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
-		// testcontainers-go skips a DOCKER_HOST it cannot reach and falls
-		// back to other sockets; a user who set it meant that engine.
-		opts = append(opts, client.WithHost(h))
-		tried, where = h, "DOCKER_HOST="+h
+	host := os.Getenv("DOCKER_HOST")
+	if host != "" {
+		tried, where = host, "DOCKER_HOST="+host
 	} else {
 		name, h, err := dockerContextHost(os.Getenv)
 		if err != nil {
 			return nil, &EnvError{Err: err}
 		}
 		if h != "" {
-			opts = append(opts, client.WithHost(h))
-			tried, where = h, fmt.Sprintf("%s (docker context %q)", h, name)
+			host, tried, where = h, h, fmt.Sprintf("%s (docker context %q)", h, name)
 		}
+	}
+	switch {
+	case strings.HasPrefix(host, "ssh://"):
+		o, err := sshOptions(host)
+		if err != nil {
+			return nil, &EnvError{Err: err}
+		}
+		opts = append(opts, o...)
+	case host != "":
+		// testcontainers-go skips a DOCKER_HOST it cannot reach and falls
+		// back to other sockets; a user who set it meant that engine.
+		opts = append(opts, client.WithHost(host))
 	}
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx, opts...)
 	if err == nil {
@@ -80,7 +89,12 @@ func NewDriver(ctx context.Context) (*Driver, error) {
 		return nil, &EnvError{Err: fmt.Errorf("no Docker engine answers at %s: %w\n%s", where, shortErr(err),
 			noEngineHelp(tried, home, os.Getenv("XDG_RUNTIME_DIR"), socketExists))}
 	}
-	return &Driver{cli: cli, Host: cli.DaemonHost(), Endpoint: endpointOf(cli.DaemonHost())}, nil
+	if host == "" {
+		// Nothing set: the socket testcontainers-go found. (For ssh://
+		// the client's own host is a placeholder; host is the address.)
+		host = cli.DaemonHost()
+	}
+	return &Driver{cli: cli, Host: host, Endpoint: endpointOf(host)}, nil
 }
 
 // socketExists reports whether path is a unix socket.

@@ -165,3 +165,25 @@ func TestDockerContextHost(t *testing.T) {
 		})
 	}
 }
+
+func TestSSHArgs(t *testing.T) {
+	tests := []struct {
+		host, want, wantErr string
+	}{
+		{"ssh://build.example.edu", "-o ConnectTimeout=30 -T -- build.example.edu docker system dial-stdio", ""},
+		{"ssh://ann@build.example.edu:2222", "-o ConnectTimeout=30 -T -l ann -p 2222 -- build.example.edu docker system dial-stdio", ""},
+		{"ssh://", "", "want ssh://[user@]host[:port]"},
+		{"ssh://ann@host/var/run/docker.sock", "", "has no path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			args, err := sshArgs(tt.host)
+			if got := strings.Join(args, " "); got != tt.want {
+				t.Errorf("sshArgs = %q, want %q", got, tt.want)
+			}
+			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("error %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
