@@ -17,7 +17,8 @@ import (
 // the lab ids of the catalog (--labs, LAB_CATALOG, else the bundled
 // one), the services of the workspace's lab (--dir/-C, else the current
 // folder), the formats a flag accepts, and folders where an argument is
-// a folder. They are registered in one place, registerCompletions, so
+// a folder (lab stop's argument completes as a folder; session ids are
+// what lab ps lists, and asking the engine on every TAB would be slow). They are registered in one place, registerCompletions, so
 // that the command tree reads as a table of what completes where.
 
 // checkFormats are the values `lab check --format` completes to.
@@ -69,6 +70,7 @@ func registerCompletions(root *cobra.Command, deps *Deps) {
 		"lab grade":          byPosition(labIDs, files),
 		"lab grade merge":    files,
 		"lab shell":          byPosition(services),
+		"lab stop":           byPosition(folders),
 		"lab validate":       files,
 		"lab test":           folders,
 		"lab new":            byPosition(folders),

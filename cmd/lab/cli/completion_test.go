@@ -82,6 +82,7 @@ func TestCompletion(t *testing.T) {
 		{"--dir is a folder", "", nil, []string{"check", "-C", ""}, nil, dirs},
 		{"--labs is a folder", "", nil, []string{"--labs", ""}, nil, dirs},
 		{"--out is a folder", "", nil, []string{"grade", "--out", ""}, nil, dirs},
+		{"stop takes a folder", "", nil, []string{"stop", ""}, nil, dirs},
 		{"test takes folders", "", nil, []string{"test", ""}, nil, dirs},
 		{"images build kinds", "", nil, []string{"images", "build", "po"}, []string{"postgres"}, noFiles},
 		{"images pull lab ids", "", nil, []string{"images", "pull", "nginx-s"}, []string{"nginx-static"}, noFiles},
