@@ -251,7 +251,10 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 		if s.Pause.Duration > 0 {
 			select {
 			case <-ctx.Done():
-				return Errored("the check's timeout passed during a pause between requests")
+				if ctx.Err() == context.DeadlineExceeded {
+					return Errored(pastLimit(ctx, "the check", "stopped during a pause between requests"))
+				}
+				return interrupted
 			case <-time.After(s.Pause.Duration):
 			}
 		}
@@ -264,8 +267,11 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 			}
 			resp, expect, err := s.sendFilled(ctx, env, client, base)
 			if err != nil {
+				if overLimit(ctx, err) {
+					return Errored(fmt.Sprintf("%s: no answer; %s", what, pastLimit(ctx, "the request", "given up")))
+				}
 				if ctx.Err() != nil {
-					return Errored(fmt.Sprintf("%s: no answer within the check's timeout", what))
+					return interrupted
 				}
 				var ee *envError
 				if errors.As(err, &ee) {

@@ -90,7 +90,7 @@ func TestCheckAbandonedCheckKeepsItsConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := rep.Results[0]; r.Status != checks.Error || !strings.Contains(r.Message, "did not finish within its timeout") {
+	if r := rep.Results[0]; r.Status != checks.Error || !strings.Contains(r.Message, "the check ran past its 10 ms limit and did not stop") {
 		t.Errorf("the abandoned check: %s %q", r.Status, r.Message)
 	}
 	for _, ch := range []chan struct{}{stubborn.done, run.ended} {

@@ -73,7 +73,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 		timeout = labs.DefaultTimeout
 	}
 	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(checks.WithLimit(ctx, timeout), timeout)
 	defer cancel()
 	done := make(chan checks.Outcome, 1)
 	pending.Go(func() {
@@ -91,7 +91,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 		select {
 		case out = <-done:
 		case <-time.After(abandonGrace):
-			out = checks.Errored(fmt.Sprintf("the check did not finish within its timeout (%s)", timeout))
+			out = checks.Errored(fmt.Sprintf("the check ran past its %s limit and did not stop", checks.FormatLimit(timeout)))
 			left = true
 		}
 	}
@@ -103,7 +103,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 		// run still makes the report an error (see checkEnv).
 		out.Status = checks.Fail
 		if !mentionsTime(out.Message) {
-			out.Message = fmt.Sprintf("timed out after %s: %s", timeout, out.Message)
+			out.Message = fmt.Sprintf("it ran past the %s limit and was stopped: %s", checks.FormatLimit(timeout), out.Message)
 		}
 	}
 	return out, left
@@ -125,5 +125,5 @@ func hintFor(lab *labs.Lab, def *labs.CheckDef) string {
 // mentionsTime reports whether a check's message already says that time
 // ran out, so that it is not said twice.
 func mentionsTime(msg string) bool {
-	return strings.Contains(msg, "timeout") || strings.Contains(msg, "did not finish")
+	return strings.Contains(msg, "timeout") || strings.Contains(msg, "did not finish") || strings.Contains(msg, " limit")
 }

@@ -61,7 +61,7 @@ func TestRunChecks(t *testing.T) {
 		{checks.Error, 0, "internal error in check type", "d's lab hint"},
 		// The check's own timeout: what it waited for (the submission)
 		// was too slow, a fail.
-		{checks.Fail, 0, "timed out after 50ms: gave up", ""},
+		{checks.Fail, 0, "it ran past the 50 ms limit and was stopped: gave up", ""},
 		{checks.Pass, 1, "", ""},
 	}
 	for i, w := range want {
@@ -98,6 +98,7 @@ func TestMentionsTime(t *testing.T) {
 	for msg, want := range map[string]bool{
 		"the program did not finish within 8.8s; it was stopped": true,
 		"the query did not finish before the check's timeout":    true,
+		"your query ran past the 10 s limit and was cancelled":   true,
 		"connection refused": false,
 	} {
 		if got := mentionsTime(msg); got != want {

@@ -91,6 +91,11 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted: the report's errors are the interruption's, not
+		// the submission's; it is neither shown nor recorded.
+		return err
+	}
 	if deps.Verbose {
 		fmt.Fprintf(deps.IO.ErrOut, "checked in %s\n", since(t0))
 	}

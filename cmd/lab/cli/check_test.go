@@ -65,6 +65,9 @@ func Test_checkRun(t *testing.T) {
 		opts     CheckOptions
 		verbose  bool
 		canceled bool
+		// cancelDuring is Ctrl-C while the check runs: the runner returns
+		// a report of errored checks.
+		cancelDuring bool
 
 		wantOut    string
 		wantErrOut string
@@ -177,6 +180,15 @@ func Test_checkRun(t *testing.T) {
 			wantErr:  "context canceled",
 			wantSub:  runner.Submission{},
 		},
+		{
+			name:         "interrupted during the check: its report is neither shown nor recorded",
+			session:      "s1",
+			running:      &fakeEnv{id: "s1", reports: []checks.Report{errored}},
+			cancelDuring: true,
+			wantExit:     ExitInterrupted,
+			wantErr:      "context canceled",
+			wantSub:      runner.Submission{},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,6 +203,9 @@ func Test_checkRun(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			if tt.canceled {
 				cancel()
+			}
+			if tt.cancelDuring {
+				tt.running.onCheck = func(int) { cancel() }
 			}
 			defer cancel()
 

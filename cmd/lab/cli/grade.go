@@ -126,6 +126,11 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted: the reports grade the interruption, not the
+		// submissions; no "graded" line, no outputs.
+		return err
+	}
 	if deps.Verbose || deps.IO.ErrTTY {
 		el := time.Since(t0)
 		fmt.Fprintf(deps.IO.ErrOut, "graded %d submissions in %s (%.1f/s)\n", len(reports), el.Round(time.Millisecond), float64(len(reports))/el.Seconds())

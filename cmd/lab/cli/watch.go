@@ -95,6 +95,10 @@ func watchRun(ctx context.Context, opts *WatchOptions) error {
 		}
 		fmt.Fprintf(deps.IO.ErrOut, "\n── %s checking …\n", time.Now().Format("15:04:05"))
 		rep, err := env.Check(ctx, sub, runner.CheckOptions{Name: "workspace"})
+		if ctx.Err() != nil {
+			// Ctrl-C during a check ends the watch; its report is moot.
+			return
+		}
 		if err != nil {
 			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
 			return
