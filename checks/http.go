@@ -280,14 +280,14 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 				return Failed(fmt.Sprintf("%s: no HTTP answer (%s); is the server listening on its usual port?", what, shortNetErr(err)))
 			}
 			if expect != nil {
-				if msg := expect.check(ctx, env, resp, env.Reveal()); msg != "" {
-					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript()}
+				if msg, f := expect.check(ctx, env, resp, env.Reveal()); msg != "" {
+					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript(f)}
 				}
 			}
 			if d := s.Distinct; d != nil {
 				v, ok, msg := d.value(resp)
 				if !ok {
-					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript()}
+					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript(focus{header: d.Header, body: d.Header == ""})}
 				}
 				seen = append(seen, v)
 			}

@@ -92,7 +92,12 @@ func terminalHuman(b *strings.Builder, r checks.Report, st style) {
 			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), name, st.dim(fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)))
 			continue
 		case checks.Fail:
-			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.red(fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)))
+			score := fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)
+			if res.Type == "apply" {
+				// A file is worth no points of its own; its checks are.
+				score = "(did not apply)"
+			}
+			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.red(score))
 		case checks.Error:
 			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.yellow("(error)"))
 		case checks.Skip:

@@ -98,3 +98,23 @@ func TestTerminalOutputCap(t *testing.T) {
 		t.Errorf("no note of the lines left out:\n%s", buf.String())
 	}
 }
+
+// TestTerminalApplyFirst: a file that did not apply is shown first, as
+// "did not apply" rather than a score of 0/0, and the checks it kept from
+// running are skipped with the reason.
+func TestTerminalApplyFirst(t *testing.T) {
+	r := checks.Report{Lab: "nginx-static", Results: []checks.Result{
+		{Name: "apply site.conf", Type: "apply", Status: checks.Fail, Message: "site.conf:2: unexpected end of file"},
+		{Name: "home-page", Type: "http", Status: checks.Skip, MaxScore: 1, Message: "skipped: site.conf did not apply", Hint: "a hint"},
+	}}
+	r.Summarize()
+	var buf bytes.Buffer
+	if err := Terminal(&buf, r, TerminalOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "✗ apply site.conf (did not apply)\n    site.conf:2: unexpected end of file\n" +
+		"- home-page (skipped: site.conf did not apply)\n\nscore 0/1 — 0 of 2 checks passed\n"
+	if buf.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}

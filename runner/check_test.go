@@ -107,8 +107,9 @@ func TestCheckAbandonedCheckKeepsItsConnection(t *testing.T) {
 
 // TestCheckRunOptions: Check begins a run on every service with the
 // options it was given, applies the files to their service's run, reports
-// a missing file and an apply error as failures of the file, gives the
-// checks of that service no points, and ends the runs.
+// a missing file and an apply error as failures of the file, first,
+// skips the checks of that service with no points (the report fails), and
+// ends the runs.
 func TestCheckRunOptions(t *testing.T) {
 	lab := &labs.Lab{ID: "t",
 		Services: map[string]*labs.Service{"db": {Kind: labs.KindPostgres}, "app": {Kind: labs.KindRuntime}},
@@ -141,11 +142,11 @@ func TestCheckRunOptions(t *testing.T) {
 		got = append(got, r.Name+" "+string(r.Status)+" "+r.Message)
 	}
 	wantRes := []string{"apply a.sql fail syntax error at line 1", "apply missing.sql fail the submission has no file missing.sql",
-		`ok fail no points: a.sql did not apply (see "apply a.sql"), so this check did not grade the submission`}
+		`ok skip skipped: a.sql did not apply`}
 	if strings.Join(got, "\n") != strings.Join(wantRes, "\n") {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantRes, "\n"))
 	}
-	if rep.Submission != "s1" || rep.Score != 0 || rep.MaxScore != 2 {
+	if rep.Submission != "s1" || rep.Score != 0 || rep.MaxScore != 2 || rep.Status != checks.Fail {
 		t.Errorf("report %q score %d", rep.Submission, rep.Score)
 	}
 }

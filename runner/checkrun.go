@@ -20,11 +20,15 @@ type envFunc func(def *labs.CheckDef) checks.Env
 
 // runChecks runs the lab's checks in order, each under its own deadline,
 // each in a goroutine that pending counts. A check whose `needs` did not
-// all pass is skipped, not run. A check that panics is an error of that
+// all pass is skipped, not run, and so is a check of a service whose
+// submission file did not apply (notApplied maps the service to the
+// file): what it would see is not the submission, so it could neither
+// pass nor say anything the apply's own result does not. A check that
+// panics is an error of that
 // check; the others still run. abandoned reports that a check ignored its
 // deadline and may still run: the caller must wait for pending before it
 // takes away what the checks use.
-func runChecks(ctx context.Context, lab *labs.Lab, pending *sync.WaitGroup, envFor envFunc) (_ []checks.Result, abandoned bool) {
+func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string, pending *sync.WaitGroup, envFor envFunc) (_ []checks.Result, abandoned bool) {
 	status := map[string]checks.Status{}
 	results := make([]checks.Result, 0, len(lab.Checks))
 	for _, def := range lab.Checks {
@@ -35,7 +39,10 @@ func runChecks(ctx context.Context, lab *labs.Lab, pending *sync.WaitGroup, envF
 				blocked = append(blocked, n)
 			}
 		}
-		switch {
+		switch file, unapplied := notApplied[def.Service]; {
+		case unapplied && def.Service != "":
+			res.Status = checks.Skip
+			res.Message = "skipped: " + file + " did not apply"
 		case len(blocked) > 0:
 			res.Status = checks.Skip
 			res.Message = "skipped: needs " + strings.Join(blocked, ", ") + " to pass first"
