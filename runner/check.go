@@ -22,6 +22,10 @@ type CheckOptions struct {
 	// workspace learner; the slot's databases are fresh, so nothing is
 	// reset.
 	Slot *Slot
+	// Started, when set, is called as each step of the run begins, with
+	// its name as in the report ("apply site.conf", a check's name), so
+	// that a caller can show what runs; it must return at once.
+	Started func(step string)
 }
 
 // labRun is the state of one grading run: the submission and each
@@ -115,6 +119,9 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			}
 			continue
 		}
+		if opts.Started != nil {
+			opts.Started("apply " + f.File)
+		}
 		if err := e.apply(ctx, run, f, content); err != nil {
 			var ee *EnvError
 			if errors.As(err, &ee) {
@@ -127,7 +134,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			}
 		}
 	}
-	results, abandoned := runChecks(ctx, e.Lab, notApplied, &run.pending, func(def *labs.CheckDef) checks.Env {
+	results, abandoned := runChecks(ctx, e.Lab, notApplied, opts.Started, &run.pending, func(def *labs.CheckDef) checks.Env {
 		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal}
 	})
 	rep.Results = append(rep.Results, results...)

@@ -121,9 +121,14 @@ func TestCheckRunOptions(t *testing.T) {
 	db.run.applyErr = errString("syntax error at line 1")
 	env := &LabEnv{Lab: lab, state: map[string]serviceState{"db": db, "app": app}}
 	slot := &Slot{}
-	rep, err := env.Check(context.Background(), Submission{"a.sql": "SELECT"}, CheckOptions{Live: true, Slot: slot, Name: "s1"})
+	var started []string
+	rep, err := env.Check(context.Background(), Submission{"a.sql": "SELECT"}, CheckOptions{Live: true, Slot: slot, Name: "s1",
+		Started: func(step string) { started = append(started, step) }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if strings.Join(started, ",") != "apply a.sql" {
+		t.Errorf("started %q, want the apply of the file there is (the skipped check does not run)", started)
 	}
 	want := runOptions{Live: true, Slot: slot, Programs: true}
 	for name, st := range map[string]*fakeState{"db": db, "app": app} {

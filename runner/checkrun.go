@@ -28,7 +28,8 @@ type envFunc func(def *labs.CheckDef) checks.Env
 // check; the others still run. abandoned reports that a check ignored its
 // deadline and may still run: the caller must wait for pending before it
 // takes away what the checks use.
-func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string, pending *sync.WaitGroup, envFor envFunc) (_ []checks.Result, abandoned bool) {
+// started, when set, is called with a check's name as it begins to run.
+func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string, started func(string), pending *sync.WaitGroup, envFor envFunc) (_ []checks.Result, abandoned bool) {
 	status := map[string]checks.Status{}
 	results := make([]checks.Result, 0, len(lab.Checks))
 	for _, def := range lab.Checks {
@@ -53,6 +54,9 @@ func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string,
 			res.Status = checks.Error
 			res.Message = "not run: the run was interrupted"
 		default:
+			if started != nil {
+				started(def.Name)
+			}
 			start := time.Now()
 			out, left := runOne(ctx, def, envFor(def), pending)
 			abandoned = abandoned || left

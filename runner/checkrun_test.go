@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -48,7 +49,7 @@ func TestRunChecks(t *testing.T) {
 		Hints: []*labs.Hint{{Check: "d", Text: "d's lab hint"}},
 	}
 	var pending sync.WaitGroup
-	res, abandoned := runChecks(context.Background(), lab, nil, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	res, abandoned := runChecks(context.Background(), lab, nil, nil, &pending, func(*labs.CheckDef) checks.Env { return nil })
 	if abandoned {
 		t.Error("a check that returns at its deadline was abandoned")
 	}
@@ -86,7 +87,7 @@ func TestRunChecksSubmissionDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var pending sync.WaitGroup
-	res, _ := runChecks(ctx, lab, nil, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	res, _ := runChecks(ctx, lab, nil, nil, &pending, func(*labs.CheckDef) checks.Env { return nil })
 	if res[0].Status != checks.Error {
 		t.Errorf("got %s %q, want an error", res[0].Status, res[0].Message)
 	}
@@ -173,7 +174,9 @@ func TestRunChecksSkipsWhatDidNotApply(t *testing.T) {
 		{Name: "after", Service: "db", Points: 1, Needs: []string{"served"}, Check: &fakeCheck{out: checks.Passed()}},
 	}}
 	var pending sync.WaitGroup
-	results, _ := runChecks(context.Background(), lab, map[string]string{"web": "site.conf"}, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	var ran []string
+	started := func(name string) { ran = append(ran, name) }
+	results, _ := runChecks(context.Background(), lab, map[string]string{"web": "site.conf"}, started, &pending, func(*labs.CheckDef) checks.Env { return nil })
 	want := []struct {
 		status checks.Status
 		score  int
@@ -188,6 +191,9 @@ func TestRunChecksSkipsWhatDidNotApply(t *testing.T) {
 		if r := results[i]; r.Status != w.status || r.Score != w.score || r.Message != w.msg {
 			t.Errorf("%s: %s %d %q, want %s %d %q", r.Name, r.Status, r.Score, r.Message, w.status, w.score, w.msg)
 		}
+	}
+	if !slices.Equal(ran, []string{"db-ok"}) {
+		t.Errorf("started %q, want only the check that ran", ran)
 	}
 	if served.runs != 0 {
 		t.Errorf("a check of the service whose file did not apply ran %d times", served.runs)

@@ -36,6 +36,8 @@ your files are applied, and every check runs. With the services running
 and removed afterwards. --live grades the running state as you left it,
 without resetting or re-applying anything.
 
+On a terminal, a check that runs for more than a second is shown while it
+runs ("running custom-404 …"), and the line is erased when it ends.
 Piped ('lab check | less', '| tee log') the report is the same, without
 colour. --format tsv prints tab-separated records for scripts (grammar:
 docs/tsv.md); --format json Exercism's results.json.
@@ -95,7 +97,9 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		defer env.Close(ctx)
 	}
 	t0 := time.Now()
-	rep, err := env.Check(ctx, sub, runner.CheckOptions{Live: opts.Live, Name: "workspace"})
+	spin := newSpinner(deps.IO.ErrOut, deps.IO.ErrTTY)
+	rep, err := env.Check(ctx, sub, runner.CheckOptions{Live: opts.Live, Name: "workspace", Started: spin.start})
+	spin.stop()
 	if err != nil {
 		return err
 	}
