@@ -102,7 +102,8 @@ func watchRun(ctx context.Context, opts *WatchOptions) error {
 			return
 		}
 		if err != nil {
-			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
+			// The engine's own text only under -v, as for any command.
+			fmt.Fprint(deps.IO.ErrOut, errorText(err, deps.Verbose))
 			return
 		}
 		renderReport(deps, *rep, "terminal")

@@ -78,7 +78,7 @@ func Test_watchRun(t *testing.T) {
 			session:    "s1",
 			running:    true,
 			checkErr:   &runner.EnvError{Err: errorString("apply solution.sql: connection refused")},
-			wantErrOut: "\n── … checking …\nlab: apply solution.sql: connection refused\n\n── … checking …\nlab: apply solution.sql: connection refused\n",
+			wantErrOut: "\n── … checking …\nlab: apply solution.sql: connection refused\n" + envAdvice + "\n── … checking …\nlab: apply solution.sql: connection refused\n" + envAdvice,
 			wantChecks: 2,
 		},
 	}
