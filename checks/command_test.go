@@ -87,8 +87,8 @@ func TestCommandCheckDeadline(t *testing.T) {
 		<-ctx.Done()
 		return ExecResult{}, fmt.Errorf("exec in app: %w", ctx.Err())
 	}}
-	out := (&Command{Command: []string{"sleep", "9"}}).Run(ctx, env)
-	if out.Status != Error || !strings.Contains(out.Message, "did not finish before the check's timeout") {
+	out := (&Command{Command: []string{"sleep", "9"}}).Run(WithLimit(ctx, 10*time.Millisecond), env)
+	if out.Status != Error || !strings.Contains(out.Message, "the command ran past the 10 ms limit and was stopped") {
 		t.Errorf("got %s %q", out.Status, out.Message)
 	}
 }

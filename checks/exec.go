@@ -19,8 +19,11 @@ type ProgramStopped interface {
 
 // execError is the outcome of a command that could not run.
 func execError(ctx context.Context, err error) Outcome {
-	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return Errored("the command did not finish before the check's timeout")
+	if overLimit(ctx, err) {
+		return Errored(pastLimit(ctx, "the command", "stopped"))
+	}
+	if ctx.Err() != nil {
+		return interrupted
 	}
 	return Errored(err.Error())
 }

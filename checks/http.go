@@ -251,7 +251,10 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 		if s.Pause.Duration > 0 {
 			select {
 			case <-ctx.Done():
-				return Errored("the check's timeout passed during a pause between requests")
+				if ctx.Err() == context.DeadlineExceeded {
+					return Errored(pastLimit(ctx, "the check", "stopped during a pause between requests"))
+				}
+				return interrupted
 			case <-time.After(s.Pause.Duration):
 			}
 		}
@@ -264,8 +267,11 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 			}
 			resp, expect, err := s.sendFilled(ctx, env, client, base)
 			if err != nil {
+				if overLimit(ctx, err) {
+					return Errored(fmt.Sprintf("%s: no answer; %s", what, pastLimit(ctx, "the request", "given up")))
+				}
 				if ctx.Err() != nil {
-					return Errored(fmt.Sprintf("%s: no answer within the check's timeout", what))
+					return interrupted
 				}
 				var ee *envError
 				if errors.As(err, &ee) {
@@ -274,14 +280,14 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 				return Failed(fmt.Sprintf("%s: no HTTP answer (%s); is the server listening on its usual port?", what, shortNetErr(err)))
 			}
 			if expect != nil {
-				if msg := expect.check(ctx, env, resp, env.Reveal()); msg != "" {
-					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript()}
+				if msg, f := expect.check(ctx, env, resp, env.Reveal()); msg != "" {
+					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript(f)}
 				}
 			}
 			if d := s.Distinct; d != nil {
 				v, ok, msg := d.value(resp)
 				if !ok {
-					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript()}
+					return Outcome{Status: Fail, Message: what + ": " + msg, Output: resp.transcript(focus{header: d.Header, body: d.Header == ""})}
 				}
 				seen = append(seen, v)
 			}

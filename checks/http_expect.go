@@ -118,23 +118,46 @@ func backendProof(nonce string, body []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// check returns "" when resp is as expected, else what is wrong.
-func (e *HTTPExpect) check(ctx context.Context, env Env, resp *httpResponse, reveal bool) string {
+// focus is the part of a response that explains a failure: the status
+// line always; then one header's lines, or the body (with its
+// Content-Type), or, by default, everything.
+type focus struct {
+	// header is the header that did not match.
+	header string
+	// headers shows the headers without the body.
+	headers bool
+	// body shows the body.
+	body bool
+}
+
+// Focuses of a failure.
+var (
+	focusAll     = focus{headers: true, body: true}
+	focusBody    = focus{body: true}
+	focusHeaders = focus{headers: true}
+)
+
+// check returns "" when resp is as expected, else what is wrong, and the
+// part of the response that shows it (for the transcript under the
+// message).
+func (e *HTTPExpect) check(ctx context.Context, env Env, resp *httpResponse, reveal bool) (string, focus) {
 	if e.Status != 0 && resp.status != e.Status {
+		// The body of an unexpected status (nginx's 404 or 502 page, an
+		// error of the app) says why; its headers rarely do.
 		if reveal {
-			return fmt.Sprintf("expected status %d, got %d", e.Status, resp.status)
+			return fmt.Sprintf("expected status %d, got %d", e.Status, resp.status), focusBody
 		}
-		return fmt.Sprintf("the status %d is not the expected one", resp.status)
+		return fmt.Sprintf("the status %d is not the expected one", resp.status), focusBody
 	}
 	// After the status, which says more when the upstream failed (502).
 	if e.FromBackend {
 		switch proof := resp.header.Get(proofHeader); {
 		case proof == backendProof(resp.nonce, resp.body):
 		case proof == backendProof(resp.nonce, nil) || proof != "" && len(resp.body) > 0:
-			return "the body is not the one the backend sent (its " + proofHeader + " covers another body: rewritten, or made up beside a borrowed proof); pass the backend's answer through unchanged"
+			return "the body is not the one the backend sent (its " + proofHeader + " covers another body: rewritten, or made up beside a borrowed proof); pass the backend's answer through unchanged", focusAll
 		default:
 			return "the answer did not come from a backend (it lacks the backend's " + proofHeader +
-				" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?"
+				" for this request's " + nonceHeader + "); is the request passed to the upstream with proxy_pass?", focusHeaders
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
@@ -143,29 +166,29 @@ func (e *HTTPExpect) check(ctx context.Context, env Env, resp *httpResponse, rev
 			h = &HTTPHeader{}
 		}
 		if msg := h.check(k, resp.header, reveal); msg != "" {
-			return "header " + http.CanonicalHeaderKey(k) + " " + msg
+			return "header " + http.CanonicalHeaderKey(k) + " " + msg, focus{header: k}
 		}
 	}
 	if b := e.Body; b != nil {
 		m := b.text()
 		if msg := m.check(string(resp.body), true, reveal); msg != "" {
-			return "the body " + msg
+			return "the body " + msg, focusBody
 		}
 		if b.SameAs != "" {
 			res, err := env.Exec(ctx, []string{"cat", "--", b.SameAs}, ExecOptions{User: "0"})
 			switch {
 			case err != nil:
-				return "the body could not be compared with " + b.SameAs + ": " + err.Error()
+				return "the body could not be compared with " + b.SameAs + ": " + err.Error(), focus{}
 			case res.ExitCode != 0 || res.Truncated:
-				return "the body could not be compared with " + b.SameAs + ": " + strings.TrimSpace(res.Stderr)
+				return "the body could not be compared with " + b.SameAs + ": " + strings.TrimSpace(res.Stderr), focus{}
 			case res.Stdout != string(resp.body):
-				return "the body is not the content of " + b.SameAs + "; serve the file itself"
+				return "the body is not the content of " + b.SameAs + "; serve the file itself", focusBody
 			}
 		}
 		if len(b.JSON) > 0 {
 			doc, err := parseJSON(resp.body)
 			if err != nil {
-				return "the body is not JSON: " + err.Error()
+				return "the body is not JSON: " + err.Error(), focusBody
 			}
 			for _, k := range slices.Sorted(maps.Keys(b.JSON)) {
 				m := b.JSON[k]
@@ -174,12 +197,12 @@ func (e *HTTPExpect) check(ctx context.Context, env Env, resp *httpResponse, rev
 				}
 				v, ok := jsonField(doc, k)
 				if msg := m.check(v, ok, reveal); msg != "" {
-					return "JSON field " + k + " " + msg
+					return "JSON field " + k + " " + msg, focusBody
 				}
 			}
 		}
 	}
-	return ""
+	return "", focus{}
 }
 
 // value returns the value d looks at in resp; ok is false (with a message)
@@ -225,14 +248,35 @@ func (d *HTTPDistinct) check(seen []string) string {
 }
 
 // transcript is the response as the learner would see it with curl -i,
-// the body shortened.
-func (r *httpResponse) transcript() string {
+// cut to the part f names: the status line, then the headers (or the one
+// header that did not match, or Content-Type before a body), then the
+// body, shortened.
+func (r *httpResponse) transcript(f focus) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %d %s\n", r.proto, r.status, http.StatusText(r.status))
-	for _, k := range slices.Sorted(maps.Keys(r.header)) {
-		for _, v := range r.header[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
+	switch {
+	case f.header != "":
+		vals := r.header.Values(f.header)
+		for _, v := range vals {
+			fmt.Fprintf(&b, "%s: %s\n", http.CanonicalHeaderKey(f.header), v)
 		}
+		if len(vals) == 0 {
+			fmt.Fprintf(&b, "(no %s header)\n", http.CanonicalHeaderKey(f.header))
+		}
+		return b.String()
+	case f.headers:
+		for _, k := range slices.Sorted(maps.Keys(r.header)) {
+			for _, v := range r.header[k] {
+				fmt.Fprintf(&b, "%s: %s\n", k, v)
+			}
+		}
+	case f.body:
+		for _, v := range r.header.Values("Content-Type") {
+			fmt.Fprintf(&b, "Content-Type: %s\n", v)
+		}
+	}
+	if !f.body {
+		return b.String()
 	}
 	b.WriteString("\n")
 	body := r.body

@@ -285,8 +285,8 @@ func TestHTTPRunErrors(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		c := &HTTP{HTTPRequest: HTTPRequest{Path: "/slow"}, Expect: &HTTPExpect{Status: 200}}
-		out := c.Run(ctx, &execEnv{base: srv.URL})
-		if out.Status != Error || !strings.Contains(out.Message, "no answer within the check's timeout") {
+		out := c.Run(WithLimit(ctx, 100*time.Millisecond), &execEnv{base: srv.URL})
+		if out.Status != Error || !strings.Contains(out.Message, "no answer; the request ran past the 100 ms limit and was given up") {
 			t.Errorf("got %s %q", out.Status, out.Message)
 		}
 	})

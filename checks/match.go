@@ -80,6 +80,9 @@ func (m *Match) check(value string, present, reveal bool) string {
 	if ok {
 		return ""
 	}
+	if reveal && m.Equals != nil && needsDiff(value, *m.Equals) {
+		return diffAt(value, *m.Equals)
+	}
 	if reveal {
 		return fmt.Sprintf("is %s, expected %s", quoteShort(value), m.describe())
 	}

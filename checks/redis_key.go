@@ -271,8 +271,11 @@ func (c *RedisKey) failed(msg string) Outcome {
 
 // redisError is the outcome of a Redis command that failed.
 func redisError(ctx context.Context, err error) Outcome {
-	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return Errored("Redis did not answer before the check's timeout")
+	if overLimit(ctx, err) {
+		return Errored(pastLimit(ctx, "waiting for Redis", "given up"))
+	}
+	if ctx.Err() != nil {
+		return interrupted
 	}
 	return Errored("redis: " + err.Error())
 }

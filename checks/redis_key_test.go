@@ -153,7 +153,7 @@ func TestRedisKeyErrors(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	out = (&RedisKey{Key: "a"}).Run(ctx, &fakeEnv{redis: &fakeRedis{err: context.Canceled}})
-	if out.Status != Error || !strings.Contains(out.Message, "before the check's timeout") {
+	if out.Status != Error || !strings.Contains(out.Message, "the run was interrupted") {
 		t.Errorf("cancelled: got %s %q", out.Status, out.Message)
 	}
 }

@@ -41,11 +41,16 @@ func (q LearnerQuery) text(env Env) (string, Outcome, bool) {
 	return s, Outcome{}, true
 }
 
-// queryError turns a query error into an outcome: a deadline is an error of
-// the check with a sentence the learner understands.
+// queryError turns a query error into an outcome. A query that ran past
+// the check's limit is an error here, with the sentence that names the
+// limit; the runner makes it the learner's fail when the check's own
+// deadline passed (see runner.runOne). An interruption is no one's fault.
 func queryError(ctx context.Context, err error) Outcome {
-	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return Errored("the query did not finish before the check's timeout; it was cancelled")
+	if overLimit(ctx, err) {
+		return Errored(pastLimit(ctx, "your query", "cancelled"))
+	}
+	if ctx.Err() != nil {
+		return interrupted
 	}
 	return Errored("query failed: " + err.Error())
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSQLResult(t *testing.T) {
@@ -114,15 +115,31 @@ func TestSQLResultEmptyFile(t *testing.T) {
 	}
 }
 
+// TestSQLResultDeadlineIsError: a query stopped at the check's deadline
+// is an error naming the limit (the runner makes it the learner's fail);
+// an interruption says so and blames no one.
 func TestSQLResultDeadlineIsError(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	env := &fakeEnv{files: map[string]string{"s.sql": "SELECT pg_sleep(100)"},
-		errs: map[fakeKey]error{{Learner, "SELECT pg_sleep(100)"}: context.Canceled}}
-	c := SQLResult{LearnerQuery: LearnerQuery{QueryFile: "s.sql"}, ExpectedQuery: "SELECT 1"}
-	out := c.Run(ctx, env)
-	if out.Status != Error || !strings.Contains(out.Message, "timeout") {
-		t.Errorf("got %+v", out)
+	expired, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	interrupted, stop := context.WithCancel(context.Background())
+	stop()
+	for _, tt := range []struct {
+		name string
+		ctx  context.Context
+		err  error
+		want string
+	}{
+		{"deadline", WithLimit(expired, 10*time.Second), context.DeadlineExceeded, "your query ran past the 10 s limit and was cancelled"},
+		{"interrupted", interrupted, context.Canceled, "not finished: the run was interrupted"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := &fakeEnv{files: map[string]string{"s.sql": "SELECT pg_sleep(100)"},
+				errs: map[fakeKey]error{{Learner, "SELECT pg_sleep(100)"}: tt.err}}
+			c := SQLResult{LearnerQuery: LearnerQuery{QueryFile: "s.sql"}, ExpectedQuery: "SELECT 1"}
+			if out := c.Run(tt.ctx, env); out.Status != Error || out.Message != tt.want {
+				t.Errorf("got %+v, want an error %q", out, tt.want)
+			}
+		})
 	}
 }
 

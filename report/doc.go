@@ -1,5 +1,7 @@
 // Package report renders grading results — checks.Report values — in the
-// formats people and machines read: the terminal, Exercism-style JSON,
+// formats people and machines read: the terminal (the same human report on
+// a terminal and in a pipe, colour being the caller's choice),
+// tab-separated records for scripts (TSV), Exercism-style JSON,
 // JUnit XML, GitHub Actions workflow commands and job summaries, a CSV
 // gradebook and a static HTML report for instructors.
 //
@@ -16,9 +18,10 @@
 // html/template), spreadsheet formulas in CSV cells; XML is produced with
 // encoding/xml, which replaces characters XML cannot carry.
 //
-// A skipped check (status skip: a check it needs did not pass) carries the
-// reason in its Message, such as "skipped: needs uses index to pass
-// first"; the terminal shows it as "- name (skipped: needs uses index to
+// A skipped check (status skip: a check it needs did not pass, or the file
+// of its service did not apply) carries the reason in its Message, such as
+// "skipped: needs uses index to pass first" or "skipped: site.conf did not
+// apply"; the terminal shows it as "- name (skipped: needs uses index to
 // pass first)", with or without the leading "skipped:" in the message.
 //
 // The JSON batch format is the one format that reads back: ReadJSON

@@ -29,20 +29,16 @@ func TestGolden(t *testing.T) {
 		render func(io.Writer, []checks.Report) error
 	}{
 		{"terminal-tty", each(func(w io.Writer, r checks.Report) error {
-			return Terminal(w, r, TerminalOptions{TTY: true})
-		})},
-		{"terminal-color", each(func(w io.Writer, r checks.Report) error {
-			return Terminal(w, r, TerminalOptions{TTY: true, Color: true})
-		})},
-		{"terminal-plain", each(func(w io.Writer, r checks.Report) error {
 			return Terminal(w, r, TerminalOptions{})
 		})},
+		{"terminal-color", each(func(w io.Writer, r checks.Report) error {
+			return Terminal(w, r, TerminalOptions{Color: true})
+		})},
+		{"tsv", each(TSV)},
 		{"terminal-batch-tty", func(w io.Writer, rs []checks.Report) error {
-			return TerminalBatch(w, rs, TerminalOptions{TTY: true, Color: true})
+			return TerminalBatch(w, rs, TerminalOptions{Color: true})
 		}},
-		{"terminal-batch-plain", func(w io.Writer, rs []checks.Report) error {
-			return TerminalBatch(w, rs, TerminalOptions{})
-		}},
+		{"tsv-batch", TSVBatch},
 		{"json", each(JSON)},
 		{"json-batch", JSONBatch},
 		{"junit", JUnit},

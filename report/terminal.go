@@ -10,11 +10,9 @@ import (
 
 // TerminalOptions choose the terminal form.
 type TerminalOptions struct {
-	// TTY selects the human form (✓/✗ lines, indented messages). Without
-	// it the output is the tab-separated form for scripts.
-	TTY bool
-	// Color adds ANSI colour to the human form; it is ignored without TTY.
-	// The caller decides it from the TTY, NO_COLOR, TERM=dumb and flags.
+	// Color adds ANSI colour. The caller decides it from the TTY,
+	// NO_COLOR, TERM=dumb and flags; piped, the report is the same
+	// without colour (the tab-separated form for scripts is TSV).
 	Color bool
 }
 
@@ -25,67 +23,37 @@ const (
 	maxOutputWidth = 160
 )
 
-// Terminal writes one report for a person or a script.
-//
-// The human form (opts.TTY) has one line per check — "✓ name (1/1)",
+// Terminal writes one report for a person, on a terminal or piped
+// (`lab check | less`): one line per check — "✓ name (1/1)",
 // "✗ name (0/2)", "! name (error)", "- name (skipped: needs X)" — and,
 // under a check that did not pass, its message indented by four spaces
 // (each line of a multi-line message keeps its layout), its output, and
 // "hint: …". A run-level error is shown first as "! <submission or lab>
-// (error)" with its message. The last line is the total:
-// "score 3/5 — 2 of 4 checks passed".
-//
-// The plain form has one record per line, fields separated by tabs; the
-// first field says what the record is:
-//
-//	pass|fail|error|skip <TAB> check <TAB> score <TAB> max_score
-//	message <TAB> check <TAB> one line of the check's message
-//	output  <TAB> check <TAB> one line of the check's output
-//	hint    <TAB> check <TAB> one line of the check's hint
-//	score   <TAB> score <TAB> max_score <TAB> pass|fail|error
-//
-// message, output and hint records follow the check record they belong
-// to; a run-level message has an empty check field and comes first. Tabs
-// inside names and text are replaced by spaces so that the number of
-// fields is fixed. In both forms, control characters and escape sequences
-// in learner text are replaced by U+FFFD, so that a submission cannot
-// drive the terminal.
+// (error)" with its message; results of applying files ("apply …") come
+// before the checks, since a file that did not apply explains the checks
+// skipped after it. The last line is the total: "score 3/5 — 2 of 4
+// checks passed". Control characters and escape sequences in learner
+// text are replaced by U+FFFD, so that a submission cannot drive the
+// terminal.
 func Terminal(w io.Writer, r checks.Report, opts TerminalOptions) error {
 	var b strings.Builder
-	if opts.TTY {
-		terminalHuman(&b, r, style{opts.Color})
-	} else {
-		terminalPlain(&b, r)
-	}
+	terminalHuman(&b, r, style{opts.Color})
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // TerminalBatch writes one line per report, in the order given, and a
-// total line. The human form: "✓ alice 5/5", "✗ bob 2/5 (1 failed,
-// 1 error)", "! dave (error: start postgres: …)", then "3 of 4
-// submissions passed". The plain form, tab-separated:
-//
-//	pass|fail|error <TAB> submission <TAB> score <TAB> max_score
-//	message <TAB> submission <TAB> first line of a run-level error
-//	total <TAB> submissions passed <TAB> submissions
+// total line: "✓ alice 5/5", "✗ bob 2/5 (1 failed, 1 error)",
+// "! dave (error: start postgres: …)", then "3 of 4 submissions passed".
 func TerminalBatch(w io.Writer, reports []checks.Report, opts TerminalOptions) error {
 	var b strings.Builder
 	passed := 0
-	st := style{opts.Color && opts.TTY}
+	st := style{opts.Color}
 	for _, r := range reports {
 		if r.Status == checks.Pass {
 			passed++
 		}
-		name := label(r)
-		if !opts.TTY {
-			fmt.Fprintf(&b, "%s\t%s\t%d\t%d\n", r.Status, field(name), r.Score, r.MaxScore)
-			if r.Message != "" {
-				fmt.Fprintf(&b, "message\t%s\t%s\n", field(name), field(firstLine(r.Message)))
-			}
-			continue
-		}
-		fmt.Fprintf(&b, "%s %s %d/%d", st.mark(r.Status), clean(name), r.Score, r.MaxScore)
+		fmt.Fprintf(&b, "%s %s %d/%d", st.mark(r.Status), clean(label(r)), r.Score, r.MaxScore)
 		var notes []string
 		if r.Message != "" {
 			notes = append(notes, "error: "+clean(firstLine(r.Message)))
@@ -104,11 +72,7 @@ func TerminalBatch(w io.Writer, reports []checks.Report, opts TerminalOptions) e
 		}
 		b.WriteString("\n")
 	}
-	if opts.TTY {
-		fmt.Fprintf(&b, "%s\n", st.bold(fmt.Sprintf("%d of %d submissions passed", passed, len(reports))))
-	} else {
-		fmt.Fprintf(&b, "total\t%d\t%d\n", passed, len(reports))
-	}
+	fmt.Fprintf(&b, "%s\n", st.bold(fmt.Sprintf("%d of %d submissions passed", passed, len(reports))))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -128,7 +92,12 @@ func terminalHuman(b *strings.Builder, r checks.Report, st style) {
 			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), name, st.dim(fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)))
 			continue
 		case checks.Fail:
-			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.red(fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)))
+			score := fmt.Sprintf("(%d/%d)", res.Score, res.MaxScore)
+			if res.Type == "apply" {
+				// A file is worth no points of its own; its checks are.
+				score = "(did not apply)"
+			}
+			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.red(score))
 		case checks.Error:
 			fmt.Fprintf(b, "%s %s %s\n", st.mark(res.Status), st.bold(name), st.yellow("(error)"))
 		case checks.Skip:
@@ -164,37 +133,6 @@ func terminalHuman(b *strings.Builder, r checks.Report, st style) {
 	b.WriteString("\n")
 	b.WriteString(st.bold(fmt.Sprintf("score %d/%d", r.Score, r.MaxScore)))
 	fmt.Fprintf(b, " — %d of %d checks passed\n", t.passed, len(r.Results))
-}
-
-func terminalPlain(b *strings.Builder, r checks.Report) {
-	for _, l := range lines(r.Message) {
-		fmt.Fprintf(b, "message\t\t%s\n", field(l))
-	}
-	for _, res := range r.Results {
-		name := field(res.Name)
-		fmt.Fprintf(b, "%s\t%s\t%d\t%d\n", field(string(res.Status)), name, res.Score, res.MaxScore)
-		if res.Status == checks.Pass {
-			continue
-		}
-		for _, l := range lines(res.Message) {
-			fmt.Fprintf(b, "message\t%s\t%s\n", name, field(l))
-		}
-		out := lines(res.Output)
-		for i, l := range out {
-			if i == maxOutputLines {
-				fmt.Fprintf(b, "output\t%s\t… %d more lines\n", name, len(out)-i)
-				break
-			}
-			fmt.Fprintf(b, "output\t%s\t%s\n", name, field(l))
-		}
-		if res.Status == checks.Skip {
-			continue
-		}
-		for _, l := range lines(res.Hint) {
-			fmt.Fprintf(b, "hint\t%s\t%s\n", name, field(l))
-		}
-	}
-	fmt.Fprintf(b, "score\t%d\t%d\t%s\n", r.Score, r.MaxScore, field(string(r.Status)))
 }
 
 // clean makes one line of untrusted text safe to print on a terminal:

@@ -9,16 +9,16 @@ import (
 	"github.com/labrunner/labrunner/checks"
 )
 
-func TestTerminalPlainRecords(t *testing.T) {
+func TestTSVRecords(t *testing.T) {
 	fields := map[string]int{"pass": 4, "fail": 4, "error": 4, "skip": 4, "message": 3, "output": 3, "hint": 3, "score": 4}
 	for _, r := range fixture() {
 		var buf bytes.Buffer
-		if err := Terminal(&buf, r, TerminalOptions{Color: true}); err != nil {
+		if err := TSV(&buf, r); err != nil {
 			t.Fatal(err)
 		}
 		out := buf.String()
 		if strings.ContainsRune(out, '\x1b') {
-			t.Errorf("%s: escape characters in the plain form (Color must not apply without TTY)", label(r))
+			t.Errorf("%s: escape characters in the tab-separated form", label(r))
 		}
 		recs := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 		for _, line := range recs {
@@ -37,7 +37,7 @@ func TestTerminalPlainRecords(t *testing.T) {
 func TestTerminalHuman(t *testing.T) {
 	rs := fixture()
 	var buf bytes.Buffer
-	if err := Terminal(&buf, rs[0], TerminalOptions{TTY: true}); err != nil {
+	if err := Terminal(&buf, rs[0], TerminalOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -64,15 +64,19 @@ func TestTerminalNeutralisesEscapes(t *testing.T) {
 		Message: "clear\x1b[2J\rover\u202egnp.exe\x9b31m", Output: "\x1b[31mred", Hint: "\x00",
 	}}}
 	r.Summarize()
-	for _, opts := range []TerminalOptions{{}, {TTY: true}, {TTY: true, Color: true}} {
+	for name, render := range map[string]func(*bytes.Buffer) error{
+		"terminal":        func(b *bytes.Buffer) error { return Terminal(b, r, TerminalOptions{}) },
+		"terminal, color": func(b *bytes.Buffer) error { return Terminal(b, r, TerminalOptions{Color: true}) },
+		"tsv":             func(b *bytes.Buffer) error { return TSV(b, r) },
+	} {
 		var buf bytes.Buffer
-		if err := Terminal(&buf, r, opts); err != nil {
+		if err := render(&buf); err != nil {
 			t.Fatal(err)
 		}
 		out := strings.NewReplacer("\x1b[31m", "", "\x1b[32m", "", "\x1b[33m", "", "\x1b[2m", "", "\x1b[1m", "", "\x1b[0m", "").Replace(buf.String())
 		for _, bad := range []string{"\x1b", "\a", "\r", "\u202e", "\x9b", "\x00"} {
 			if strings.Contains(out, bad) {
-				t.Errorf("%+v: %q reached the terminal: %q", opts, bad, out)
+				t.Errorf("%s: %q reached the terminal: %q", name, bad, out)
 			}
 		}
 	}
@@ -84,7 +88,7 @@ func TestTerminalOutputCap(t *testing.T) {
 	}}}
 	r.Summarize()
 	var buf bytes.Buffer
-	if err := Terminal(&buf, r, TerminalOptions{TTY: true}); err != nil {
+	if err := Terminal(&buf, r, TerminalOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(buf.String(), "│ line"); n != maxOutputLines {
@@ -92,5 +96,25 @@ func TestTerminalOutputCap(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "│ … 6 more lines") {
 		t.Errorf("no note of the lines left out:\n%s", buf.String())
+	}
+}
+
+// TestTerminalApplyFirst: a file that did not apply is shown first, as
+// "did not apply" rather than a score of 0/0, and the checks it kept from
+// running are skipped with the reason.
+func TestTerminalApplyFirst(t *testing.T) {
+	r := checks.Report{Lab: "nginx-static", Results: []checks.Result{
+		{Name: "apply site.conf", Type: "apply", Status: checks.Fail, Message: "site.conf:2: unexpected end of file"},
+		{Name: "home-page", Type: "http", Status: checks.Skip, MaxScore: 1, Message: "skipped: site.conf did not apply", Hint: "a hint"},
+	}}
+	r.Summarize()
+	var buf bytes.Buffer
+	if err := Terminal(&buf, r, TerminalOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "✗ apply site.conf (did not apply)\n    site.conf:2: unexpected end of file\n" +
+		"- home-page (skipped: site.conf did not apply)\n\nscore 0/1 — 0 of 2 checks passed\n"
+	if buf.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }

@@ -22,6 +22,10 @@ type CheckOptions struct {
 	// workspace learner; the slot's databases are fresh, so nothing is
 	// reset.
 	Slot *Slot
+	// Started, when set, is called as each step of the run begins, with
+	// its name as in the report ("apply site.conf", a check's name), so
+	// that a caller can show what runs; it must return at once.
+	Started func(step string)
 }
 
 // labRun is the state of one grading run: the submission and each
@@ -81,9 +85,11 @@ func (e *LabEnv) programs() bool {
 }
 
 // Check grades sub: reset to the seeded state, apply the submission files,
-// run the checks. Problems applying a file are reported as a failing
-// result of the file, and the checks still run, since they say more; but
-// the checks of a service whose file did not apply get no points.
+// run the checks. A file that does not apply (a config that does not
+// load, SQL that does not parse, a program that does not build) is a
+// failing result "apply <file>", first in the report; the checks of its
+// service are skipped with 0 points (see runChecks), so the report says
+// the cause once instead of every check's symptom of it.
 func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (_ *checks.Report, err error) {
 	start := time.Now()
 	rep := &checks.Report{Lab: e.Lab.ID, Submission: opts.Name}
@@ -113,6 +119,9 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			}
 			continue
 		}
+		if opts.Started != nil {
+			opts.Started("apply " + f.File)
+		}
 		if err := e.apply(ctx, run, f, content); err != nil {
 			var ee *EnvError
 			if errors.As(err, &ee) {
@@ -125,10 +134,9 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			}
 		}
 	}
-	results, abandoned := runChecks(ctx, e.Lab, &run.pending, func(def *labs.CheckDef) checks.Env {
+	results, abandoned := runChecks(ctx, e.Lab, notApplied, opts.Started, &run.pending, func(def *labs.CheckDef) checks.Env {
 		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal}
 	})
-	withholdPoints(e.Lab, results, notApplied)
 	rep.Results = append(rep.Results, results...)
 	if e.programs() && !allPassed(results) {
 		run.noteEnv(e.health(ctx))
@@ -195,24 +203,4 @@ func (e *LabEnv) apply(ctx context.Context, run *labRun, f *labs.SubmissionFile,
 	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
 	return run.runs[f.Service].Apply(ctx, f, content)
-}
-
-// withholdPoints fails the checks of services whose submission file did
-// not apply (a config that does not load, a script that failed): what
-// they see is not the submission, so a pass there would score points the
-// submission did not earn. Their messages say why.
-func withholdPoints(lab *labs.Lab, results []checks.Result, notApplied map[string]string) {
-	if len(notApplied) == 0 {
-		return
-	}
-	for i, def := range lab.Checks {
-		file, ok := notApplied[def.Service]
-		if !ok || i >= len(results) || results[i].Status != checks.Pass {
-			continue
-		}
-		r := &results[i]
-		r.Status, r.Score = checks.Fail, 0
-		r.Message = fmt.Sprintf("no points: %s did not apply (see \"apply %s\"), so this check did not grade the submission", file, file)
-		r.Hint = hintFor(lab, def)
-	}
 }

@@ -90,7 +90,7 @@ func TestCheckAbandonedCheckKeepsItsConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := rep.Results[0]; r.Status != checks.Error || !strings.Contains(r.Message, "did not finish within its timeout") {
+	if r := rep.Results[0]; r.Status != checks.Error || !strings.Contains(r.Message, "the check ran past its 10 ms limit and did not stop") {
 		t.Errorf("the abandoned check: %s %q", r.Status, r.Message)
 	}
 	for _, ch := range []chan struct{}{stubborn.done, run.ended} {
@@ -107,8 +107,9 @@ func TestCheckAbandonedCheckKeepsItsConnection(t *testing.T) {
 
 // TestCheckRunOptions: Check begins a run on every service with the
 // options it was given, applies the files to their service's run, reports
-// a missing file and an apply error as failures of the file, gives the
-// checks of that service no points, and ends the runs.
+// a missing file and an apply error as failures of the file, first,
+// skips the checks of that service with no points (the report fails), and
+// ends the runs.
 func TestCheckRunOptions(t *testing.T) {
 	lab := &labs.Lab{ID: "t",
 		Services: map[string]*labs.Service{"db": {Kind: labs.KindPostgres}, "app": {Kind: labs.KindRuntime}},
@@ -120,9 +121,14 @@ func TestCheckRunOptions(t *testing.T) {
 	db.run.applyErr = errString("syntax error at line 1")
 	env := &LabEnv{Lab: lab, state: map[string]serviceState{"db": db, "app": app}}
 	slot := &Slot{}
-	rep, err := env.Check(context.Background(), Submission{"a.sql": "SELECT"}, CheckOptions{Live: true, Slot: slot, Name: "s1"})
+	var started []string
+	rep, err := env.Check(context.Background(), Submission{"a.sql": "SELECT"}, CheckOptions{Live: true, Slot: slot, Name: "s1",
+		Started: func(step string) { started = append(started, step) }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if strings.Join(started, ",") != "apply a.sql" {
+		t.Errorf("started %q, want the apply of the file there is (the skipped check does not run)", started)
 	}
 	want := runOptions{Live: true, Slot: slot, Programs: true}
 	for name, st := range map[string]*fakeState{"db": db, "app": app} {
@@ -141,11 +147,11 @@ func TestCheckRunOptions(t *testing.T) {
 		got = append(got, r.Name+" "+string(r.Status)+" "+r.Message)
 	}
 	wantRes := []string{"apply a.sql fail syntax error at line 1", "apply missing.sql fail the submission has no file missing.sql",
-		`ok fail no points: a.sql did not apply (see "apply a.sql"), so this check did not grade the submission`}
+		`ok skip skipped: a.sql did not apply`}
 	if strings.Join(got, "\n") != strings.Join(wantRes, "\n") {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantRes, "\n"))
 	}
-	if rep.Submission != "s1" || rep.Score != 0 || rep.MaxScore != 2 {
+	if rep.Submission != "s1" || rep.Score != 0 || rep.MaxScore != 2 || rep.Status != checks.Fail {
 		t.Errorf("report %q score %d", rep.Submission, rep.Score)
 	}
 }

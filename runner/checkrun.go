@@ -20,11 +20,16 @@ type envFunc func(def *labs.CheckDef) checks.Env
 
 // runChecks runs the lab's checks in order, each under its own deadline,
 // each in a goroutine that pending counts. A check whose `needs` did not
-// all pass is skipped, not run. A check that panics is an error of that
+// all pass is skipped, not run, and so is a check of a service whose
+// submission file did not apply (notApplied maps the service to the
+// file): what it would see is not the submission, so it could neither
+// pass nor say anything the apply's own result does not. A check that
+// panics is an error of that
 // check; the others still run. abandoned reports that a check ignored its
 // deadline and may still run: the caller must wait for pending before it
 // takes away what the checks use.
-func runChecks(ctx context.Context, lab *labs.Lab, pending *sync.WaitGroup, envFor envFunc) (_ []checks.Result, abandoned bool) {
+// started, when set, is called with a check's name as it begins to run.
+func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string, started func(string), pending *sync.WaitGroup, envFor envFunc) (_ []checks.Result, abandoned bool) {
 	status := map[string]checks.Status{}
 	results := make([]checks.Result, 0, len(lab.Checks))
 	for _, def := range lab.Checks {
@@ -35,7 +40,10 @@ func runChecks(ctx context.Context, lab *labs.Lab, pending *sync.WaitGroup, envF
 				blocked = append(blocked, n)
 			}
 		}
-		switch {
+		switch file, unapplied := notApplied[def.Service]; {
+		case unapplied && def.Service != "":
+			res.Status = checks.Skip
+			res.Message = "skipped: " + file + " did not apply"
 		case len(blocked) > 0:
 			res.Status = checks.Skip
 			res.Message = "skipped: needs " + strings.Join(blocked, ", ") + " to pass first"
@@ -46,6 +54,9 @@ func runChecks(ctx context.Context, lab *labs.Lab, pending *sync.WaitGroup, envF
 			res.Status = checks.Error
 			res.Message = "not run: the run was interrupted"
 		default:
+			if started != nil {
+				started(def.Name)
+			}
 			start := time.Now()
 			out, left := runOne(ctx, def, envFor(def), pending)
 			abandoned = abandoned || left
@@ -73,7 +84,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 		timeout = labs.DefaultTimeout
 	}
 	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(checks.WithLimit(ctx, timeout), timeout)
 	defer cancel()
 	done := make(chan checks.Outcome, 1)
 	pending.Go(func() {
@@ -91,7 +102,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 		select {
 		case out = <-done:
 		case <-time.After(abandonGrace):
-			out = checks.Errored(fmt.Sprintf("the check did not finish within its timeout (%s)", timeout))
+			out = checks.Errored(fmt.Sprintf("the check ran past its %s limit and did not stop", checks.FormatLimit(timeout)))
 			left = true
 		}
 	}
@@ -103,7 +114,7 @@ func runOne(ctx context.Context, def *labs.CheckDef, env checks.Env, pending *sy
 		// run still makes the report an error (see checkEnv).
 		out.Status = checks.Fail
 		if !mentionsTime(out.Message) {
-			out.Message = fmt.Sprintf("timed out after %s: %s", timeout, out.Message)
+			out.Message = fmt.Sprintf("it ran past the %s limit and was stopped: %s", checks.FormatLimit(timeout), out.Message)
 		}
 	}
 	return out, left
@@ -125,5 +136,5 @@ func hintFor(lab *labs.Lab, def *labs.CheckDef) string {
 // mentionsTime reports whether a check's message already says that time
 // ran out, so that it is not said twice.
 func mentionsTime(msg string) bool {
-	return strings.Contains(msg, "timeout") || strings.Contains(msg, "did not finish")
+	return strings.Contains(msg, "timeout") || strings.Contains(msg, "did not finish") || strings.Contains(msg, " limit")
 }

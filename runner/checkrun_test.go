@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,10 +18,13 @@ type fakeCheck struct {
 	out   checks.Outcome
 	panic bool
 	block bool
+	// runs counts the runs.
+	runs int
 }
 
 func (f *fakeCheck) Validate() error { return nil }
 func (f *fakeCheck) Run(ctx context.Context, env checks.Env) checks.Outcome {
+	f.runs++
 	switch {
 	case f.panic:
 		panic("boom")
@@ -45,7 +49,7 @@ func TestRunChecks(t *testing.T) {
 		Hints: []*labs.Hint{{Check: "d", Text: "d's lab hint"}},
 	}
 	var pending sync.WaitGroup
-	res, abandoned := runChecks(context.Background(), lab, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	res, abandoned := runChecks(context.Background(), lab, nil, nil, &pending, func(*labs.CheckDef) checks.Env { return nil })
 	if abandoned {
 		t.Error("a check that returns at its deadline was abandoned")
 	}
@@ -61,7 +65,7 @@ func TestRunChecks(t *testing.T) {
 		{checks.Error, 0, "internal error in check type", "d's lab hint"},
 		// The check's own timeout: what it waited for (the submission)
 		// was too slow, a fail.
-		{checks.Fail, 0, "timed out after 50ms: gave up", ""},
+		{checks.Fail, 0, "it ran past the 50 ms limit and was stopped: gave up", ""},
 		{checks.Pass, 1, "", ""},
 	}
 	for i, w := range want {
@@ -83,7 +87,7 @@ func TestRunChecksSubmissionDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var pending sync.WaitGroup
-	res, _ := runChecks(ctx, lab, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	res, _ := runChecks(ctx, lab, nil, nil, &pending, func(*labs.CheckDef) checks.Env { return nil })
 	if res[0].Status != checks.Error {
 		t.Errorf("got %s %q, want an error", res[0].Status, res[0].Message)
 	}
@@ -98,6 +102,7 @@ func TestMentionsTime(t *testing.T) {
 	for msg, want := range map[string]bool{
 		"the program did not finish within 8.8s; it was stopped": true,
 		"the query did not finish before the check's timeout":    true,
+		"your query ran past the 10 s limit and was cancelled":   true,
 		"connection refused": false,
 	} {
 		if got := mentionsTime(msg); got != want {
@@ -156,27 +161,41 @@ func TestGradeEntryRetries(t *testing.T) {
 	}
 }
 
-// TestWithholdPoints: the checks of a service whose file did not apply
-// fail with no points; the others keep their results.
-func TestWithholdPoints(t *testing.T) {
+// TestRunChecksSkipsWhatDidNotApply: the checks of a service whose file
+// did not apply are skipped, not run, with no points and the file named;
+// a check that needs one of them is skipped too; other services' checks
+// run as usual.
+func TestRunChecksSkipsWhatDidNotApply(t *testing.T) {
+	served := &fakeCheck{out: checks.Passed()}
 	lab := &labs.Lab{Checks: []*labs.CheckDef{
-		{Name: "served", Service: "web", Points: 2},
-		{Name: "denied", Service: "web", Points: 1},
-		{Name: "db-ok", Service: "db", Points: 1},
+		{Name: "served", Service: "web", Points: 2, Check: served},
+		{Name: "denied", Service: "web", Points: 1, Check: &fakeCheck{out: checks.Failed("got 200")}},
+		{Name: "db-ok", Service: "db", Points: 1, Check: &fakeCheck{out: checks.Passed()}},
+		{Name: "after", Service: "db", Points: 1, Needs: []string{"served"}, Check: &fakeCheck{out: checks.Passed()}},
 	}}
-	results := []checks.Result{
-		{Name: "served", Status: checks.Pass, Score: 2, MaxScore: 2},
-		{Name: "denied", Status: checks.Fail, Message: "got 200", MaxScore: 1},
-		{Name: "db-ok", Status: checks.Pass, Score: 1, MaxScore: 1},
+	var pending sync.WaitGroup
+	var ran []string
+	started := func(name string) { ran = append(ran, name) }
+	results, _ := runChecks(context.Background(), lab, map[string]string{"web": "site.conf"}, started, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	want := []struct {
+		status checks.Status
+		score  int
+		msg    string
+	}{
+		{checks.Skip, 0, "skipped: site.conf did not apply"},
+		{checks.Skip, 0, "skipped: site.conf did not apply"},
+		{checks.Pass, 1, ""},
+		{checks.Skip, 0, "skipped: needs served to pass first"},
 	}
-	withholdPoints(lab, results, map[string]string{"web": "site.conf"})
-	if r := results[0]; r.Status != checks.Fail || r.Score != 0 || r.MaxScore != 2 || !strings.Contains(r.Message, "site.conf did not apply") {
-		t.Errorf("served: %+v", r)
+	for i, w := range want {
+		if r := results[i]; r.Status != w.status || r.Score != w.score || r.Message != w.msg {
+			t.Errorf("%s: %s %d %q, want %s %d %q", r.Name, r.Status, r.Score, r.Message, w.status, w.score, w.msg)
+		}
 	}
-	if r := results[1]; r.Message != "got 200" {
-		t.Errorf("denied: %+v; a fail keeps its own message", r)
+	if !slices.Equal(ran, []string{"db-ok"}) {
+		t.Errorf("started %q, want only the check that ran", ran)
 	}
-	if r := results[2]; r.Status != checks.Pass || r.Score != 1 {
-		t.Errorf("db-ok: %+v; another service's check keeps its pass", r)
+	if served.runs != 0 {
+		t.Errorf("a check of the service whose file did not apply ran %d times", served.runs)
 	}
 }

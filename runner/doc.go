@@ -14,7 +14,11 @@
 // made by its kind. LabEnv.Check begins a run on every service
 // (serviceState.Begin: reset, or a transaction to roll back), applies the
 // submission's files to their service's run, runs the checks through
-// checkEnv, and ends the runs. checkEnv finds what a check needs (SQL,
+// checkEnv, and ends the runs. A file that does not apply is a failing
+// result of its own, and the checks of its service are skipped; each
+// check runs under its timeout, which checks see (checks.WithLimit) to
+// name it when a learner's query or program runs past it — a fail, not
+// an error, when the check's own deadline passed. checkEnv finds what a check needs (SQL,
 // Redis, Exec) as optional capabilities of a service's run; the generic
 // code names no kind.
 //

@@ -117,14 +117,15 @@ func TestProveProblems(t *testing.T) {
 		t.Errorf("problems %q, %q", p.Cases[0].Problem, p.Cases[1].Problem)
 	}
 
-	// A solution folder without the file: the checks error.
+	// A solution folder without the file: the file did not apply, and the
+	// checks of its service are skipped.
 	env = proveLab(t, map[string]string{"starter/q.sql": "x", "solution/q.sql": "SELECT WHERE", "wrong/empty/other.sql": ""},
 		&labs.WrongSolution{Name: "empty", Fails: []string{"selects"}})
 	p, err = Prove(context.Background(), env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.Cases[2].Problem; got != `checks errored: selects (the submission has no file "q.sql"), filters (the submission has no file "q.sql")` {
+	if got := p.Cases[2].Problem; got != `must fail exactly [selects], failed [apply q.sql]` {
 		t.Errorf("wrong/empty: %q", got)
 	}
 }

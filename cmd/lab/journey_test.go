@@ -107,7 +107,7 @@ func TestLearnerJourney(t *testing.T) {
 	c.dir = ws
 
 	out, _, code = c.run("check")
-	if code != 1 || !strings.Contains(out, "fail\tmatches-reference") {
+	if code != 1 || !strings.Contains(out, "✗ matches-reference") {
 		t.Errorf("check of the starter: exit %d, want 1\n%s", code, out)
 	}
 	out, _, _ = c.run("hint")
@@ -235,7 +235,7 @@ func TestWatch(t *testing.T) {
 		}
 	}
 	waitFor("waiting for changes", 1)
-	if !strings.Contains(out.String(), "fail\tmatches-reference") {
+	if !strings.Contains(out.String(), "✗ matches-reference") {
 		t.Errorf("the first check does not fail the starter:\n%s", out.String())
 	}
 	sol, err := os.ReadFile("../../labs/sql-join/solution/solution.sql")
@@ -250,7 +250,7 @@ func TestWatch(t *testing.T) {
 	if n := strings.Count(errOut.String(), "checking …"); n != 2 {
 		t.Errorf("%d checks for one burst of saves, want 2 in all", n)
 	}
-	if !strings.Contains(out.String(), "score\t4\t4\tpass") {
+	if !strings.Contains(out.String(), "score 4/4") {
 		t.Errorf("the check after the save does not pass:\n%s", out.String())
 	}
 	cmd.Process.Signal(syscall.SIGINT)

@@ -24,6 +24,7 @@ func startAndWaitForContainers(t *testing.T, d *runner.Driver, c labCmd, args ..
 	cmd := exec.Command(c.bin, args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "LAB_STATE_DIR="+c.state)
+	cmd.Stdout, cmd.Stderr = &strings.Builder{}, &strings.Builder{}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,8 @@ func leftBy(t *testing.T, d *runner.Driver, pid int) int {
 
 // TestInterruptCleansUp: SIGINT or SIGTERM while a cold check or a grade
 // is starting or running removes everything that run created, and the run
-// exits 130 (interrupted).
+// exits 130 (interrupted) with one line that says so: no report of the
+// checks it interrupted, no engine errors, no "graded" summary.
 func TestInterruptCleansUp(t *testing.T) {
 	d := dockertest.Driver(t)
 	bin := buildLab(t)
@@ -58,6 +60,10 @@ func TestInterruptCleansUp(t *testing.T) {
 		name string
 		sig  syscall.Signal
 		args func(dir string) []string
+		// wait is how long after the first container the signal comes:
+		// long enough, usually, to land in the checks rather than the
+		// start; the outcome must be the same either way.
+		wait time.Duration
 	}{
 		{"SIGINT during a cold check", syscall.SIGINT, func(dir string) []string {
 			w := &workspace.Workspace{Dir: dir, State: workspace.State{Lab: "sql-index"}}
@@ -65,23 +71,31 @@ func TestInterruptCleansUp(t *testing.T) {
 				t.Fatal(err)
 			}
 			return []string{"check", "-C", dir}
-		}},
+		}, 300 * time.Millisecond},
+		{"SIGINT during a slow query of a check", syscall.SIGINT, func(dir string) []string {
+			w := &workspace.Workspace{Dir: dir, State: workspace.State{Lab: "sql-join"}}
+			if err := w.Save(); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(dir, "solution.sql"), "SELECT pg_sleep(30)")
+			return []string{"check", "-C", dir}
+		}, 4 * time.Second},
 		{"SIGINT during lab start", syscall.SIGINT, func(dir string) []string {
 			return []string{"start", "sql-index", filepath.Join(dir, "ws")}
-		}},
+		}, 300 * time.Millisecond},
 		{"SIGTERM during a grade", syscall.SIGTERM, func(dir string) []string {
 			for i := range 5 {
 				writeFile(t, filepath.Join(dir, "subs", fmt.Sprint(i), "solution.sql"), "SELECT pg_sleep(30)")
 			}
 			return []string{"grade", "sql-join", filepath.Join(dir, "subs"), "-j", "2"}
-		}},
+		}, 4 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			c := labCmd{t: t, bin: bin, dir: dir, state: t.TempDir()}
 			cmd := startAndWaitForContainers(t, d, c, tt.args(dir)...)
-			time.Sleep(300 * time.Millisecond)
+			time.Sleep(tt.wait)
 			cmd.Process.Signal(tt.sig)
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
@@ -93,6 +107,18 @@ func TestInterruptCleansUp(t *testing.T) {
 			}
 			if code := cmd.ProcessState.ExitCode(); code != 130 {
 				t.Errorf("an interrupted run exited %d, want 130 (interrupted)", code)
+			}
+			stdout, stderr := cmd.Stdout.(*strings.Builder).String(), cmd.Stderr.(*strings.Builder).String()
+			if stdout != "" {
+				t.Errorf("an interrupted run printed a report:\n%s", stdout)
+			}
+			if !strings.HasSuffix(stderr, "\ninterrupted; nothing left running\n") && stderr != "interrupted; nothing left running\n" {
+				t.Errorf("stderr does not end with the interrupted line:\n%s", stderr)
+			}
+			for _, bad := range []string{"context canceled", "timeout", "limit", "graded", "http", "lab:"} {
+				if strings.Contains(stderr, bad) {
+					t.Errorf("misleading %q in the stderr of an interrupted run:\n%s", bad, stderr)
+				}
 			}
 			if n := leftBy(t, d, cmd.Process.Pid); n > 0 {
 				t.Errorf("%d containers and networks left after %s", n, tt.sig)

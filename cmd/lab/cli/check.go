@@ -19,7 +19,8 @@ type CheckOptions struct {
 	Dir string
 	// Live grades the running state as the learner left it.
 	Live bool
-	// Format is terminal or json.
+	// Format is terminal (the human report, also when piped, without
+	// colour), json or tsv (tab-separated records for scripts).
 	Format string
 }
 
@@ -35,15 +36,24 @@ your files are applied, and every check runs. With the services running
 and removed afterwards. --live grades the running state as you left it,
 without resetting or re-applying anything.
 
-Exit status: 0 when every check passed, 1 when one did not.`,
+On a terminal, a check that runs for more than a second is shown while it
+runs ("running custom-404 …"), and the line is erased when it ends.
+Piped ('lab check | less', '| tee log') the report is the same, without
+colour. --format tsv prints tab-separated records for scripts (grammar:
+docs/tsv.md); --format json Exercism's results.json.
+
+Exit status: 0 when every check passed, 1 when one did not (see
+'lab help exit-codes').`,
 		Example: `  lab check                  # in the workspace folder
   lab check -C sql-join
   lab check --format json
   lab check --live           # grade what you changed by hand, as it is`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Format != "terminal" && opts.Format != "json" {
-				return &UsageError{Err: fmt.Errorf("--format %q: use terminal or json", opts.Format)}
+			switch opts.Format {
+			case "terminal", "json", "tsv":
+			default:
+				return &UsageError{Err: fmt.Errorf("--format %q: use terminal, json or tsv", opts.Format)}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -52,7 +62,7 @@ Exit status: 0 when every check passed, 1 when one did not.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Live, "live", false, "grade the running state as left by hand; no reset, no apply")
-	cmd.Flags().StringVar(&opts.Format, "format", "terminal", "output format: terminal or json")
+	cmd.Flags().StringVar(&opts.Format, "format", "terminal", "output format: terminal, json or tsv")
 	cmd.Flags().StringVarP(&opts.Dir, "dir", "C", "", "workspace folder (default: the current folder)")
 	addPullFlag(cmd, deps)
 	return cmd
@@ -91,8 +101,15 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		defer env.Close(ctx)
 	}
 	t0 := time.Now()
-	rep, err := env.Check(ctx, sub, runner.CheckOptions{Live: opts.Live, Name: "workspace"})
+	spin := newSpinner(deps.IO.ErrOut, deps.IO.ErrTTY)
+	rep, err := env.Check(ctx, sub, runner.CheckOptions{Live: opts.Live, Name: "workspace", Started: spin.start})
+	spin.stop()
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted: the report's errors are the interruption's, not
+		// the submission's; it is neither shown nor recorded.
 		return err
 	}
 	if deps.Verbose {
@@ -119,10 +136,13 @@ func exitFor(rep *checks.Report) int {
 }
 
 func renderReport(deps *Deps, rep checks.Report, format string) error {
-	if format == "json" {
+	switch format {
+	case "json":
 		return report.JSON(deps.IO.Out, rep)
+	case "tsv":
+		return report.TSV(deps.IO.Out, rep)
 	}
-	return report.Terminal(deps.IO.Out, rep, report.TerminalOptions{TTY: deps.IO.OutTTY, Color: deps.IO.Color})
+	return report.Terminal(deps.IO.Out, rep, report.TerminalOptions{Color: deps.IO.Color})
 }
 
 // recordCheck remembers the result in the workspace (for `lab hint`) and

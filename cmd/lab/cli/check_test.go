@@ -21,7 +21,8 @@ func TestNewCmdCheck(t *testing.T) {
 	}{
 		{name: "defaults", args: nil, want: CheckOptions{Format: "terminal"}},
 		{name: "live, json, folder", args: []string{"--live", "--format", "json", "-C", "ws"}, want: CheckOptions{Live: true, Format: "json", Dir: "ws"}},
-		{name: "unknown format", args: []string{"--format", "xml"}, wantCode: ExitUsage, wantErr: `--format "xml": use terminal or json`},
+		{name: "tsv", args: []string{"--format", "tsv"}, want: CheckOptions{Format: "tsv"}},
+		{name: "unknown format", args: []string{"--format", "xml"}, wantCode: ExitUsage, wantErr: `--format "xml": use terminal, json or tsv`},
 		{name: "an argument", args: []string{"sql-join"}, wantCode: ExitUsage, wantErr: "unknown command"},
 	}
 	for _, tt := range tests {
@@ -65,6 +66,9 @@ func Test_checkRun(t *testing.T) {
 		opts     CheckOptions
 		verbose  bool
 		canceled bool
+		// cancelDuring is Ctrl-C while the check runs: the runner returns
+		// a report of errored checks.
+		cancelDuring bool
 
 		wantOut    string
 		wantErrOut string
@@ -83,6 +87,7 @@ func Test_checkRun(t *testing.T) {
 			name:     "cold check passes, piped",
 			files:    map[string]string{"solution.sql": solution},
 			start:    &fakeEnv{reports: []checks.Report{pass}},
+			opts:     CheckOptions{Format: "tsv"},
 			wantOut:  "pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
 			wantExit: ExitOK, wantClosed: true, wantSub: runner.Submission{"solution.sql": solution},
 			wantScore: 4, wantPassed: true,
@@ -98,9 +103,21 @@ func Test_checkRun(t *testing.T) {
 			wantFailing: []string{"matches-reference"}, wantScore: 1,
 		},
 		{
-			name:     "a failed check, piped",
+			// lab check | less: the same report as on a terminal, without
+			// colour.
+			name:  "a failed check, piped",
+			files: map[string]string{"solution.sql": solution},
+			start: &fakeEnv{reports: []checks.Report{fail}},
+			wantOut: "✓ seed-intact (1/1)\n✗ matches-reference (0/3)\n    3 rows differ from the reference\n" +
+				"    hint: Name the columns name, orders and total_spent.\n\nscore 1/4 — 1 of 2 checks passed\n",
+			wantExit: ExitFailed, wantClosed: true, wantSub: runner.Submission{"solution.sql": solution},
+			wantFailing: []string{"matches-reference"}, wantScore: 1,
+		},
+		{
+			name:     "a failed check, --format tsv",
 			files:    map[string]string{"solution.sql": solution},
 			start:    &fakeEnv{reports: []checks.Report{fail}},
+			opts:     CheckOptions{Format: "tsv"},
 			wantOut:  "pass\tseed-intact\t1\t1\nfail\tmatches-reference\t0\t3\nmessage\tmatches-reference\t3 rows differ from the reference\nhint\tmatches-reference\tName the columns name, orders and total_spent.\nscore\t1\t4\tfail\n",
 			wantExit: ExitFailed, wantClosed: true, wantSub: runner.Submission{"solution.sql": solution},
 			wantFailing: []string{"matches-reference"}, wantScore: 1,
@@ -117,6 +134,7 @@ func Test_checkRun(t *testing.T) {
 		{
 			name:     "errored checks only are the environment",
 			start:    &fakeEnv{reports: []checks.Report{errored}},
+			opts:     CheckOptions{Format: "tsv"},
 			wantOut:  "error\tseed-intact\t0\t1\npass\tmatches-reference\t3\t3\nscore\t3\t4\terror\n",
 			wantExit: ExitEnvironment, wantClosed: true, wantSub: runner.Submission{},
 			wantFailing: []string{"seed-intact"}, wantScore: 3,
@@ -126,6 +144,7 @@ func Test_checkRun(t *testing.T) {
 			session:  "s1",
 			files:    map[string]string{"solution.sql": solution},
 			running:  &fakeEnv{id: "s1", reports: []checks.Report{pass}},
+			opts:     CheckOptions{Format: "tsv"},
 			wantOut:  "pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
 			wantExit: ExitOK, wantSub: runner.Submission{"solution.sql": solution},
 			wantScore: 4, wantPassed: true,
@@ -134,7 +153,7 @@ func Test_checkRun(t *testing.T) {
 			name:     "--live grades the running session as it is",
 			session:  "s1",
 			running:  &fakeEnv{id: "s1", reports: []checks.Report{pass}},
-			opts:     CheckOptions{Live: true},
+			opts:     CheckOptions{Live: true, Format: "tsv"},
 			wantOut:  "pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
 			wantExit: ExitOK, wantSub: runner.Submission{}, wantLive: true,
 			wantScore: 4, wantPassed: true,
@@ -144,6 +163,7 @@ func Test_checkRun(t *testing.T) {
 			session:    "gone",
 			start:      &fakeEnv{reports: []checks.Report{pass}},
 			verbose:    true,
+			opts:       CheckOptions{Format: "tsv"},
 			wantOut:    "pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
 			wantErrOut: "session gone is gone (session gone has no containers); starting fresh services\nstarting sql-join for this check …\nchecked in …\n",
 			wantExit:   ExitOK, wantClosed: true, wantSub: runner.Submission{},
@@ -177,6 +197,15 @@ func Test_checkRun(t *testing.T) {
 			wantErr:  "context canceled",
 			wantSub:  runner.Submission{},
 		},
+		{
+			name:         "interrupted during the check: its report is neither shown nor recorded",
+			session:      "s1",
+			running:      &fakeEnv{id: "s1", reports: []checks.Report{errored}},
+			cancelDuring: true,
+			wantExit:     ExitInterrupted,
+			wantErr:      "context canceled",
+			wantSub:      runner.Submission{},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,6 +220,9 @@ func Test_checkRun(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			if tt.canceled {
 				cancel()
+			}
+			if tt.cancelDuring {
+				tt.running.onCheck = func(int) { cancel() }
 			}
 			defer cancel()
 

@@ -18,11 +18,12 @@ import (
 // one), the services of the workspace's lab (--dir/-C, else the current
 // folder), the formats a flag accepts, and folders where an argument is
 // a folder (lab stop's argument completes as a folder; session ids are
-// what lab ps lists, and asking the engine on every TAB would be slow). They are registered in one place, registerCompletions, so
+// what lab ps lists, and asking the engine on every TAB would be slow).
+// They are registered in one place, registerCompletions, so
 // that the command tree reads as a table of what completes where.
 
 // checkFormats are the values `lab check --format` completes to.
-var checkFormats = []string{"terminal", "json"}
+var checkFormats = []string{"terminal", "json", "tsv"}
 
 // imagesListFormats are the values `lab images list --format` completes
 // to.

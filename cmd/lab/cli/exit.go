@@ -83,3 +83,33 @@ func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// exitCodesHelp is `lab help exit-codes`.
+const exitCodesHelp = `Every lab command exits with one of these codes, each with one meaning:
+
+  0    success: every check passed, or the command did what it was asked
+  1    a check did not pass: a wrong answer; a query, script or program of
+       yours that was too slow (it ran past its check's time limit and was
+       cancelled, and the message names the limit), that crashed, or that
+       did not build or load; a file that did not apply
+  2    a usage error: a bad flag or argument, an unknown lab, a lab
+       definition with errors
+  3    the environment failed, never your code: no container engine, an
+       image missing, a service that would not start or stopped working
+       (` + "`lab doctor`" + ` says what is wrong; -v shows the engine's own error)
+  130  interrupted by Ctrl-C (SIGINT) or SIGTERM: the run prints
+       "interrupted; nothing left running" once what it started is removed
+
+lab grade exits 1 when any submission did not pass, else 3 when any could
+not be graded because of the environment, else 0.
+lab watch ends with 0 on Ctrl-C: that is how it is stopped.`
+
+// newExitCodesTopic is the help topic `lab help exit-codes`: a command
+// without a Run, which cobra lists under "Additional help topics".
+func newExitCodesTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "exit-codes",
+		Short: "What lab's exit codes mean",
+		Long:  exitCodesHelp,
+	}
+}

@@ -52,7 +52,8 @@ between submissions. --isolation container gives every submission fresh
 containers. A submission that breaks, hangs or attacks the grader gets an
 error result and the batch goes on.
 
-Formats (several with --out DIR): terminal, json (Exercism's results.json
+Formats (several with --out DIR): terminal (the human report, piped too,
+then without colour), tsv (tab-separated records, see docs/tsv.md), json (Exercism's results.json
 with scores), junit, csv (a gradebook), html (a report for instructors),
 github (workflow annotations, and a job summary in $GITHUB_STEP_SUMMARY).
 --shard i/n grades every n-th submission from the i-th, sorted by name, for
@@ -127,6 +128,11 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	})
 	bar.finish()
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted: the reports grade the interruption, not the
+		// submissions; no "graded" line, no outputs.
 		return err
 	}
 	if deps.Verbose || deps.IO.ErrTTY {

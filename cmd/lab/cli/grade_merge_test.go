@@ -81,6 +81,7 @@ func Test_gradeMergeRun(t *testing.T) {
 		{
 			name:     "all passed, piped",
 			shards:   [][]checks.Report{{pass("bob")}, {pass("alice")}},
+			formats:  []string{"tsv"},
 			wantOut:  "pass\talice\t2\t2\npass\tbob\t2\t2\ntotal\t2\t2\n",
 			wantExit: ExitOK,
 		},
@@ -94,18 +95,21 @@ func Test_gradeMergeRun(t *testing.T) {
 		{
 			name:     "only errors are the environment",
 			shards:   [][]checks.Report{{pass("alice"), errored("bob")}},
+			formats:  []string{"tsv"},
 			wantOut:  "pass\talice\t2\t2\nerror\tbob\t1\t2\ntotal\t1\t2\n",
 			wantExit: ExitEnvironment,
 		},
 		{
 			name:     "a failure outranks an error",
 			shards:   [][]checks.Report{{errored("alice")}, {fail("bob")}},
+			formats:  []string{"tsv"},
 			wantOut:  "error\talice\t1\t2\nfail\tbob\t1\t2\ntotal\t0\t2\n",
 			wantExit: ExitFailed,
 		},
 		{
 			name:     "a re-run shard replaces the first; one report is shown whole",
 			shards:   [][]checks.Report{{fail("bob")}, {pass("bob")}},
+			formats:  []string{"tsv"},
 			wantOut:  "pass\trows\t1\t1\npass\torder\t1\t1\nscore\t2\t2\tpass\n",
 			wantExit: ExitOK,
 		},

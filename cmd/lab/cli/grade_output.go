@@ -18,6 +18,7 @@ import (
 // is written to under --out.
 var gradeFormats = []struct{ name, file string }{
 	{"terminal", ""},
+	{"tsv", "results.tsv"},
 	{"json", "results.json"},
 	{"junit", "junit.xml"},
 	{"csv", "gradebook.csv"},
@@ -85,7 +86,7 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 		var err error
 		switch f {
 		case "terminal":
-			opts := report.TerminalOptions{TTY: deps.IO.OutTTY, Color: deps.IO.Color}
+			opts := report.TerminalOptions{Color: deps.IO.Color}
 			if len(reports) == 1 {
 				err = report.Terminal(deps.IO.Out, reports[0], opts)
 			} else {
@@ -112,6 +113,12 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 				err = report.JSON(&buf, reports[0])
 			} else {
 				err = report.JSONBatch(&buf, reports)
+			}
+		case "tsv":
+			if len(reports) == 1 {
+				err = report.TSV(&buf, reports[0])
+			} else {
+				err = report.TSVBatch(&buf, reports)
 			}
 		case "junit":
 			err = report.JUnit(&buf, reports)

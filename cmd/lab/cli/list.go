@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +33,9 @@ func NewCmdList(deps *Deps, runF func(context.Context, *ListOptions) error) *cob
 		Short: "List the labs of the catalog",
 		Long: `list prints the labs of the catalog in use (--labs, else LAB_CATALOG, else
 the bundled labs): id, title, difficulty, services and your status.
-On a terminal it prints a table; piped, one tab-separated line per lab.`,
+On a terminal it prints a table that fits the terminal's width, cutting
+titles with "…" where needed; piped, one tab-separated line per lab (id,
+title, difficulty, services separated by commas, status), as gh does.`,
 		Example: `  lab list
   lab list --json | jq -r '.[].id'
   lab --labs my-labs list`,
@@ -98,16 +99,26 @@ func listRun(_ context.Context, opts *ListOptions) error {
 		}
 	case io.OutTTY:
 		p := io.Palette()
-		tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, p.Bold("ID\tTITLE\tDIFFICULTY\tSERVICES\tSTATUS"))
+		t := &table{header: []string{"ID", "TITLE", "DIFFICULTY", "SERVICES", "STATUS"}, cut: []int{1, 3},
+			style: func(row, col int, cell string) string {
+				switch {
+				case row < 0:
+					return p.Bold(cell)
+				case col == 4 && strings.HasPrefix(cell, "✓"):
+					return p.Green(cell)
+				}
+				return cell
+			}}
 		for _, l := range all {
 			st := status(l.ID)
 			if st == "passed" {
-				st = p.Green("✓ passed")
+				st = "✓ passed"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.ID, l.Title, l.Difficulty, strings.Join(serviceKinds(l), ", "), st)
+			t.rows = append(t.rows, []string{l.ID, l.Title, l.Difficulty, strings.Join(serviceKinds(l), ", "), st})
 		}
-		tw.Flush()
+		if err := t.render(io.Out, io.TerminalWidth(opts.Deps.Getenv)); err != nil {
+			return err
+		}
 	default:
 		for _, l := range all {
 			fmt.Fprintf(io.Out, "%s\t%s\t%s\t%s\t%s\n", l.ID, l.Title, l.Difficulty, strings.Join(serviceKinds(l), ","), status(l.ID))

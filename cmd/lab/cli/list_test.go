@@ -5,9 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/labrunner/labrunner/labs"
 )
 
 func TestNewCmdListFlags(t *testing.T) {
@@ -57,7 +62,7 @@ func TestList(t *testing.T) {
 		out, _, code := c.run(true, "list", "--labs", c.dir)
 		want := []string{
 			"ID     TITLE     DIFFICULTY    SERVICES         STATUS",
-			"alpha  Demo lab  intermediate  postgres, nginx  ",
+			"alpha  Demo lab  intermediate  postgres, nginx",
 			"beta   Demo lab  intermediate  postgres, nginx  ✓ passed",
 		}
 		if code != 0 || !slices.Equal(outputLines(out), want) {
@@ -109,5 +114,139 @@ func TestListStatusHook(t *testing.T) {
 	}
 	if got := out.String(); got != "alpha\tDemo lab\tintermediate\tpostgres,nginx\tstatus of alpha\n" {
 		t.Errorf("stdout %q", got)
+	}
+}
+
+// TestListFitsTheTerminal: on a terminal the table fits its width, as
+// gh's tables do: rows never wrap, the titles are cut with "…" (and only
+// as much as needed), and the header's columns line up with the rows', in
+// colour too (a bold header is styled after it is padded).
+func TestListFitsTheTerminal(t *testing.T) {
+	c := newCatalogTest(t)
+	passed := `{"passed": true, "best_score": 3, "max_score": 3}`
+	progress := `{"labs": {"linux-permissions": ` + passed + `, "nginx-rate-limit": ` + passed + `, "sql-join": ` + passed + `}}`
+	if err := os.WriteFile(filepath.Join(c.env["LAB_STATE_DIR"], "progress.json"), []byte(progress), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]string{}
+	for _, l := range mustBundled(t) {
+		titles[l.ID] = l.Title
+	}
+	tests := []struct {
+		name    string
+		width   int
+		color   bool
+		wantCut bool
+	}{
+		{"80 columns", 80, false, true},
+		// 122 columns with a status: the longest title loses 2.
+		{"120 columns", 120, false, true},
+		{"120 columns, colour", 120, true, true},
+		{"160 columns", 160, false, false},
+		{"80 columns, colour", 80, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io, out, _ := TestStreams()
+			io.OutTTY, io.Width = true, tt.width
+			env := map[string]string{"LAB_STATE_DIR": c.env["LAB_STATE_DIR"]}
+			if !tt.color {
+				env["NO_COLOR"] = "1"
+			}
+			code := Main(context.Background(), []string{"list"}, &Deps{IO: io, Getenv: func(k string) string { return env[k] }})
+			if code != 0 {
+				t.Fatalf("exit %d", code)
+			}
+			if got := strings.Contains(out.String(), "\x1b["); got != tt.color {
+				t.Errorf("colour %v, want %v", got, tt.color)
+			}
+			lines := outputLines(ansiEscape.ReplaceAllString(out.String(), ""))
+			if len(lines) != len(titles)+1 {
+				t.Fatalf("%d lines, want a header and %d rows:\n%s", len(lines), len(titles), out)
+			}
+			header := lines[0]
+			cut := false
+			for i, line := range lines {
+				if w := runewidth.StringWidth(line); w > tt.width {
+					t.Errorf("line %d is %d columns wide, wider than the terminal's %d:\n%s", i, w, tt.width, line)
+				}
+				for _, col := range []string{"TITLE", "DIFFICULTY", "SERVICES", "STATUS"} {
+					// Each column starts where its header does.
+					at := runewidth.StringWidth(header[:strings.Index(header, col)])
+					if i > 0 && at > 0 && at < runewidth.StringWidth(line) && line[byteAt(line, at-1)] != ' ' {
+						t.Errorf("row %d does not start column %s at %d, under its header:\n%s\n%s", i, col, at, header, line)
+					}
+				}
+				if i == 0 {
+					continue
+				}
+				id := strings.Fields(line)[0]
+				full := strings.Contains(line, titles[id])
+				cut = cut || !full
+				if !full && !strings.Contains(line, "…") {
+					t.Errorf("the title of %s is neither whole nor cut with …: %s", id, line)
+				}
+				if slices.Contains([]string{"linux-permissions", "nginx-rate-limit", "sql-join"}, id) && !strings.HasSuffix(line, "✓ passed") {
+					t.Errorf("row %s does not end in ✓ passed: %q", id, line)
+				}
+			}
+			if cut != tt.wantCut {
+				t.Errorf("titles cut: %v, want %v:\n%s", cut, tt.wantCut, strings.Join(lines, "\n"))
+			}
+		})
+	}
+}
+
+// byteAt is the byte offset of display column col in s.
+func byteAt(s string, col int) int {
+	w := 0
+	for i, r := range s {
+		if w >= col {
+			return i
+		}
+		w += runewidth.RuneWidth(r)
+	}
+	return len(s)
+}
+
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func mustBundled(t *testing.T) []*labs.Lab {
+	t.Helper()
+	all, err := (&Deps{Getenv: func(string) string { return "" }}).loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+func TestTableFit(t *testing.T) {
+	tests := []struct {
+		name  string
+		width int
+		want  []string
+	}{
+		{"the next column is cut once the first is at its minimum", 30, []string{"ID  TITLE         SERVICES", "a   a long titl…  runtime, re…", "bb  short         box"}},
+		{"wide enough", 40, []string{"ID  TITLE                  ST", "a   a long title of a lab  ✓", "bb  short                  -"}},
+		{"the title is cut", 24, []string{"ID  TITLE             ST", "a   a long title of…  ✓", "bb  short             -"}},
+		{"never below the minimum", 10, []string{"ID  TITLE         ST", "a   a long titl…  ✓", "bb  short         -"}},
+		{"unknown width", 0, []string{"ID  TITLE                  ST", "a   a long title of a lab  ✓", "bb  short                  -"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			tb := &table{header: []string{"ID", "TITLE", "ST"}, cut: []int{1},
+				rows: [][]string{{"a", "a long title of a lab", "✓"}, {"bb", "short", "-"}}}
+			if strings.HasPrefix(tt.name, "the next") {
+				tb = &table{header: []string{"ID", "TITLE", "SERVICES"}, cut: []int{1, 2},
+					rows: [][]string{{"a", "a long title of a lab", "runtime, redis, postgres"}, {"bb", "short", "box"}}}
+			}
+			if err := tb.render(&b, tt.width); err != nil {
+				t.Fatal(err)
+			}
+			if got := outputLines(b.String()); !slices.Equal(got, tt.want) {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
 	}
 }

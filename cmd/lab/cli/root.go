@@ -150,6 +150,7 @@ grades your solution with automated checks.`,
 		NewCmdSchema(deps, nil),
 		NewCmdImages(deps),
 		NewCmdNew(deps, nil),
+		newExitCodesTopic(),
 	)
 	addBuiltinExamples(root)
 	registerCompletions(root, deps)
@@ -163,18 +164,20 @@ func Main(ctx context.Context, args []string, deps *Deps) int {
 	root := NewCmdRoot(deps)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil {
-		var ee *ExitError
-		if !errors.As(err, &ee) {
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		// Whatever the command made of the interruption (an engine's
+		// "context canceled", a report of errored checks), the run was
+		// interrupted, and its deferred cleanup has run: one line says
+		// so, the rest only under -v.
+		if deps.Verbose {
 			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
 		}
-	}
-	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
-		fmt.Fprintln(deps.IO.ErrOut, "lab: interrupted")
-		// Whatever the command made of the interruption (a report of
-		// errored checks, a batch of errored submissions), the run was
-		// interrupted.
+		fmt.Fprintln(deps.IO.ErrOut, interruptedLine)
 		return ExitInterrupted
+	}
+	var ee *ExitError
+	if err != nil && !errors.As(err, &ee) {
+		fmt.Fprint(deps.IO.ErrOut, errorText(err, deps.Verbose))
 	}
 	return ExitCode(err)
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/mattn/go-isatty"
 	"github.com/muesli/termenv"
+	"golang.org/x/term"
 )
 
 // IOStreams are the streams a command reads and writes. Data goes to Out;
@@ -21,14 +23,39 @@ type IOStreams struct {
 	// Color enables ANSI colour; it is decided once from the TTY, NO_COLOR,
 	// TERM=dumb and --no-color.
 	Color bool
+	// Width is the width of Out in columns when it is a terminal whose
+	// size is known, else 0 (see TerminalWidth).
+	Width int
+}
+
+// defaultWidth is the width assumed for a terminal of unknown size, as
+// gh assumes.
+const defaultWidth = 80
+
+// TerminalWidth is the width tables on Out fit: the terminal's, else
+// COLUMNS, else 80.
+func (s *IOStreams) TerminalWidth(getenv func(string) string) int {
+	if s.Width > 0 {
+		return s.Width
+	}
+	if w, err := strconv.Atoi(getenv("COLUMNS")); err == nil && w > 0 {
+		return w
+	}
+	return defaultWidth
 }
 
 // System returns the process's streams and environment.
 func System() *Deps {
 	outTTY := isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd())
 	errTTY := isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd())
+	width := 0
+	if outTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			width = w
+		}
+	}
 	return &Deps{
-		IO:      &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, OutTTY: outTTY, ErrTTY: errTTY},
+		IO:      &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, OutTTY: outTTY, ErrTTY: errTTY, Width: width},
 		Getenv:  os.Getenv,
 		Version: version,
 	}

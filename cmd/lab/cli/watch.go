@@ -96,9 +96,16 @@ func watchRun(ctx context.Context, opts *WatchOptions) error {
 			return
 		}
 		fmt.Fprintf(deps.IO.ErrOut, "\n── %s checking …\n", time.Now().Format("15:04:05"))
-		rep, err := env.Check(ctx, sub, runner.CheckOptions{Name: "workspace"})
+		spin := newSpinner(deps.IO.ErrOut, deps.IO.ErrTTY)
+		rep, err := env.Check(ctx, sub, runner.CheckOptions{Name: "workspace", Started: spin.start})
+		spin.stop()
+		if ctx.Err() != nil {
+			// Ctrl-C during a check ends the watch; its report is moot.
+			return
+		}
 		if err != nil {
-			fmt.Fprintf(deps.IO.ErrOut, "lab: %v\n", err)
+			// The engine's own text only under -v, as for any command.
+			fmt.Fprint(deps.IO.ErrOut, errorText(err, deps.Verbose))
 			return
 		}
 		renderReport(deps, *rep, "terminal")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,11 @@ func TestNewCmdWatch(t *testing.T) {
 // the solution (as the learner would), and the check that follows ends the
 // watch by cancelling its context, as Ctrl-C does.
 func Test_watchRun(t *testing.T) {
+	// Piped or not, each check prints the human report (without colour
+	// here).
+	const watchedFailThenPass = "✓ seed-intact (1/1)\n✗ matches-reference (0/3)\n    3 rows differ from the reference\n" +
+		"    hint: Name the columns name, orders and total_spent.\n\nscore 1/4 — 1 of 2 checks passed\n" +
+		"✓ seed-intact (1/1)\n✓ matches-reference (3/3)\n\nscore 4/4 — 2 of 2 checks passed\n"
 	fail := joinReport(checks.Pass, checks.Fail)
 	pass := joinReport(checks.Pass, checks.Pass)
 	const starter, solution = "SELECT 1", "SELECT name FROM customers"
@@ -55,17 +61,15 @@ func Test_watchRun(t *testing.T) {
 		{
 			name:        "starts the lab, checks, checks again after a save",
 			wantStarted: true,
-			wantOut: "pass\tseed-intact\t1\t1\nfail\tmatches-reference\t0\t3\nmessage\tmatches-reference\t3 rows differ from the reference\nhint\tmatches-reference\tName the columns name, orders and total_spent.\nscore\t1\t4\tfail\n" +
-				"pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
-			wantErrOut: "starting sql-join …\n\n── … checking …\n── waiting for changes (Ctrl-C to stop)\n\n── … checking …\n── waiting for changes (Ctrl-C to stop)\n",
-			wantChecks: 2,
+			wantOut:     watchedFailThenPass,
+			wantErrOut:  "starting sql-join …\n\n── … checking …\n── waiting for changes (Ctrl-C to stop)\n\n── … checking …\n── waiting for changes (Ctrl-C to stop)\n",
+			wantChecks:  2,
 		},
 		{
-			name:    "uses the running lab",
-			session: "s1",
-			running: true,
-			wantOut: "pass\tseed-intact\t1\t1\nfail\tmatches-reference\t0\t3\nmessage\tmatches-reference\t3 rows differ from the reference\nhint\tmatches-reference\tName the columns name, orders and total_spent.\nscore\t1\t4\tfail\n" +
-				"pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
+			name:       "uses the running lab",
+			session:    "s1",
+			running:    true,
+			wantOut:    watchedFailThenPass,
 			wantErrOut: "\n── … checking …\n── waiting for changes (Ctrl-C to stop)\n\n── … checking …\n── waiting for changes (Ctrl-C to stop)\n",
 			wantChecks: 2,
 		},
@@ -74,7 +78,7 @@ func Test_watchRun(t *testing.T) {
 			session:    "s1",
 			running:    true,
 			checkErr:   &runner.EnvError{Err: errorString("apply solution.sql: connection refused")},
-			wantErrOut: "\n── … checking …\nlab: apply solution.sql: connection refused\n\n── … checking …\nlab: apply solution.sql: connection refused\n",
+			wantErrOut: "\n── … checking …\nlab: apply solution.sql: connection refused\n" + envAdvice + "\n── … checking …\nlab: apply solution.sql: connection refused\n" + envAdvice,
 			wantChecks: 2,
 		},
 	}
@@ -90,15 +94,15 @@ func Test_watchRun(t *testing.T) {
 			}
 			w := newWorkspaceTest(t, false, "sql-join", tt.session, map[string]string{"solution.sql": starter}, drv)
 			env.onCheck = func(n int) {
-				switch n {
-				case 1:
+				if n == 1 {
 					if err := os.WriteFile(filepath.Join(w.dir, "solution.sql"), []byte(solution), 0o644); err != nil {
 						t.Error(err)
 					}
-				default:
-					cancel()
 				}
 			}
+			// Ctrl-C once the second check has been reported: a Ctrl-C
+			// during a check drops its report (TestWatchInterruptedCheck).
+			w.deps.IO.ErrOut = &cancelAfter{w: w.errOut, n: 2, cancel: cancel}
 			done := make(chan error, 1)
 			go func() { done <- watchRun(ctx, &WatchOptions{Deps: w.deps, Dir: w.dir, Debounce: time.Millisecond}) }()
 			select {
@@ -150,5 +154,43 @@ func TestWatchStartFails(t *testing.T) {
 	}
 	if st := w.workspace(); st.Session != "" {
 		t.Errorf("recorded session %q of a lab that did not start", st.Session)
+	}
+}
+
+// cancelAfter writes to w and calls cancel once n reports of a check
+// (a "waiting for changes" line or an error) have been written.
+type cancelAfter struct {
+	w      io.Writer
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), "── waiting for changes") || strings.HasPrefix(string(p), "lab: ") {
+		if c.n--; c.n == 0 {
+			c.cancel()
+		}
+	}
+	return c.w.Write(p)
+}
+
+// TestWatchInterruptedCheck: Ctrl-C during a check ends the watch with no
+// report of that check and no error line: the result is the
+// interruption's, not the learner's.
+func TestWatchInterruptedCheck(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := &fakeEnv{id: "s1", reports: []checks.Report{joinReport(checks.Pass, checks.Error)}}
+	env.onCheck = func(int) { cancel() }
+	drv := &fakeDriver{running: env}
+	w := newWorkspaceTest(t, false, "sql-join", "s1", map[string]string{"solution.sql": "SELECT 1"}, drv)
+	if err := watchRun(ctx, &WatchOptions{Deps: w.deps, Dir: w.dir, Debounce: time.Millisecond}); err != nil {
+		t.Errorf("watch ended with %v, want nil", err)
+	}
+	if w.out.Len() != 0 || strings.Contains(w.errOut.String(), "lab:") {
+		t.Errorf("an interrupted check was reported:\nstdout %q\nstderr %q", w.out, w.errOut)
+	}
+	if lp := w.progress("sql-join"); lp != nil {
+		t.Errorf("an interrupted check was recorded: %+v", lp)
 	}
 }

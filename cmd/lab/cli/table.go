@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"io"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// table prints rows in aligned columns that fit a terminal's width, the
+// way gh's tableprinter does: two spaces between columns, no padding after
+// the last, and when the rows are too wide, the columns in cut (a title
+// first) are cut with "…" rather than a line wrapping. Widths are display widths
+// (✓ is one column, a CJK character two), measured before styling, so a
+// bold header or a green cell does not push its column out of line.
+type table struct {
+	header []string
+	rows   [][]string
+	// cut are the columns that may be cut to fit the width, in the order
+	// they are cut, each down to minCutWidth.
+	cut []int
+	// style styles a cell after it is padded: the header row is -1.
+	style func(row, col int, cell string) string
+}
+
+// tableGap is the space between columns.
+const tableGap = 2
+
+// minCutWidth is the narrowest a column is cut to; a terminal too narrow
+// for that is left to wrap the lines.
+const minCutWidth = 12
+
+func (t *table) render(w io.Writer, width int) error {
+	all := append([][]string{t.header}, t.rows...)
+	widths := make([]int, len(t.header))
+	for _, r := range all {
+		for i, c := range r {
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
+		}
+	}
+	total := tableGap * (len(widths) - 1)
+	for _, cw := range widths {
+		total += cw
+	}
+	for _, col := range t.cut {
+		if over := total - width; width > 0 && over > 0 && widths[col] > minCutWidth {
+			cw := max(minCutWidth, widths[col]-over)
+			total -= widths[col] - cw
+			widths[col] = cw
+		}
+	}
+	var b strings.Builder
+	for ri, r := range all {
+		var line strings.Builder
+		for i, c := range r {
+			c = runewidth.Truncate(c, widths[i], "…")
+			if i < len(r)-1 {
+				c = runewidth.FillRight(c, widths[i])
+			}
+			if t.style != nil {
+				c = t.style(ri-1, i, c)
+			}
+			if i > 0 {
+				line.WriteString(strings.Repeat(" ", tableGap))
+			}
+			line.WriteString(c)
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
