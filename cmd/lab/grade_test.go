@@ -87,9 +87,23 @@ func TestGradeClassroom(t *testing.T) {
 				MaxScore   int    `json:"max_score"`
 			} `json:"submissions"`
 		}
-		b := mustRead(t, filepath.Join(out, "results.json"))
+		b := mustRead(t, filepath.Join(out, "index.json"))
 		if err := json.Unmarshal(b, &doc); err != nil {
 			t.Fatal(err)
+		}
+		// Next to the index, each submission's Exercism results.json.
+		for name, w := range wants {
+			var one struct {
+				Version int    `json:"version"`
+				Status  string `json:"status"`
+				Score   *int   `json:"score"`
+			}
+			if err := json.Unmarshal(mustRead(t, filepath.Join(out, name, "results.json")), &one); err != nil {
+				t.Fatal(err)
+			}
+			if one.Version != 3 || one.Status != w.status || one.Score != nil {
+				t.Errorf("%s/results.json: version %d, status %s, score %v; want version 3, %s and no score (not in the interface)", name, one.Version, one.Status, one.Score, w.status)
+			}
 		}
 		if len(doc.Submissions) != len(wants) {
 			t.Fatalf("%d submissions in JSON, want %d", len(doc.Submissions), len(wants))
@@ -168,7 +182,7 @@ func TestGradeClassroom(t *testing.T) {
 				t.Fatalf("shard %d: exit %d\n%s", i+1, code, errOut)
 			}
 		}
-		_, errOut, code := c.run("grade", "merge", filepath.Join(s1, "results.json"), filepath.Join(s2, "results.json"), "--format", "csv", "--out", merged)
+		_, errOut, code := c.run("grade", "merge", filepath.Join(s1, "index.json"), filepath.Join(s2, "index.json"), "--format", "csv", "--out", merged)
 		if code != 1 {
 			t.Fatalf("merge: exit %d\n%s", code, errOut)
 		}
