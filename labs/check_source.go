@@ -25,7 +25,8 @@ const hiddenNote = "# the rest of this check is hidden (reveal: false)"
 // checkSource re-encodes the mapping node of a check as YAML, two spaces
 // an indent, comments dropped. With reveal false, only unrevealedKeys are
 // kept and hiddenNote ends the text; neverShownKeys are always left out,
-// a comment naming each. A node that does not encode gives "".
+// a comment naming each. A check of more than maxSourceNodes nodes, once
+// its aliases are written out, gives "". A node that does not encode gives "".
 func checkSource(n *yaml.Node, reveal bool) string {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return ""
@@ -33,6 +34,7 @@ func checkSource(n *yaml.Node, reveal bool) string {
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	hidden := false
 	var notes []string
+	budget := maxSourceNodes
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if slices.Contains(neverShownKeys, k.Value) {
@@ -45,7 +47,11 @@ func checkSource(n *yaml.Node, reveal bool) string {
 			hidden = true
 			continue
 		}
-		m.Content = append(m.Content, bare(k), bare(v))
+		bk, bv := bare(k, &budget), bare(v, &budget)
+		if budget < 0 {
+			return "" // an alias bomb: not worth showing
+		}
+		m.Content = append(m.Content, bk, bv)
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -66,21 +72,30 @@ func checkSource(n *yaml.Node, reveal bool) string {
 	return text
 }
 
+// maxSourceNodes bounds the nodes of a check's Source, so that aliases
+// written out cannot blow it up (a "billion laughs" lab.yaml).
+const maxSourceNodes = 10000
+
 // bare copies a node without its comments and anchors, recursively, with
 // aliases written out: what the author wrote for other authors stays in
-// lab.yaml.
-func bare(n *yaml.Node) *yaml.Node {
+// lab.yaml. Each node copied takes one from budget; past zero, copying
+// stops.
+func bare(n *yaml.Node, budget *int) *yaml.Node {
+	*budget--
+	if *budget < 0 {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
+	}
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		// An alias is written out in full: its anchor may be outside the
 		// check.
-		return bare(n.Alias)
+		return bare(n.Alias, budget)
 	}
 	c := *n
 	c.HeadComment, c.LineComment, c.FootComment, c.Anchor = "", "", "", ""
 	if len(n.Content) > 0 {
 		c.Content = make([]*yaml.Node, len(n.Content))
 		for i, ch := range n.Content {
-			c.Content[i] = bare(ch)
+			c.Content[i] = bare(ch, budget)
 		}
 	}
 	return &c

@@ -1,6 +1,7 @@
 package labs
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -49,6 +50,18 @@ func Test_checkSource(t *testing.T) {
 				t.Errorf("checkSource =\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+	// A billion laughs: nine levels of ten aliases each.
+	bomb := "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+	for i := 1; i < 9; i++ {
+		bomb += fmt.Sprintf("a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(bomb), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := checkSource(doc.Content[0], true); got != "" {
+		t.Errorf("an alias bomb gives %d bytes of source, want none", len(got))
 	}
 	if got := checkSource(nil, true); got != "" {
 		t.Errorf("checkSource(nil) = %q", got)

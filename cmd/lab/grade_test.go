@@ -29,12 +29,12 @@ func classroom(t *testing.T) (string, map[string]want) {
 		name, sql string
 		w         want
 	}{
-		{"correct", read("solution/solution.sql"), want{4, "pass"}},
-		{"innerjoin", read("wrong/inner-join/solution.sql"), want{1, "fail"}},
-		{"countstar", read("wrong/count-star/solution.sql"), want{1, "fail"}},
-		{"hardcoded", read("wrong/hardcoded/solution.sql"), want{1, "fail"}},
-		{"empty", "-- TODO\n", want{1, "fail"}},
-		{"syntax", "SELEC name FROM customers", want{1, "fail"}},
+		{"correct", read("solution/solution.sql"), want{3, "pass"}},
+		{"innerjoin", read("wrong/inner-join/solution.sql"), want{0, "fail"}},
+		{"countstar", read("wrong/count-star/solution.sql"), want{0, "fail"}},
+		{"hardcoded", read("wrong/hardcoded/solution.sql"), want{0, "fail"}},
+		{"empty", "-- TODO\n", want{0, "fail"}},
+		{"syntax", "SELEC name FROM customers", want{0, "fail"}},
 	}
 	wants := map[string]want{}
 	n := 0
@@ -49,11 +49,11 @@ func classroom(t *testing.T) (string, map[string]want) {
 	// A hostile one: sleeps past the check's timeout, which fails it (a
 	// query that slow is the learner's doing, not the environment's).
 	writeFile(t, filepath.Join(dir, "sleeper", "solution.sql"), "SELECT pg_sleep(1000)")
-	wants["sleeper"] = want{1, "fail"}
+	wants["sleeper"] = want{0, "fail"}
 	// One that tries to bring its own lab definition.
 	writeFile(t, filepath.Join(dir, "smuggler", "solution.sql"), read("wrong/inner-join/solution.sql"))
 	writeFile(t, filepath.Join(dir, "smuggler", "lab.yaml"), "id: sql-join\nchecks: []\n")
-	wants["smuggler"] = want{1, "fail"}
+	wants["smuggler"] = want{0, "fail"}
 	return dir, wants
 }
 
@@ -110,8 +110,8 @@ func TestGradeClassroom(t *testing.T) {
 		}
 		for _, s := range doc.Submissions {
 			w := wants[s.Submission]
-			if s.Score != w.score || s.Status != w.status || s.MaxScore != 4 {
-				t.Errorf("%s: %s %d/%d, want %s %d/4", s.Submission, s.Status, s.Score, s.MaxScore, w.status, w.score)
+			if s.Score != w.score || s.Status != w.status || s.MaxScore != 3 {
+				t.Errorf("%s: %s %d/%d, want %s %d/3", s.Submission, s.Status, s.Score, s.MaxScore, w.status, w.score)
 			}
 		}
 	})

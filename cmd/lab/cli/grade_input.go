@@ -94,7 +94,7 @@ func holdsAny(dir string, names []string) bool {
 // readFolder reads one submission folder. Lab definitions never come from a
 // submission: a lab.yaml in it is ignored, and said so.
 func readFolder(dir string, names []string, notes io.Writer) runner.Entry {
-	e := runner.Entry{Name: filepath.Base(dir), Files: runner.Submission{}}
+	e := runner.Entry{Name: folderBase(dir), Files: runner.Submission{}}
 	if _, err := os.Stat(filepath.Join(dir, labs.FileName)); err == nil {
 		fmt.Fprintf(notes, "note: %s: its lab.yaml is ignored; lab definitions come from the catalog\n", e.Name)
 	}
@@ -158,4 +158,16 @@ func parseShard(spec string) (int, int, error) {
 		return 0, 0, &UsageError{Err: fmt.Errorf("--shard %q: want i/n with 1 ≤ i ≤ n, e.g. 2/4", spec)}
 	}
 	return i, n, nil
+}
+
+// folderBase names a submission after its folder: "." and ".." by the
+// folder they stand for.
+func folderBase(dir string) string {
+	if base := filepath.Base(dir); base != "." && base != ".." && base != string(filepath.Separator) {
+		return base
+	}
+	if abs, err := filepath.Abs(dir); err == nil && filepath.Base(abs) != string(filepath.Separator) {
+		return filepath.Base(abs)
+	}
+	return "submission"
 }

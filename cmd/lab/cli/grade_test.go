@@ -312,3 +312,24 @@ func Test_gradeRun(t *testing.T) {
 		})
 	}
 }
+
+func Test_folderBase(t *testing.T) {
+	dir := t.TempDir()
+	ada := filepath.Join(dir, "ada")
+	if err := os.Mkdir(ada, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(ada)
+	tests := []struct{ dir, want string }{
+		{"class/bob", "bob"},
+		{"class/bob/", "bob"},
+		{".", "ada"},
+		{"..", filepath.Base(dir)},
+		{string(filepath.Separator), "submission"},
+	}
+	for _, tt := range tests {
+		if got := folderBase(tt.dir); got != tt.want {
+			t.Errorf("folderBase(%q) = %q, want %q", tt.dir, got, tt.want)
+		}
+	}
+}
