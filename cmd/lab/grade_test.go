@@ -124,9 +124,10 @@ func TestGradeClassroom(t *testing.T) {
 				Failures int    `xml:"failures,attr"`
 				Errors   int    `xml:"errors,attr"`
 				Cases    []struct {
-					Name    string    `xml:"name,attr"`
-					Failure *struct{} `xml:"failure"`
-					Error   *struct{} `xml:"error"`
+					Name      string    `xml:"name,attr"`
+					Classname string    `xml:"classname,attr"`
+					Failure   *struct{} `xml:"failure"`
+					Error     *struct{} `xml:"error"`
 				} `xml:"testcase"`
 			} `xml:"testsuite"`
 		}
@@ -140,6 +141,11 @@ func TestGradeClassroom(t *testing.T) {
 			w := wants[s.Name]
 			if len(s.Cases) != 2 || s.Tests != 2 {
 				t.Errorf("%s: %d testcases, want 2", s.Name, len(s.Cases))
+			}
+			for _, c := range s.Cases {
+				if c.Classname != s.Name+".sql-join" {
+					t.Errorf("%s: %s: classname %q, want one per student, %q", s.Name, c.Name, c.Classname, s.Name+".sql-join")
+				}
 			}
 			bad := s.Failures + s.Errors
 			if (w.status == "pass") != (bad == 0) || (w.status == "error") != (s.Errors > 0) {
@@ -172,6 +178,10 @@ func TestGradeClassroom(t *testing.T) {
 		}
 		if !strings.Contains(html, "matches-reference") {
 			t.Error("report.html has no per-check table")
+		}
+		// The sleeper's file, viewable in place.
+		if !strings.Contains(html, `<details class="file"><summary>solution.sql`) || !strings.Contains(html, "SELECT pg_sleep(1000)") {
+			t.Error("report.html does not hold the submitted files")
 		}
 	})
 	t.Run("shards merged equal the whole", func(t *testing.T) {
