@@ -32,6 +32,17 @@ type Result struct {
 	Score int `json:"score"`
 	// MaxScore is the check's points.
 	MaxScore int `json:"max_score"`
+	// File is the submission file the result is about, as the lab names it
+	// ("solution.sql"): the file that did not apply, or the one file of the
+	// service the check grades. Empty when no single file is graded.
+	File string `json:"file,omitempty"`
+	// Line is the line of File that the failure points at (1-based), such
+	// as the line of an SQL or nginx syntax error; 0 when it points at none.
+	Line int `json:"line,omitempty"`
+	// Code is the check as the lab defines it, shown to learners as
+	// Exercism's test_code; expected values are left out of it when the
+	// check does not reveal them.
+	Code string `json:"code,omitempty"`
 	// Duration is how long the check ran.
 	Duration time.Duration `json:"-"`
 }
@@ -53,6 +64,10 @@ type Report struct {
 	// Score and MaxScore sum the checks.
 	Score    int `json:"score"`
 	MaxScore int `json:"max_score"`
+	// Files are the submitted files as they were graded, by the lab's file
+	// names, for the instructor's report; nil when the caller did not keep
+	// them.
+	Files map[string]string `json:"-"`
 	// Duration is the whole run's wall time.
 	Duration time.Duration `json:"-"`
 }

@@ -37,6 +37,7 @@ func (d *decoder) check(n *yaml.Node, c *CheckDef, l loc) {
 	if !d.has(c, "reveal") {
 		c.Reveal = true
 	}
+	c.Source = checkSource(n, c.Reveal)
 	if c.Type == "" {
 		if !d.failed(c, "type") {
 			d.errs.add(d.at(c, "type", c.Pos), "missing check type (known: %s)", checks.Names())

@@ -150,6 +150,11 @@ type CheckDef struct {
 
 	// Check is the type's own fields, decoded strictly.
 	Check checks.Check `yaml:"-"`
+	// Source is the check as written in lab.yaml, re-encoded as YAML: what
+	// results show learners as the test's code (Exercism's test_code).
+	// Without reveal, only the fields that say what is checked, not the
+	// expected values, are kept (see checkSource).
+	Source string `yaml:"-"`
 	// Pos is where the check is defined.
 	Pos Pos `yaml:"-"`
 }

@@ -3,6 +3,9 @@ package report
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"html"
 	"image/png"
 	"os"
 	"os/exec"
@@ -67,13 +70,15 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := HTML(f, fixture(), HTMLOptions{Generated: time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC)}); err != nil {
+	if err := HTML(f, formatsFixture(), HTMLOptions{Generated: time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	url := "file://" + page
+	carol := `=carol "c.j." o'neil, 100%`
+	names := []string{carol, "alice", "bob", "dave", "erin"}
 
 	t.Run("screenshot", func(t *testing.T) {
 		shot := filepath.Join(dir, "report.png")
@@ -101,22 +106,33 @@ func TestHTMLInBrowser(t *testing.T) {
 		if len(colours) < 20 {
 			t.Errorf("screenshot looks blank: %d colours", len(colours))
 		}
-		if keep := os.Getenv("REPORT_SCREENSHOT"); keep != "" {
-			if err := os.WriteFile(keep, data, 0o644); err != nil {
-				t.Error(err)
-			}
+		keep := os.Getenv("REPORT_SCREENSHOT")
+		if keep == "" {
+			keep = filepath.Join(os.TempDir(), "labrunner-report.png")
 		}
+		if err := os.WriteFile(keep, data, 0o644); err != nil {
+			t.Error(err)
+		}
+		t.Logf("screenshot of the report (%d colours): %s", len(colours), keep)
 	})
 
-	row := regexp.MustCompile(`<tr data-name="[^"]*" data-status="\w+"( hidden="")?>`)
+	row := regexp.MustCompile(`<tr data-name="([^"]*)" data-status="\w+"([^>]*)>`)
 	tests := []struct {
 		name, fragment, shown string
-		hidden                []bool // per student row, sorted by name
+		order                 []string // the student rows, in the DOM's order
+		hidden                []bool   // per row, in that order
+		sorted                string   // the header the DOM says is sorted, and how
 	}{
-		{"no filter", "", "4 of 4 shown", []bool{false, false, false, false}},
-		{"by name", "#q=BO", "1 of 4 shown", []bool{true, true, false, true}},
-		{"by status", "#status=fail", "2 of 4 shown", []bool{false, true, false, true}},
-		{"no match", "#q=zed", "0 of 4 shown", []bool{true, true, true, true}},
+		{"no filter", "", "5 of 5 shown", names, []bool{false, false, false, false, false}, `submission`},
+		{"by name", "#q=BO", "1 of 5 shown", names, []bool{true, true, false, true, true}, `submission`},
+		{"by status", "#status=fail", "3 of 5 shown", names, []bool{false, true, false, true, false}, `submission`},
+		{"no match", "#q=zed", "0 of 5 shown", names, []bool{true, true, true, true, true}, `submission`},
+		{"sorted by score, highest first", "#sort=score-desc", "5 of 5 shown",
+			[]string{"alice", carol, "bob", "dave", "erin"}, []bool{false, false, false, false, false}, `score`},
+		{"sorted by a check, passes first; ties by name", "#sort=c2-asc", "5 of 5 shown",
+			[]string{carol, "alice", "bob", "erin", "dave"}, []bool{false, false, false, false, false}, `uses index`},
+		{"sorted and filtered", "#status=fail&sort=name-desc", "3 of 5 shown",
+			[]string{"erin", "dave", "bob", "alice", carol}, []bool{false, true, false, true, false}, `submission`},
 	}
 	for _, tt := range tests {
 		t.Run("dom "+tt.name, func(t *testing.T) {
@@ -132,13 +148,67 @@ func TestHTMLInBrowser(t *testing.T) {
 				t.Fatalf("%d student rows in the DOM, want %d", len(rows), len(tt.hidden))
 			}
 			for i, r := range rows {
-				if got := r[1] != ""; got != tt.hidden[i] {
+				if got := html.UnescapeString(r[1]); got != tt.order[i] {
+					t.Errorf("row %d is %q, want %q", i, got, tt.order[i])
+				}
+				if got := strings.Contains(r[2], `hidden=""`); got != tt.hidden[i] {
 					t.Errorf("row %d (%s): hidden %v, want %v", i, r[0], got, tt.hidden[i])
 				}
+			}
+			if n := len(regexp.MustCompile(`<th[^>]* aria-sort=`).FindAllString(dom, -1)); n != 1 {
+				t.Errorf("%d headers say they are sorted, want 1", n)
+			}
+			sortedTh := regexp.MustCompile(`aria-sort="(ascending|descending)"[^>]*><button type="button" class="sort" data-key="[^"]*">([^<]*)</button>`).FindStringSubmatch(dom)
+			if sortedTh == nil || sortedTh[2] != tt.sorted {
+				t.Errorf("sorted header %v, want %q", sortedTh, tt.sorted)
 			}
 			if strings.Contains(dom, "<script>alert") {
 				t.Errorf("the learner's script is in the DOM as an element")
 			}
+			// bob's file is in the page, as text.
+			if !strings.Contains(dom, `<details class="file"><summary>solution.sql`) || !strings.Contains(dom, `-- &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;`) {
+				t.Errorf("bob's submitted file is not in the DOM as text")
+			}
 		})
+	}
+}
+
+// TestHTMLInBrowserOpensFiles: a click on a file's summary opens it in
+// place, and a click on a header sorts by it, in a real browser: the
+// test's page script clicks, as a user would, and the DOM after it is
+// read back.
+func TestHTMLInBrowserOpensFiles(t *testing.T) {
+	bin := browser(t)
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := HTML(&buf, formatsFixture(), HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The report's CSP allows its own script only: the click script is
+	// added with its hash, as a user's click would need no script at all.
+	click := `document.querySelector("details.file > summary").click();` +
+		`document.querySelector('button[data-key="score"]').click();` +
+		`document.documentElement.setAttribute("data-clicked", "true");`
+	sum := sha256.Sum256([]byte(click))
+	page := strings.Replace(buf.String(), "script-src ", "script-src &#39;sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"&#39; ", 1)
+	page = strings.Replace(page, "</body>", "<script>"+click+"</script>\n</body>", 1)
+	path := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := string(runChromium(t, bin, "--dump-dom", "file://"+path))
+	if !strings.Contains(dom, `data-clicked="true"`) {
+		t.Fatalf("the click script did not run:\n%s", dom)
+	}
+	if !strings.Contains(dom, `<details class="file" open=""><summary>solution.sql`) {
+		t.Errorf("the file did not open in place")
+	}
+	// One click on score: highest first.
+	rows := regexp.MustCompile(`<tr data-name="([^"]*)"`).FindAllStringSubmatch(dom, -1)
+	if len(rows) == 0 || rows[0][1] != "alice" || len(rows) != 5 {
+		t.Errorf("after a click on score the first row is %v, want alice (5/5)", rows)
+	}
+	if !strings.Contains(dom, "#sort=score-desc") && !strings.Contains(dom, `aria-sort="descending"`) {
+		t.Errorf("the score header does not say it sorts descending")
 	}
 }

@@ -16,11 +16,12 @@ import (
 //
 // with the checks in the lab's order, then one row per report, sorted by
 // submission name (stably: reports with the same name keep their order).
-// A check's cell holds the points scored (0 for a failed or skipped
-// check), "error" when the check could not run, and is empty when the
-// report has no result for it (a run that could not start). total and
-// max are the report's score and max_score; status is pass, fail or
-// error.
+// Every check's cell and total and max are whole numbers, so that a
+// spreadsheet sums them: a check's cell holds the points scored, 0 when
+// it failed, errored, was skipped or has no result (a run that could not
+// start). total and max are the report's score and max_score; status,
+// the last column, is pass, fail or error and tells a 0 earned from a 0
+// the grader could not give.
 //
 // A cell that a spreadsheet would take for a formula (starting with =, +,
 // -, @, tab or carriage return) is prefixed with a single quote. Reports
@@ -46,15 +47,7 @@ func CSV(w io.Writer, reports []checks.Report) error {
 		}
 		row := []string{r.Submission}
 		for _, name := range names {
-			res, ok := byName[name]
-			switch {
-			case !ok:
-				row = append(row, "")
-			case res.Status == checks.Error:
-				row = append(row, "error")
-			default:
-				row = append(row, strconv.Itoa(res.Score))
-			}
+			row = append(row, strconv.Itoa(byName[name].Score))
 		}
 		row = append(row, strconv.Itoa(r.Score), strconv.Itoa(r.MaxScore), string(r.Status))
 		if err := cw.Write(safeCells(row)); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 
 func TestCSVGradebook(t *testing.T) {
 	var buf bytes.Buffer
-	if err := CSV(&buf, fixture()); err != nil {
+	if err := CSV(&buf, formatsFixture()); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()
@@ -20,14 +21,23 @@ func TestCSVGradebook(t *testing.T) {
 		t.Fatalf("read back: %v", err)
 	}
 	want := [][]string{
-		{"submission", "result: orders, customers", "uses index", "cache hit", "second query", "total", "max", "status"},
-		{`'=Carol "C.J." O'Neil, 100%`, "0", "2", "1", "1", "4", "5", "fail"},
-		{"alice", "1", "2", "1", "1", "5", "5", "pass"},
-		{"bob", "1", "0", "error", "0", "1", "5", "fail"},
-		{"dave", "", "", "", "", "0", "0", "error"},
+		{"submission", "result: orders, customers", "uses index", "cache hit", "second query", "apply solution.sql", "total", "max", "status"},
+		{`'=Carol "C.J." O'Neil, 100%`, "0", "2", "1", "1", "0", "4", "5", "fail"},
+		{"alice", "1", "2", "1", "1", "0", "5", "5", "pass"},
+		{"bob", "1", "0", "0", "0", "0", "1", "5", "fail"},
+		{"dave", "0", "0", "0", "0", "0", "0", "0", "error"},
+		{"erin", "0", "0", "0", "0", "0", "0", "5", "fail"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("gradebook:\n%q\nwant\n%q", rows, want)
+	}
+	// Every column but the first and the last is a number.
+	for _, row := range rows[1:] {
+		for i, cell := range row[1 : len(row)-1] {
+			if _, err := strconv.Atoi(cell); err != nil {
+				t.Errorf("%s: column %q holds %q, not a number", row[0], rows[0][i+1], cell)
+			}
+		}
 	}
 }
 

@@ -24,7 +24,13 @@
 // apply"; the terminal shows it as "- name (skipped: needs uses index to
 // pass first)", with or without the leading "skipped:" in the message.
 //
-// The JSON batch format is the one format that reads back: ReadJSON
-// accepts what JSON and JSONBatch write, and Merge combines the batches of
-// sharded grading runs into one.
+// JSON writes one submission's results.json exactly to Exercism's
+// test-runner interface, version 3; JSONBatch writes the results index
+// that holds what the interface has no place for (scores, skips, hints,
+// files and lines, the submitted files) and each submission's
+// results.json. The index is the one format that reads back: ReadJSON
+// reads it, and Merge combines the indexes of sharded grading runs into
+// one, refusing a submission that two shards hold. The tests check the
+// formats with consumers no one here wrote: ajv for results.json, xmllint
+// with the Jenkins junit-10 schema for JUnit, headless Chromium for HTML.
 package report

@@ -5,6 +5,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/labrunner/labrunner/checks"
@@ -18,30 +19,40 @@ const (
 )
 
 // GitHubAnnotations writes GitHub Actions workflow commands for one report:
-// "::error file=<file>,title=<label>: <check>::<message>" for each failed
-// or errored check (the message followed by "hint: …"), "::notice" for
-// each skipped check, and "::error" for a run-level error. file is the
-// submission file to attach the annotations to, relative to the
-// repository; empty leaves the file out. Nothing is written for a check
-// that passed.
+// "::error file=<file>,line=<line>,title=<label>: <check>::<message>" for
+// each failed or errored check (the message followed by "hint: …"),
+// "::notice" for each skipped check, and "::error" with no file for a
+// run-level error. Nothing is written for a check that passed.
+//
+// file is the submission file the result is about (checks.Result.File)
+// as paths maps it to a path relative to the repository, which is where
+// GitHub looks for it; a file that paths does not hold is written as it
+// is named. line is the result's Line, left out when it has none, and so
+// is file when the result is about no single file.
 //
 // Data is escaped as GitHub's toolkit does (% → %25, CR → %0D,
 // LF → %0A), properties also escape ":" (%3A) and "," (%2C), so learner
 // text cannot end a command or start another. GitHub shows at most 10
 // annotations of each level per step.
-func GitHubAnnotations(w io.Writer, r checks.Report, file string) error {
+func GitHubAnnotations(w io.Writer, r checks.Report, paths map[string]string) error {
 	var b strings.Builder
-	command := func(level, title, msg string) {
+	command := func(level, file string, line int, title, msg string) {
 		b.WriteString("::" + level + " ")
 		if file != "" {
+			if p, ok := paths[file]; ok {
+				file = p
+			}
 			b.WriteString("file=" + escapeProperty(file) + ",")
+			if line > 0 {
+				b.WriteString("line=" + strconv.Itoa(line) + ",")
+			}
 		}
 		b.WriteString("title=" + escapeProperty(title) + "::")
 		b.WriteString(escapeData(truncate(cleanText(msg), maxAnnotation, "…")) + "\n")
 	}
 	name := label(r)
 	if r.Message != "" {
-		command("error", name, r.Message)
+		command("error", "", 0, name, r.Message)
 	}
 	for _, res := range r.Results {
 		title := name + ": " + res.Name
@@ -51,13 +62,13 @@ func GitHubAnnotations(w io.Writer, r checks.Report, file string) error {
 			if msg == "" {
 				msg = "the check did not pass"
 			}
-			command("error", title, msg)
+			command("error", res.File, res.Line, title, msg)
 		case checks.Skip:
 			msg := "skipped"
 			if reason := skipReason(res.Message); reason != "" {
 				msg += ": " + reason
 			}
-			command("notice", title, msg)
+			command("notice", res.File, res.Line, title, msg)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -32,25 +32,39 @@ func TestGitHubEscaping(t *testing.T) {
 
 func TestGitHubAnnotations(t *testing.T) {
 	var buf bytes.Buffer
-	for _, r := range fixture() {
-		if err := GitHubAnnotations(&buf, r, "sub,dir/solution.sql"); err != nil {
+	paths := map[string]string{"solution.sql": "sub,dir/solution.sql"}
+	for _, r := range formatsFixture() {
+		if err := GitHubAnnotations(&buf, r, paths); err != nil {
 			t.Fatal(err)
 		}
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	// bob: fail, error, skip; dave: run error; carol: fail. alice: nothing.
-	wantLevels := []string{"error", "error", "notice", "error", "error"}
-	if len(lines) != len(wantLevels) {
-		t.Fatalf("%d commands, want %d:\n%s", len(lines), len(wantLevels), buf.String())
+	// bob: fail, error, skip; dave: run error; carol: fail; erin: did not
+	// apply, 4 skipped. alice: nothing.
+	file := "file=sub%2Cdir/solution.sql,"
+	want := []string{
+		"::error " + file + "title=bob%3A uses index::",
+		"::error title=bob%3A cache hit::",
+		"::notice title=bob%3A second query::",
+		"::error title=dave::",
+		"::error " + file + "line=3,title==Carol",
+		"::error " + file + "line=2,title=erin%3A apply solution.sql::",
+		"::notice " + file + "title=erin%3A result%3A orders%2C customers::",
+		"::notice " + file + "title=erin%3A uses index::",
+		"::notice title=erin%3A cache hit::",
+		"::notice title=erin%3A second query::",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("%d commands, want %d:\n%s", len(lines), len(want), buf.String())
 	}
 	for i, l := range lines {
-		prefix := "::" + wantLevels[i] + " file=sub%2Cdir/solution.sql,title="
-		if !strings.HasPrefix(l, prefix) {
-			t.Errorf("command %d: %q, want prefix %q", i, l, prefix)
+		if !strings.HasPrefix(l, want[i]) {
+			t.Errorf("command %d: %q, want prefix %q", i, l, want[i])
 		}
+		level := strings.Fields(strings.TrimPrefix(l, "::"))[0]
 		// Exactly one "::" separates properties from data, before any
 		// learner text.
-		props, data, ok := strings.Cut(strings.TrimPrefix(l, "::"+wantLevels[i]+" "), "::")
+		props, data, ok := strings.Cut(strings.TrimPrefix(l, "::"+level+" "), "::")
 		if !ok || strings.Contains(props, ":") || strings.ContainsAny(data, "\r\n\x1b") {
 			t.Errorf("command %d is not one well-escaped command: %q", i, l)
 		}
@@ -62,12 +76,13 @@ func TestGitHubAnnotations(t *testing.T) {
 		t.Errorf("hint missing or not escaped: %q", lines[4])
 	}
 
-	var nofile bytes.Buffer
-	if err := GitHubAnnotations(&nofile, fixture()[0], ""); err != nil {
+	// Without paths, a file is named as the lab names it.
+	var plain bytes.Buffer
+	if err := GitHubAnnotations(&plain, formatsFixture()[4], nil); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(nofile.String(), "file=") {
-		t.Errorf("empty file written: %q", nofile.String())
+	if !strings.HasPrefix(plain.String(), "::error file=solution.sql,line=2,title=erin") {
+		t.Errorf("no paths: %q", plain.String())
 	}
 }
 

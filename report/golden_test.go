@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,7 +44,7 @@ func TestGolden(t *testing.T) {
 		{"json-batch", JSONBatch},
 		{"junit", JUnit},
 		{"github-annotations", each(func(w io.Writer, r checks.Report) error {
-			return GitHubAnnotations(w, r, "submissions/solution.sql")
+			return GitHubAnnotations(w, r, map[string]string{"solution.sql": "submissions/" + r.Submission + "/solution.sql"})
 		})},
 		{"github-summary", GitHubSummary},
 		{"github-summary-one", func(w io.Writer, rs []checks.Report) error {
@@ -57,7 +58,12 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := tt.render(&buf, fixture()); err != nil {
+			reports := fixture()
+			if !strings.HasPrefix(tt.name, "terminal") {
+				// The machine formats render erin too.
+				reports = formatsFixture()
+			}
+			if err := tt.render(&buf, reports); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.name, buf.Bytes())

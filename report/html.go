@@ -33,18 +33,34 @@ type HTMLOptions struct {
 	Generated time.Time
 }
 
-// maxHTMLText caps one check's text in the HTML report.
-const maxHTMLText = 4000
+// maxHTMLText caps one check's text in the HTML report; maxHTMLFile caps
+// one submitted file shown in it.
+const (
+	maxHTMLText = 4000
+	maxHTMLFile = 64 << 10
+)
+
+// maxBins is the most bars of the score distribution.
+const maxBins = 20
 
 // HTML writes a static, self-contained HTML report of reports of one lab
 // for instructors: counts of submissions by status and the mean score; a
-// table of the checks with their points and pass rate (passed out of the
-// submissions that have a result for the check); and a table of the
-// submissions, sorted by name, with status, score, a ✓/✗/!/- cell per
-// check (the message and hint in its title) and the messages of the
-// checks that did not pass in a <details>. A filter box and a status
-// menu filter the submissions; the filter can also be given in the URL,
-// "report.html#q=ali&status=fail".
+// score distribution (a bar per score, or per range of scores when the
+// maximum is over 20: how many submissions got it); a table of the checks
+// with their points and pass rate (passed out of the submissions that
+// have a result for the check); and a table of the submissions, sorted by
+// name, with status, score, a ✓/✗/!/- cell per check under the check's
+// name (the message and hint in its title), the submitted files, each
+// viewable in place (a <details> per file, when the reports carry them),
+// and the messages of the checks that did not pass in a <details>.
+//
+// A filter box and a status menu filter the submissions; a click on a
+// column's header sorts by it (again: the other way), by name, status
+// (pass, fail, error), score or a check's result (pass, fail, skipped,
+// error, none). Filter and sort can be given in the URL too,
+// "report.html#q=ali&status=fail&sort=score-desc", sort naming a column
+// by "name", "status", "score" or a check's number ("c1" for the first)
+// and "-asc" or "-desc".
 //
 // The page loads nothing: styles and a few lines of vanilla JavaScript are
 // inline, and a Content-Security-Policy allows only that script (by its
@@ -73,6 +89,20 @@ type htmlPage struct {
 	Max                     int
 	Checks                  []htmlCheck
 	Rows                    []htmlRow
+	Dist                    htmlDist
+}
+
+// htmlDist is the score distribution as an SVG bar chart.
+type htmlDist struct {
+	Width, Height, Base int
+	Bins                []htmlBin
+}
+
+type htmlBin struct {
+	Label           string
+	Count           int
+	X, Y, W, H, Mid int
+	CountY          int
 }
 
 type htmlCheck struct {
@@ -84,13 +114,21 @@ type htmlCheck struct {
 
 type htmlRow struct {
 	Name, Search, Status string
+	StatusRank           int
 	Score, MaxScore      int
 	Cells                []htmlCell
+	Files                []htmlFile
 	Issues               []htmlIssue
 }
 
 type htmlCell struct {
 	Mark, Class, Title string
+	Rank               int
+}
+
+type htmlFile struct {
+	Name, Text string
+	Lines      int
 }
 
 type htmlIssue struct {
@@ -142,8 +180,13 @@ func buildPage(lab string, reports []checks.Report, opts HTMLOptions) htmlPage {
 			MaxScore: r.MaxScore,
 			Cells:    make([]htmlCell, len(names)),
 		}
+		row.StatusRank = statusRank(r.Status)
 		for i := range row.Cells {
-			row.Cells[i] = htmlCell{Mark: "·", Class: "none", Title: "no result"}
+			row.Cells[i] = htmlCell{Mark: "·", Class: "none", Title: "no result", Rank: 4}
+		}
+		for _, name := range sortedKeys(r.Files) {
+			text := truncate(cleanText(r.Files[name]), maxHTMLFile, "\n… (cut at 64 KiB)")
+			row.Files = append(row.Files, htmlFile{Name: name, Text: text, Lines: len(lines(text))})
 		}
 		if r.Message != "" {
 			row.Issues = append(row.Issues, htmlIssue{Mark: mark(checks.Error), Class: "error", Name: "grading", Text: truncate(cleanText(r.Message), maxHTMLText, "\n… (truncated)")})
@@ -168,7 +211,7 @@ func buildPage(lab string, reports []checks.Report, opts HTMLOptions) htmlPage {
 			if text != "" {
 				title += "\n" + truncate(cleanText(text), 500, "…")
 			}
-			row.Cells[i] = htmlCell{Mark: mark(res.Status), Class: string(res.Status), Title: title}
+			row.Cells[i] = htmlCell{Mark: mark(res.Status), Class: string(res.Status), Title: title, Rank: cellRank(res.Status)}
 			if res.Status != checks.Pass {
 				if res.Output != "" {
 					text += "\n\noutput:\n" + res.Output
@@ -192,5 +235,80 @@ func buildPage(lab string, reports []checks.Report, opts HTMLOptions) htmlPage {
 	if len(sorted) > 0 {
 		p.Mean = strconv.FormatFloat(float64(total)/float64(len(sorted)), 'f', 1, 64)
 	}
+	p.Dist = distribution(sorted, p.Max)
 	return p
+}
+
+// Geometry of the score distribution, in pixels.
+const (
+	distBar    = 36
+	distGap    = 8
+	distHeight = 120
+	distPad    = 24
+)
+
+// distribution counts the reports by score, one bin per score from 0 to
+// maxScore, or ranges of scores when that makes more than maxBins bins.
+func distribution(reports []checks.Report, maxScore int) htmlDist {
+	width := (maxScore + maxBins) / maxBins // ceil((maxScore+1)/maxBins)
+	n := maxScore/width + 1
+	counts := make([]int, n)
+	most := 0
+	for _, r := range reports {
+		i := min(max(r.Score, 0)/width, n-1)
+		counts[i]++
+		most = max(most, counts[i])
+	}
+	d := htmlDist{Width: n*(distBar+distGap) + distGap, Height: distHeight + 2*distPad, Base: distPad + distHeight}
+	for i, c := range counts {
+		lo, hi := i*width, min((i+1)*width-1, maxScore)
+		label := strconv.Itoa(lo)
+		if hi > lo {
+			label += "–" + strconv.Itoa(hi)
+		}
+		h := 0
+		if most > 0 {
+			h = c * distHeight / most
+		}
+		x := distGap + i*(distBar+distGap)
+		d.Bins = append(d.Bins, htmlBin{
+			Label: label, Count: c,
+			X: x, W: distBar, H: h, Y: d.Base - h, Mid: x + distBar/2, CountY: d.Base - h - 4,
+		})
+	}
+	return d
+}
+
+// statusRank orders submissions by status for sorting: pass, fail, error.
+func statusRank(s checks.Status) int {
+	switch s {
+	case checks.Pass:
+		return 0
+	case checks.Fail:
+		return 1
+	}
+	return 2
+}
+
+// cellRank orders a check's results for sorting: pass, fail, skipped,
+// error; no result (4) last.
+func cellRank(s checks.Status) int {
+	switch s {
+	case checks.Pass:
+		return 0
+	case checks.Fail:
+		return 1
+	case checks.Skip:
+		return 2
+	}
+	return 3
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -19,7 +19,6 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -66,12 +65,16 @@ const junitRunCase = "(grading)"
 const maxAttr = 200
 
 // JUnit writes reports as JUnit XML: a <testsuites> element (named after
-// the lab when all reports share one) with one <testsuite> per report,
+// the lab when all reports share one, with tests/failures/errors counts
+// and time, and no skipped count: the Jenkins junit-10 schema, which the
+// tests validate against, does not allow one there) with one <testsuite> per report,
 // named after the submission (or the lab when the report has no
 // submission name), with tests/failures/errors/skipped counts, time in
 // seconds and the lab, submission, score and max_score as properties.
-// Each check is a <testcase> with classname = lab id, name = check name
-// and time. A failed check has <failure message="first line of the
+// Each check is a <testcase> with classname = "<submission>.<lab>" (the
+// lab id alone for a report without a submission name), so that the
+// tests of different students never merge into one class in a viewer,
+// name = check name and time. A failed check has <failure message="first line of the
 // message" type="check type"> whose text is the whole message and the
 // hint; an errored one has <error> likewise; a skipped one has <skipped
 // message="reason"/>. A check's output is its <system-out>. A run-level
@@ -91,7 +94,6 @@ func JUnit(w io.Writer, reports []checks.Report) error {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
 		total += r.Duration
 		doc.Suites = append(doc.Suites, s)
 	}
@@ -121,9 +123,13 @@ func junitSuiteOf(r checks.Report) junitSuite {
 			{"max_score", strconv.Itoa(r.MaxScore)},
 		},
 	}
+	class := r.Lab
+	if r.Submission != "" {
+		class = r.Submission + "." + r.Lab
+	}
 	if r.Message != "" {
 		s.Cases = append(s.Cases, junitCase{
-			Classname: r.Lab,
+			Classname: class,
 			Name:      junitRunCase,
 			Time:      seconds(0),
 			Error:     &junitProblem{Message: attr(r.Message), Type: "run", Text: r.Message},
@@ -132,7 +138,7 @@ func junitSuiteOf(r checks.Report) junitSuite {
 	}
 	for _, res := range r.Results {
 		c := junitCase{
-			Classname: r.Lab,
+			Classname: class,
 			Name:      res.Name,
 			Time:      seconds(res.Duration),
 			SystemOut: res.Output,

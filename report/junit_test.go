@@ -80,9 +80,16 @@ func parseJUnit(t *testing.T, reports []checks.Report) parsedSuites {
 func TestJUnitStructure(t *testing.T) {
 	doc := parseJUnit(t, fixture())
 
-	if doc.Name != "sql-join" || doc.Tests != 13 || doc.Failures != 2 || doc.Errors != 2 || doc.Skipped != 1 {
-		t.Errorf("testsuites: name %q tests %d failures %d errors %d skipped %d, want sql-join 13 2 2 1",
+	if doc.Name != "sql-join" || doc.Tests != 13 || doc.Failures != 2 || doc.Errors != 2 || doc.Skipped != 0 {
+		t.Errorf("testsuites: name %q tests %d failures %d errors %d skipped %d, want sql-join 13 2 2 and no skipped (junit-10.xsd has none there)",
 			doc.Name, doc.Tests, doc.Failures, doc.Errors, doc.Skipped)
+	}
+	var skipped int
+	for _, s := range doc.Suites {
+		skipped += s.Skipped
+	}
+	if skipped != 1 {
+		t.Errorf("suites count %d skipped, want 1", skipped)
 	}
 	var names []string
 	for _, s := range doc.Suites {
@@ -92,8 +99,9 @@ func TestJUnitStructure(t *testing.T) {
 		}
 		f, e, k := 0, 0, 0
 		for _, c := range s.Cases {
-			if c.Classname != "sql-join" {
-				t.Errorf("suite %q case %q: classname %q, want the lab id", s.Name, c.Name, c.Classname)
+			// One class per student: five students' tests never collide.
+			if c.Classname != s.Name+".sql-join" {
+				t.Errorf("suite %q case %q: classname %q, want %q", s.Name, c.Name, c.Classname, s.Name+".sql-join")
 			}
 			if c.Time == "" {
 				t.Errorf("suite %q case %q: no time", s.Name, c.Name)
@@ -183,6 +191,14 @@ func TestJUnitHostileText(t *testing.T) {
 	}
 }
 
+func TestJUnitWorkspaceClassname(t *testing.T) {
+	r := checks.Report{Lab: "sql-join", Results: []checks.Result{{Name: "rows", Status: checks.Pass}}}
+	r.Summarize()
+	if doc := parseJUnit(t, []checks.Report{r}); doc.Suites[0].Name != "sql-join" || doc.Suites[0].Cases[0].Classname != "sql-join" {
+		t.Errorf("a workspace's report: suite %q, classname %q; want the lab id for both", doc.Suites[0].Name, doc.Suites[0].Cases[0].Classname)
+	}
+}
+
 func TestJUnitEmptyAndMixed(t *testing.T) {
 	doc := parseJUnit(t, nil)
 	if doc.Tests != 0 || len(doc.Suites) != 0 {
@@ -190,7 +206,7 @@ func TestJUnitEmptyAndMixed(t *testing.T) {
 	}
 	rs := fixture()[:2]
 	rs[1].Lab = "redis-cache"
-	if doc := parseJUnit(t, rs); doc.Name != "" || len(doc.Suites) != 2 || doc.Suites[1].Cases[0].Classname != "redis-cache" {
+	if doc := parseJUnit(t, rs); doc.Name != "" || len(doc.Suites) != 2 || doc.Suites[1].Cases[0].Classname != "alice.redis-cache" {
 		t.Errorf("reports of two labs: %+v", doc)
 	}
 }

@@ -164,6 +164,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 		// A grade computed against a broken environment would be wrong.
 		return nil, &EnvError{Err: fmt.Errorf("the environment failed during the check, so there is no grade: %w", failure)}
 	}
+	locate(e.Lab, rep.Results)
 	rep.Duration = time.Since(start)
 	rep.Summarize()
 	return rep, nil

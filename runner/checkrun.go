@@ -33,7 +33,7 @@ func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string,
 	status := map[string]checks.Status{}
 	results := make([]checks.Result, 0, len(lab.Checks))
 	for _, def := range lab.Checks {
-		res := checks.Result{Name: def.Name, Type: def.Type, MaxScore: def.Points}
+		res := checks.Result{Name: def.Name, Type: def.Type, MaxScore: def.Points, Code: def.Source}
 		var blocked []string
 		for _, n := range def.Needs {
 			if status[n] != checks.Pass {

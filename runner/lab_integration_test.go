@@ -110,6 +110,10 @@ func TestLabCheck(t *testing.T) {
 		if r.Name != "apply index.sql" || r.Status != checks.Fail || !strings.Contains(r.Message, "line 3: syntax error") {
 			t.Errorf("got %+v", r)
 		}
+		// Annotations go on the file and the line.
+		if r.File != "index.sql" || r.Line != 3 {
+			t.Errorf("file, line = %q, %d; want index.sql, 3", r.File, r.Line)
+		}
 	})
 	t.Run("runaway query is cancelled and is a fail", func(t *testing.T) {
 		lab.Checks[0].Timeout = checks.Duration{Duration: 1 * time.Second}

@@ -93,6 +93,8 @@ func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 		case c.name == "starter":
 			if rep.Status == checks.Pass {
 				pc.Problem = "the untouched starter passes every check"
+			} else if rep.Score > 0 {
+				pc.Problem = starterScores(rep)
 			}
 		case c.name == "solution":
 			if rep.Status != checks.Pass {
@@ -149,6 +151,25 @@ func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 		}
 	}
 	return p, nil
+}
+
+// starterScores is the problem of a starter that earns points: the
+// checks it passes guard what the learner must not break (the data stays
+// intact, nothing is opened too wide), and a guard that any untouched or
+// empty submission passes must give no points.
+func starterScores(rep *checks.Report) string {
+	var passed []string
+	for _, r := range rep.Results {
+		if r.Status == checks.Pass && r.Score > 0 {
+			passed = append(passed, r.Name)
+		}
+	}
+	unit := "points"
+	if rep.Score == 1 {
+		unit = "point"
+	}
+	return fmt.Sprintf("the untouched starter scores %d %s (%s pass on it): a check the starter passes is a guard; give it points: 0",
+		rep.Score, unit, strings.Join(passed, ", "))
 }
 
 // base is a graded solution that fails some checks, which the neutral

@@ -117,6 +117,20 @@ func TestProveProblems(t *testing.T) {
 		t.Errorf("problems %q, %q", p.Cases[0].Problem, p.Cases[1].Problem)
 	}
 
+	// A starter that earns points: the guard it passes must give none.
+	env = proveLab(t, map[string]string{"starter/q.sql": "SELECT 1", "solution/q.sql": "SELECT WHERE"})
+	p, err = Prove(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "the untouched starter scores 1 point (selects pass on it): a check the starter passes is a guard; give it points: 0"; !p.Failed || p.Cases[0].Problem != want {
+		t.Errorf("starter: %q, want %q", p.Cases[0].Problem, want)
+	}
+	env.Lab.Checks[0].Points = 0
+	if p, err = Prove(context.Background(), env); err != nil || p.Failed {
+		t.Errorf("a guard of no points: %v, %+v", err, p.Cases[0])
+	}
+
 	// A solution folder without the file: the file did not apply, and the
 	// checks of its service are skipped.
 	env = proveLab(t, map[string]string{"starter/q.sql": "x", "solution/q.sql": "SELECT WHERE", "wrong/empty/other.sql": ""},

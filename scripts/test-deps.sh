@@ -3,6 +3,11 @@
 #   chromium  the headless-browser test of the HTML report (report/browser_test.go)
 #   acl       setfacl, for the access check's unit test on this machine
 #             (checks/access_test.go)
+#   libxml2-utils  xmllint, which validates the JUnit output against the
+#             Jenkins junit-10 schema (report/consumers_test.go)
+#   ajv-cli   ajv (from npm, when npm is there), which validates each
+#             results.json against Exercism's interface
+#             (report/consumers_test.go)
 #   busybox   busybox sh, one of the shells the image contract check's
 #             script is run under (runner/engine/contract_test.go): the
 #             shell of alpine-based images set by hand
@@ -23,6 +28,15 @@ missing=()
 command -v setfacl >/dev/null 2>&1 || missing+=(acl)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+if ! command -v ajv >/dev/null 2>&1; then
+	if command -v npm >/dev/null 2>&1; then
+		log "npm install -g ajv-cli@5"
+		npm install -g --silent ajv-cli@5 >/dev/null || log "npm install -g ajv-cli@5 failed; the results.json schema test skips (fails when CI=true)"
+	else
+		log "missing: ajv (npm install -g ajv-cli@5, with Node.js's npm)"
+	fi
+fi
 if [[ ${#missing[@]} -eq 0 ]]; then
 	exit 0
 fi

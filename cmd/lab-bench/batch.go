@@ -110,7 +110,7 @@ func writeClass(dir string, n int) error {
 }
 
 // gradeClass runs `lab grade` on the class of n under GNU time and checks
-// its results.json: one result per submission, "ok" ones passed, "wrong"
+// its results index, index.json: one result per submission, "ok" ones passed, "wrong"
 // ones failed, none errored.
 func gradeClass(ctx context.Context, e *env, dir string, n int, isolation string) (labRun, error) {
 	out := filepath.Join(dir, "out-"+isolation)
@@ -121,7 +121,7 @@ func gradeClass(ctx context.Context, e *env, dir string, n int, isolation string
 	if err != nil {
 		return r, err
 	}
-	b, err := os.ReadFile(filepath.Join(out, "results.json"))
+	b, err := os.ReadFile(filepath.Join(out, "index.json"))
 	if err != nil {
 		return r, err
 	}
@@ -133,7 +133,7 @@ func gradeClass(ctx context.Context, e *env, dir string, n int, isolation string
 		} `json:"submissions"`
 	}
 	if err := json.Unmarshal(b, &res); err != nil {
-		return r, fmt.Errorf("read results.json: %w", err)
+		return r, fmt.Errorf("read index.json: %w", err)
 	}
 	if len(res.Submissions) != n {
 		return r, fmt.Errorf("%d results for %d submissions", len(res.Submissions), n)

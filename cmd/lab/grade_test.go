@@ -29,12 +29,12 @@ func classroom(t *testing.T) (string, map[string]want) {
 		name, sql string
 		w         want
 	}{
-		{"correct", read("solution/solution.sql"), want{4, "pass"}},
-		{"innerjoin", read("wrong/inner-join/solution.sql"), want{1, "fail"}},
-		{"countstar", read("wrong/count-star/solution.sql"), want{1, "fail"}},
-		{"hardcoded", read("wrong/hardcoded/solution.sql"), want{1, "fail"}},
-		{"empty", "-- TODO\n", want{1, "fail"}},
-		{"syntax", "SELEC name FROM customers", want{1, "fail"}},
+		{"correct", read("solution/solution.sql"), want{3, "pass"}},
+		{"innerjoin", read("wrong/inner-join/solution.sql"), want{0, "fail"}},
+		{"countstar", read("wrong/count-star/solution.sql"), want{0, "fail"}},
+		{"hardcoded", read("wrong/hardcoded/solution.sql"), want{0, "fail"}},
+		{"empty", "-- TODO\n", want{0, "fail"}},
+		{"syntax", "SELEC name FROM customers", want{0, "fail"}},
 	}
 	wants := map[string]want{}
 	n := 0
@@ -49,11 +49,11 @@ func classroom(t *testing.T) (string, map[string]want) {
 	// A hostile one: sleeps past the check's timeout, which fails it (a
 	// query that slow is the learner's doing, not the environment's).
 	writeFile(t, filepath.Join(dir, "sleeper", "solution.sql"), "SELECT pg_sleep(1000)")
-	wants["sleeper"] = want{1, "fail"}
+	wants["sleeper"] = want{0, "fail"}
 	// One that tries to bring its own lab definition.
 	writeFile(t, filepath.Join(dir, "smuggler", "solution.sql"), read("wrong/inner-join/solution.sql"))
 	writeFile(t, filepath.Join(dir, "smuggler", "lab.yaml"), "id: sql-join\nchecks: []\n")
-	wants["smuggler"] = want{1, "fail"}
+	wants["smuggler"] = want{0, "fail"}
 	return dir, wants
 }
 
@@ -87,17 +87,31 @@ func TestGradeClassroom(t *testing.T) {
 				MaxScore   int    `json:"max_score"`
 			} `json:"submissions"`
 		}
-		b := mustRead(t, filepath.Join(out, "results.json"))
+		b := mustRead(t, filepath.Join(out, "index.json"))
 		if err := json.Unmarshal(b, &doc); err != nil {
 			t.Fatal(err)
+		}
+		// Next to the index, each submission's Exercism results.json.
+		for name, w := range wants {
+			var one struct {
+				Version int    `json:"version"`
+				Status  string `json:"status"`
+				Score   *int   `json:"score"`
+			}
+			if err := json.Unmarshal(mustRead(t, filepath.Join(out, name, "results.json")), &one); err != nil {
+				t.Fatal(err)
+			}
+			if one.Version != 3 || one.Status != w.status || one.Score != nil {
+				t.Errorf("%s/results.json: version %d, status %s, score %v; want version 3, %s and no score (not in the interface)", name, one.Version, one.Status, one.Score, w.status)
+			}
 		}
 		if len(doc.Submissions) != len(wants) {
 			t.Fatalf("%d submissions in JSON, want %d", len(doc.Submissions), len(wants))
 		}
 		for _, s := range doc.Submissions {
 			w := wants[s.Submission]
-			if s.Score != w.score || s.Status != w.status || s.MaxScore != 4 {
-				t.Errorf("%s: %s %d/%d, want %s %d/4", s.Submission, s.Status, s.Score, s.MaxScore, w.status, w.score)
+			if s.Score != w.score || s.Status != w.status || s.MaxScore != 3 {
+				t.Errorf("%s: %s %d/%d, want %s %d/3", s.Submission, s.Status, s.Score, s.MaxScore, w.status, w.score)
 			}
 		}
 	})
@@ -110,9 +124,10 @@ func TestGradeClassroom(t *testing.T) {
 				Failures int    `xml:"failures,attr"`
 				Errors   int    `xml:"errors,attr"`
 				Cases    []struct {
-					Name    string    `xml:"name,attr"`
-					Failure *struct{} `xml:"failure"`
-					Error   *struct{} `xml:"error"`
+					Name      string    `xml:"name,attr"`
+					Classname string    `xml:"classname,attr"`
+					Failure   *struct{} `xml:"failure"`
+					Error     *struct{} `xml:"error"`
 				} `xml:"testcase"`
 			} `xml:"testsuite"`
 		}
@@ -126,6 +141,11 @@ func TestGradeClassroom(t *testing.T) {
 			w := wants[s.Name]
 			if len(s.Cases) != 2 || s.Tests != 2 {
 				t.Errorf("%s: %d testcases, want 2", s.Name, len(s.Cases))
+			}
+			for _, c := range s.Cases {
+				if c.Classname != s.Name+".sql-join" {
+					t.Errorf("%s: %s: classname %q, want one per student, %q", s.Name, c.Name, c.Classname, s.Name+".sql-join")
+				}
 			}
 			bad := s.Failures + s.Errors
 			if (w.status == "pass") != (bad == 0) || (w.status == "error") != (s.Errors > 0) {
@@ -159,6 +179,10 @@ func TestGradeClassroom(t *testing.T) {
 		if !strings.Contains(html, "matches-reference") {
 			t.Error("report.html has no per-check table")
 		}
+		// The sleeper's file, viewable in place.
+		if !strings.Contains(html, `<details class="file"><summary>solution.sql`) || !strings.Contains(html, "SELECT pg_sleep(1000)") {
+			t.Error("report.html does not hold the submitted files")
+		}
 	})
 	t.Run("shards merged equal the whole", func(t *testing.T) {
 		s1, s2, merged := t.TempDir(), t.TempDir(), t.TempDir()
@@ -168,7 +192,7 @@ func TestGradeClassroom(t *testing.T) {
 				t.Fatalf("shard %d: exit %d\n%s", i+1, code, errOut)
 			}
 		}
-		_, errOut, code := c.run("grade", "merge", filepath.Join(s1, "results.json"), filepath.Join(s2, "results.json"), "--format", "csv", "--out", merged)
+		_, errOut, code := c.run("grade", "merge", filepath.Join(s1, "index.json"), filepath.Join(s2, "index.json"), "--format", "csv", "--out", merged)
 		if code != 1 {
 			t.Fatalf("merge: exit %d\n%s", code, errOut)
 		}

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// graded is one submission of a results.json batch, as `lab grade
-// --format json --out DIR` writes it.
+// graded is one submission of the results index, index.json, as `lab
+// grade --format json --out DIR` writes it; Tests are its checks.
 type graded struct {
 	Submission string  `json:"submission"`
 	Status     string  `json:"status"`
@@ -15,7 +15,7 @@ type graded struct {
 	DurationMS float64 `json:"duration_ms"`
 	Tests      []struct {
 		Name, Status, Message, Output string
-	} `json:"tests"`
+	} `json:"checks"`
 }
 
 // messages joins the run's message and every test's name, status,
@@ -31,14 +31,14 @@ func (g graded) messages() string {
 	return all
 }
 
-// readGraded reads dir/results.json into submissions by name, keeping
+// readGraded reads dir/index.json into submissions by name, keeping
 // their order in the file too.
 func readGraded(t *testing.T, dir string) (map[string]graded, []graded) {
 	t.Helper()
 	var doc struct {
 		Submissions []graded `json:"submissions"`
 	}
-	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, "results.json")), &doc); err != nil {
+	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, "index.json")), &doc); err != nil {
 		t.Fatal(err)
 	}
 	byName := map[string]graded{}

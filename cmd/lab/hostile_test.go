@@ -99,7 +99,7 @@ func TestHostileQueries(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("grade: exit %d\n%s", code, errOut)
 	}
-	b := string(mustRead(t, filepath.Join(out, "results.json")))
+	b := string(mustRead(t, filepath.Join(out, "index.json")))
 	if !strings.Contains(b, "more than 100000 rows") {
 		t.Errorf("the million rows are not reported:\n%s", b)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -53,11 +54,13 @@ containers. A submission that breaks, hangs or attacks the grader gets an
 error result and the batch goes on.
 
 Formats (several with --out DIR): terminal (the human report, piped too,
-then without colour), tsv (tab-separated records, see docs/tsv.md), json (Exercism's results.json
-with scores), junit, csv (a gradebook), html (a report for instructors),
-github (workflow annotations, and a job summary in $GITHUB_STEP_SUMMARY).
---shard i/n grades every n-th submission from the i-th, sorted by name, for
-a CI matrix; 'lab grade merge' combines the shards' results.json files.
+then without colour); tsv (tab-separated records, see docs/tsv.md); json, a
+results index with every score (index.json), and with --out one Exercism
+results.json per submission, DIR/<submission>/results.json; junit; csv (a
+gradebook); html (a report for instructors); github (workflow annotations on
+the submitted files, and a job summary in $GITHUB_STEP_SUMMARY). --shard i/n
+grades every n-th submission from the i-th, sorted by name, for a CI matrix;
+'lab grade merge' combines the shards' index.json files.
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 3 environment error, 130 interrupted.`,
@@ -106,7 +109,7 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	if err != nil {
 		return err
 	}
-	entries, err := readSubmissions(lab, opts.Path, deps.IO.ErrOut)
+	entries, src, err := readSubmissions(lab, opts.Path, deps.IO.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -139,16 +142,31 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 		el := time.Since(t0)
 		fmt.Fprintf(deps.IO.ErrOut, "graded %d submissions in %s (%.1f/s)\n", len(reports), el.Round(time.Millisecond), float64(len(reports))/el.Seconds())
 	}
-	if err := writeOutputs(deps, reports, formats, opts.Out, ""); err != nil {
+	keepFiles(reports, entries)
+	if err := writeOutputs(deps, reports, formats, opts.Out, src); err != nil {
 		return err
 	}
 	return batchExit(reports)
 }
 
+// keepFiles gives each report the files of its submission, for the
+// instructor's report and the results index.
+func keepFiles(reports []checks.Report, entries []runner.Entry) {
+	files := map[string]runner.Submission{}
+	for _, e := range entries {
+		files[e.Name] = e.Files
+	}
+	for i := range reports {
+		if f, ok := files[reports[i].Submission]; ok && reports[i].Files == nil {
+			reports[i].Files = f
+		}
+	}
+}
+
 // GradeMergeOptions are the inputs of `lab grade merge`.
 type GradeMergeOptions struct {
 	Deps *Deps
-	// Paths are the shards' results.json files.
+	// Paths are the shards' index.json files.
 	Paths []string
 	// Formats and Out choose the outputs, as for `lab grade`.
 	Formats []string
@@ -159,10 +177,16 @@ type GradeMergeOptions struct {
 func newCmdGradeMerge(deps *Deps, runF func(context.Context, *GradeMergeOptions) error) *cobra.Command {
 	opts := &GradeMergeOptions{Deps: deps}
 	cmd := &cobra.Command{
-		Use:     "merge <results.json>...",
-		Short:   "Combine the results.json of several shards into one set of outputs",
-		Example: `  lab grade merge shard-*/results.json --format csv --out results/`,
-		Args:    usageArgs(cobra.MinimumNArgs(1)),
+		Use:   "merge <index.json>...",
+		Short: "Combine the results indexes of several shards into one set of outputs",
+		Long: `merge reads the index.json that 'lab grade --format json --out DIR' writes in
+each shard's folder and writes the formats of the whole class, as 'lab grade'
+would have. A submission found in more than one shard (two jobs graded the
+same shard, or a shard was passed twice) is an error, exit status 2, that
+names each such submission and its shards: no copy is more right than the
+other, and a gradebook must not hold a grade picked by chance.`,
+		Example: `  lab grade merge shard-*/index.json --format csv --out results/`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
@@ -197,8 +221,15 @@ func gradeMergeRun(_ context.Context, opts *GradeMergeOptions) error {
 		}
 		shards = append(shards, reps)
 	}
-	merged := report.Merge(shards...)
-	if err := writeOutputs(opts.Deps, merged, formats, opts.Out, ""); err != nil {
+	merged, err := report.Merge(shards...)
+	var dup *report.DuplicateError
+	if errors.As(err, &dup) {
+		return &UsageError{Err: errors.New(dup.Describe(func(i int) string { return opts.Paths[i] }))}
+	}
+	if err != nil {
+		return err
+	}
+	if err := writeOutputs(opts.Deps, merged, formats, opts.Out, nil); err != nil {
 		return err
 	}
 	return batchExit(merged)

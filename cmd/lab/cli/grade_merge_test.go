@@ -107,11 +107,24 @@ func Test_gradeMergeRun(t *testing.T) {
 			wantExit: ExitFailed,
 		},
 		{
-			name:     "a re-run shard replaces the first; one report is shown whole",
-			shards:   [][]checks.Report{{fail("bob")}, {pass("bob")}},
-			formats:  []string{"tsv"},
-			wantOut:  "pass\trows\t1\t1\npass\torder\t1\t1\nscore\t2\t2\tpass\n",
-			wantExit: ExitOK,
+			name:     "a submission in two shards is an error that names them",
+			shards:   [][]checks.Report{{fail("bob"), pass("alice")}, {pass("bob")}},
+			wantExit: ExitUsage,
+			wantErr:  "1 submission is in more than one shard, so no grade was merged:\n  bob (lab sql-join) is in shard1.json and shard2.json\n",
+		},
+		{
+			name:     "a shard passed twice",
+			shards:   [][]checks.Report{{pass("alice")}},
+			files:    []string{"shard1.json"},
+			wantExit: ExitUsage,
+			wantErr:  "alice (lab sql-join) is in shard1.json and shard1.json",
+		},
+		{
+			name:     "one submission's results.json is not an index",
+			shards:   [][]checks.Report{{pass("alice")}},
+			files:    []string{`one.json={"version": 3, "status": "pass", "tests": []}`},
+			wantExit: ExitUsage,
+			wantErr:  "one.json: decode results: this is one submission's results.json",
 		},
 		{
 			name:       "formats written to a folder",
@@ -143,7 +156,7 @@ func Test_gradeMergeRun(t *testing.T) {
 			t.Chdir(dir)
 			var paths []string
 			for i, s := range tt.shards {
-				paths = append(paths, writeResults(t, dir, fmt.Sprintf("shard%d.json", i+1), s...))
+				paths = append(paths, filepath.Base(writeResults(t, dir, fmt.Sprintf("shard%d.json", i+1), s...)))
 			}
 			for _, f := range tt.files {
 				name, content, ok := strings.Cut(f, "=")

@@ -19,7 +19,7 @@ import (
 var gradeFormats = []struct{ name, file string }{
 	{"terminal", ""},
 	{"tsv", "results.tsv"},
-	{"json", "results.json"},
+	{"json", "index.json"},
 	{"junit", "junit.xml"},
 	{"csv", "gradebook.csv"},
 	{"html", "report.html"},
@@ -73,9 +73,13 @@ func parseFormats(values []string, out string) ([]string, error) {
 
 // writeOutputs renders reports in every format: to files under out when
 // set (terminal still goes to standard output), else to standard output.
-// github writes workflow annotations to standard output and appends the
-// job summary to $GITHUB_STEP_SUMMARY when that is set.
-func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out string, subject string) error {
+// json is the results index, the same document on standard output as in
+// out/index.json, whatever the number of reports; under out, each
+// report's Exercism results.json is written next to it, where the index
+// says. github writes workflow annotations to standard output, on the
+// files src says the submissions came from, and appends the job summary
+// to $GITHUB_STEP_SUMMARY when that is set.
+func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out string, src sources) error {
 	if out != "" {
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
@@ -98,7 +102,7 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 			continue
 		case "github":
 			for _, r := range reports {
-				if err := report.GitHubAnnotations(deps.IO.Out, r, subject); err != nil {
+				if err := report.GitHubAnnotations(deps.IO.Out, r, annotationPaths(deps, src[r.Submission])); err != nil {
 					return err
 				}
 			}
@@ -109,11 +113,7 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 			}
 			continue
 		case "json":
-			if len(reports) == 1 && out == "" {
-				err = report.JSON(&buf, reports[0])
-			} else {
-				err = report.JSONBatch(&buf, reports)
-			}
+			err = report.JSONBatch(&buf, reports)
 		case "tsv":
 			if len(reports) == 1 {
 				err = report.TSV(&buf, reports[0])
@@ -141,8 +141,55 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 			return err
 		}
 		fmt.Fprintf(deps.IO.ErrOut, "wrote %s\n", path)
+		if f == "json" {
+			if err := writeResultsFiles(deps, reports, out); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// writeResultsFiles writes each report's results.json under out, where
+// report.ResultsFiles puts it, and says so in one line.
+func writeResultsFiles(deps *Deps, reports []checks.Report, out string) error {
+	for i, name := range report.ResultsFiles(reports) {
+		var buf bytes.Buffer
+		if err := report.JSON(&buf, reports[i]); err != nil {
+			return err
+		}
+		path := filepath.Join(out, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	if len(reports) > 0 {
+		fmt.Fprintf(deps.IO.ErrOut, "wrote %d results.json (%s)\n", len(reports), filepath.Join(out, "<submission>", "results.json"))
+	}
+	return nil
+}
+
+// annotationPaths makes the paths of one submission's files relative to
+// $GITHUB_WORKSPACE when they are absolute paths inside it: GitHub places
+// annotations by paths relative to the repository.
+func annotationPaths(deps *Deps, paths map[string]string) map[string]string {
+	ws := deps.Getenv("GITHUB_WORKSPACE")
+	if ws == "" || paths == nil {
+		return paths
+	}
+	out := make(map[string]string, len(paths))
+	for name, p := range paths {
+		if filepath.IsAbs(filepath.FromSlash(p)) {
+			if rel, err := filepath.Rel(ws, filepath.FromSlash(p)); err == nil && !strings.HasPrefix(rel, "..") {
+				p = filepath.ToSlash(rel)
+			}
+		}
+		out[name] = p
+	}
+	return out
 }
 
 func fileFor(format string) string {

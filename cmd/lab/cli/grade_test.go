@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"maps"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/report"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -72,6 +74,11 @@ func Test_gradeRun(t *testing.T) {
 	}
 	one := joinReport(checks.Pass, checks.Fail)
 	one.Submission = "solution"
+	located := batch(checks.Pass, checks.Fail)
+	located[1].Results[1].File, located[1].Results[1].Line = "solution.sql", 2
+	oneLocated := one
+	oneLocated.Results = append([]checks.Result(nil), one.Results...)
+	oneLocated.Results[1].File = "solution.sql"
 	tests := []struct {
 		name     string
 		tty      bool
@@ -88,6 +95,8 @@ func Test_gradeRun(t *testing.T) {
 		wantExit    int
 		wantErr     string
 		wantEntries map[string]runner.Submission
+		// check looks at what was written: the test's folder and stdout.
+		check func(t *testing.T, dir, stdout string)
 	}{
 		{
 			name:        "a folder of submissions, all passed",
@@ -164,9 +173,63 @@ func Test_gradeRun(t *testing.T) {
 			formats:     []string{"json,csv"},
 			out:         "results",
 			reports:     batch(checks.Pass, checks.Fail),
-			wantErrOut:  "wrote results/results.json\nwrote results/gradebook.csv\n",
+			wantErrOut:  "wrote results/index.json\nwrote 2 results.json (results/<submission>/results.json)\nwrote results/gradebook.csv\n",
 			wantExit:    ExitFailed,
 			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}},
+			check: func(t *testing.T, dir, _ string) {
+				idx, err := os.ReadFile(filepath.Join(dir, "results", "index.json"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				reps, err := report.ReadJSON(bytes.NewReader(idx))
+				if err != nil || len(reps) != 2 || reps[1].Files["solution.sql"] != "B" {
+					t.Fatalf("index.json: %v, %+v; want both submissions with their files", err, reps)
+				}
+				for _, r := range reps {
+					var want bytes.Buffer
+					report.JSON(&want, r)
+					got, err := os.ReadFile(filepath.Join(dir, "results", r.Submission, "results.json"))
+					if err != nil || string(got) != want.String() {
+						t.Errorf("%s/results.json: %v\n%s\nwant\n%s", r.Submission, err, got, want.String())
+					}
+				}
+			},
+		},
+		{
+			name:        "json on stdout is the index, for one submission too",
+			files:       map[string]string{"alice/solution.sql": "A"},
+			formats:     []string{"json"},
+			reports:     batch(checks.Pass),
+			wantExit:    ExitOK,
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}},
+			check: func(t *testing.T, _, stdout string) {
+				var b bytes.Buffer
+				want := batch(checks.Pass)
+				want[0].Files = runner.Submission{"solution.sql": "A"}
+				report.JSONBatch(&b, want)
+				if stdout != b.String() {
+					t.Errorf("stdout:\n%s\nwant the index:\n%s", stdout, b.String())
+				}
+			},
+		},
+		{
+			name:        "annotations on the submitted file and line",
+			files:       map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B"},
+			formats:     []string{"github"},
+			reports:     located,
+			wantOut:     "::error file=subs/bob/solution.sql,line=2,title=bob%3A matches-reference::3 rows differ from the reference%0A%0Ahint: Name the columns name, orders and total_spent.\n",
+			wantExit:    ExitFailed,
+			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}},
+		},
+		{
+			name:        "annotations on a single file",
+			files:       map[string]string{"solution.sql": "SELECT 1"},
+			path:        "solution.sql",
+			formats:     []string{"github"},
+			reports:     []checks.Report{oneLocated},
+			wantOut:     "::error file=subs/solution.sql,title=solution%3A matches-reference::3 rows differ from the reference%0A%0Ahint: Name the columns name, orders and total_spent.\n",
+			wantExit:    ExitFailed,
+			wantEntries: map[string]runner.Submission{"solution": {"solution.sql": "SELECT 1"}},
 		},
 		{
 			name:     "nothing to grade",
@@ -229,7 +292,8 @@ func Test_gradeRun(t *testing.T) {
 			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("err = %v, want %q", err, tt.wantErr)
 			}
-			if out.String() != tt.wantOut {
+			// A check of its own may read stdout instead.
+			if (tt.check == nil || tt.wantOut != "") && out.String() != tt.wantOut {
 				t.Errorf("stdout:\n%s\nwant:\n%s", out, tt.wantOut)
 			}
 			if got := durations(rateRe.ReplaceAllString(errOut.String(), "(…/s)")); got != tt.wantErrOut {
@@ -250,6 +314,9 @@ func Test_gradeRun(t *testing.T) {
 			if drv.graded != nil && (drv.gradeOpts.Jobs != 2 || drv.gradeOpts.Isolation != runner.IsolationShared || drv.gradeOpts.Deadline != time.Minute) {
 				t.Errorf("batch options %+v, want 2 jobs, shared, 1m", drv.gradeOpts)
 			}
+			if tt.check != nil {
+				tt.check(t, dir, out.String())
+			}
 			if tt.out != "" {
 				b, err := os.ReadFile(filepath.Join(dir, tt.out, "gradebook.csv"))
 				if err != nil || !strings.Contains(string(b), "bob") {
@@ -257,5 +324,26 @@ func Test_gradeRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func Test_folderBase(t *testing.T) {
+	dir := t.TempDir()
+	ada := filepath.Join(dir, "ada")
+	if err := os.Mkdir(ada, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(ada)
+	tests := []struct{ dir, want string }{
+		{"class/bob", "bob"},
+		{"class/bob/", "bob"},
+		{".", "ada"},
+		{"..", filepath.Base(dir)},
+		{string(filepath.Separator), "submission"},
+	}
+	for _, tt := range tests {
+		if got := folderBase(tt.dir); got != tt.want {
+			t.Errorf("folderBase(%q) = %q, want %q", tt.dir, got, tt.want)
+		}
 	}
 }
