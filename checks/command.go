@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Command is the `command` check: a command runs in the check's service,
@@ -133,11 +134,7 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 	}
 	var problems []string
 	if res.ExitCode != want {
-		p := fmt.Sprintf("the command exited with code %d, expected %d", res.ExitCode, want)
-		if last := lastLine(res.Stderr); last != "" {
-			p += " (" + quoteShort(last) + ")"
-		}
-		problems = append(problems, p)
+		problems = append(problems, exitProblem(res, want))
 	}
 	if c.Stdout != nil {
 		if p := matchOutput(c.Stdout, res.Stdout, env.Reveal()); p != "" {
@@ -173,14 +170,35 @@ func matchOutput(m *Match, out string, reveal bool) string {
 	return m.check(out, out != "" || !m.Absent, reveal)
 }
 
-// lastLine is the last non-empty line of s: where a traceback says what
-// went wrong.
-func lastLine(s string) string {
-	s = strings.TrimRight(s, " \t\r\n")
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
+// exitProblem says, in words, that the command's exit code is not want:
+// 0 is "succeed", any other code is named. The last line of its error
+// output that says something follows, as what went wrong.
+func exitProblem(res ExecResult, want int) string {
+	var p string
+	if want == 0 {
+		p = fmt.Sprintf("the command failed with exit code %d; it was expected to succeed (exit code 0)", res.ExitCode)
+	} else {
+		p = fmt.Sprintf("the command exited with code %d; it was expected to exit with code %d", res.ExitCode, want)
 	}
-	return strings.TrimSpace(s)
+	if last := lastLine(res.Stderr); last != "" {
+		p += "; its error output ends with " + quoteShort(last)
+	}
+	return p
+}
+
+// lastLine is the last line of s with a letter or a digit in it: where a
+// traceback says what went wrong. Lines of marks alone (the carets and
+// tildes under Python's source line, a rule of dashes) say nothing on
+// their own and are passed over.
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		line := strings.TrimSpace(lines[i])
+		if strings.IndexFunc(line, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			return line
+		}
+	}
+	return ""
 }
 
 // send sends the setup command with the grader's client of its service.

@@ -31,8 +31,12 @@ func TestCommand(t *testing.T) {
 		msg    string
 	}{
 		{"exit 0 passes", Command{Command: []string{"true"}}, ExecResult{}, nil, true, Pass, ""},
-		{"exit 1 fails", Command{Command: []string{"false"}}, ExecResult{ExitCode: 1, Stderr: "boom"}, nil, true, Fail, `exited with code 1, expected 0 ("boom")`},
-		{"traceback's last line", Command{Command: []string{"x"}}, ExecResult{ExitCode: 1, Stderr: "Traceback (most recent call last):\n  File \"x\"\nMemoryError\n\n"}, nil, true, Fail, `expected 0 ("MemoryError")`},
+		{"exit 1 fails", Command{Command: []string{"false"}}, ExecResult{ExitCode: 1, Stderr: "boom"}, nil, true, Fail, `the command failed with exit code 1; it was expected to succeed (exit code 0); its error output ends with "boom"`},
+		{"traceback's last line", Command{Command: []string{"x"}}, ExecResult{ExitCode: 1, Stderr: "Traceback (most recent call last):\n  File \"x\"\nMemoryError\n\n"}, nil, true, Fail, `its error output ends with "MemoryError"`},
+		// The caret under a source line says nothing: the line above does.
+		{"carets passed over", Command{Command: []string{"x"}}, ExecResult{ExitCode: 1, Stderr: "  File \"/app/prog.py\", line 2\n    print(x\n         ^\n"}, nil, true, Fail, `expected to succeed (exit code 0); its error output ends with "print(x"`},
+		{"marks alone are not quoted", Command{Command: []string{"x"}}, ExecResult{ExitCode: 3, Stderr: "^\n~~~\n"}, nil, true, Fail, "the command failed with exit code 3; it was expected to succeed (exit code 0)"},
+		{"another exit code expected", Command{Command: []string{"x"}, ExitCode: num(2)}, ExecResult{ExitCode: 0}, nil, true, Fail, "the command exited with code 0; it was expected to exit with code 2"},
 		{"expected exit code", Command{Command: []string{"false"}, ExitCode: num(1)}, ExecResult{ExitCode: 1}, nil, true, Pass, ""},
 		{"equals ignores trailing newlines", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("a\nb\n")}}, ExecResult{Stdout: "a\nb\n\n"}, nil, true, Pass, ""},
 		{"equals differs", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "2\n"}, nil, true, Fail, `the command's output is "2", expected "1"`},
@@ -41,7 +45,7 @@ func TestCommand(t *testing.T) {
 		{"matches", Command{Command: []string{"x"}, Stdout: &Match{Matches: `^a [0-9]+$`}}, ExecResult{Stdout: "a 12"}, nil, true, Pass, ""},
 		{"no error output", Command{Command: []string{"x"}, Stderr: &Match{Absent: true}}, ExecResult{Stderr: "Traceback"}, nil, true, Fail, `the command's error output is "Traceback", expected none`},
 		{"no error output passes", Command{Command: []string{"x"}, Stderr: &Match{Absent: true}}, ExecResult{}, nil, true, Pass, ""},
-		{"message first", Command{Command: []string{"x"}, Message: "get_user(1) must return Ada"}, ExecResult{ExitCode: 2}, nil, true, Fail, "get_user(1) must return Ada: the command exited with code 2"},
+		{"message first", Command{Command: []string{"x"}, Message: "get_user(1) must return Ada"}, ExecResult{ExitCode: 2}, nil, true, Fail, "get_user(1) must return Ada: the command failed with exit code 2; it was expected to succeed (exit code 0)"},
 		{"truncated output said", Command{Command: []string{"x"}, Stdout: &Match{Equals: str("1")}}, ExecResult{Stdout: "yyyy", Truncated: true}, nil, true, Fail, "was cut"},
 		{"program stopped at its limit", Command{Command: []string{"x"}}, ExecResult{}, limitError{}, true, Fail, "did not finish within 4.3s; it was stopped"},
 		{"exec failed", Command{Command: []string{"x"}}, ExecResult{}, errors.New("service app is not running"), true, Error, "service app is not running"},
@@ -160,5 +164,17 @@ func TestCommandBefore(t *testing.T) {
 	bad := Command{Command: []string{"prog"}, Before: []*Setup{{Service: "cache"}}}
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "before.0.redis") {
 		t.Errorf("validate: %v", err)
+	}
+}
+
+// TestCommandDoesNotQuoteMarks: a line of marks alone (Python's caret)
+// is never what the message quotes as the error.
+func TestCommandDoesNotQuoteMarks(t *testing.T) {
+	env := &fakeEnv{reveal: true, exec: func(context.Context, []string, ExecOptions) (ExecResult, error) {
+		return ExecResult{ExitCode: 1, Stderr: "    ^\n"}, nil
+	}}
+	out := (&Command{Command: []string{"x"}}).Run(context.Background(), env)
+	if want := "the command failed with exit code 1; it was expected to succeed (exit code 0)"; out.Message != want {
+		t.Errorf("got %q, want %q", out.Message, want)
 	}
 }

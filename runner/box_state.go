@@ -184,6 +184,11 @@ func (st *boxState) apply(ctx context.Context, f *labs.SubmissionFile, content s
 	stopWatch := st.watchDisk(sctx, cancel)
 	res, err := st.runScript(sctx, f.File, content, false)
 	stopWatch()
+	if msg, stopped, serr := st.scriptStoppedBox(ctx, f.File, res.ExitCode == 128+9 || (err != nil && !isDeadline(err) && context.Cause(sctx) == nil)); serr != nil {
+		return serr
+	} else if stopped {
+		return errors.New(msg)
+	}
 	if err != nil {
 		// What the script started goes on after its exec is killed,
 		// until the box is removed: a writer would fill the disk, a fork
@@ -202,6 +207,11 @@ func (st *boxState) apply(ctx context.Context, f *labs.SubmissionFile, content s
 			return fmt.Errorf("%s did not finish within %s; it was stopped", f.File, time.Since(start).Round(time.Second))
 		}
 		return err
+	}
+	if msg, killed, err := st.scriptKilledWrapper(ctx, f.File, res.ExitCode); err != nil {
+		return err
+	} else if killed {
+		return errors.New(msg)
 	}
 	if res.ExitCode != 0 {
 		msg := fmt.Sprintf("%s exited with status %d%s", f.File, res.ExitCode, outputTail(res, ":\n"))

@@ -17,6 +17,10 @@ import (
 func newFakeBox(t *testing.T, fixtures map[string]string) (*boxState, *fakeService, *fakeSession) {
 	def := &labs.Service{Kind: labs.KindBox, Fixtures: slices.Sorted(maps.Keys(fixtures))}
 	tg, svc, sess := fakeTarget(t, "box", def, fixtures)
+	svc.state = engine.ContainerState{Running: true}
+	old := boxStopSettle
+	boxStopSettle = 0
+	t.Cleanup(func() { boxStopSettle = old })
 	return newBoxState(tg).(*boxState), svc, sess
 }
 
@@ -122,6 +126,10 @@ func TestBoxApply(t *testing.T) {
 		err     error
 		want    string // "" when apply succeeds
 		restart bool
+		// stopped is the box's state after the script; nil: running.
+		stopped *engine.ContainerState
+		// gone is set when the wrapper removed the script's file.
+		gone bool
 	}{
 		{name: "success", res: engine.ExecResult{}},
 		{name: "non-zero exit", res: engine.ExecResult{ExitCode: 3, Stderr: "a\nb\n"},
@@ -134,11 +142,26 @@ func TestBoxApply(t *testing.T) {
 			want: "solution.sh exited with status 153:\nFile size limit exceeded (core dumped)\n(a file in the box may grow to 256 MiB at most)"},
 		{name: "deadline", err: context.DeadlineExceeded, want: "solution.sh did not finish within 0s; it was stopped", restart: true},
 		{name: "engine failure", err: &EnvError{Err: errors.New("engine gone")}, want: "engine gone"},
+		{name: "the script stopped the box", res: engine.ExecResult{ExitCode: 137}, stopped: &engine.ContainerState{}, restart: true,
+			want: "your script solution.sh stopped the box (it killed PID 1, the box's first process, as `kill 1` does, which ends every process in the box); a script must leave the box running, so it was started again with the files the script left"},
+		{name: "the box stopped under the exec", err: errors.New("exec in box: unexpected EOF"), stopped: &engine.ContainerState{}, restart: true,
+			want: "your script solution.sh stopped the box (it killed PID 1, the box's first process, as `kill 1` does, which ends every process in the box); a script must leave the box running, so it was started again with the files the script left"},
+		{name: "the box ran out of memory", res: engine.ExecResult{ExitCode: 137}, stopped: &engine.ContainerState{ExitCode: 137, OOMKilled: true}, restart: true,
+			want: "solution.sh used up the box's memory (512 MiB), and the box stopped; it was started again with the files the script left"},
+		{name: "the script killed its wrapper", res: engine.ExecResult{ExitCode: 137}, restart: true,
+			want: "your script solution.sh killed the grader's process that ran it (`kill -9 -1` signals every process in the box, not only those the script started); what it left running was stopped"},
+		{name: "the script was killed", res: engine.ExecResult{ExitCode: 137}, gone: true, want: "solution.sh exited with status 137"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st, svc, _ := newFakeBox(t, nil)
 			st.pristine = true
 			svc.exec = append(svc.exec, answer(tc.res, tc.err))
+			if tc.stopped != nil {
+				svc.state = *tc.stopped
+			}
+			if tc.gone {
+				svc.copyErr = errors.New("no such file")
+			}
 			err := st.apply(context.Background(), file, "echo", false)
 			switch {
 			case tc.want == "" && err != nil:

@@ -32,7 +32,11 @@ func (e *checkEnv) SQL() (checks.SQL, error) {
 
 func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
 	if r, ok := e.run.runs[e.service].(execRun); ok {
-		return r.Exec(ctx, cmd, opts)
+		// A program that the environment failed under (the kernel
+		// killed it for the machine's memory) is no grade.
+		res, err := r.Exec(ctx, cmd, opts)
+		e.run.noteEnv(err)
+		return res, err
 	}
 	svc := e.run.env.sess.lookup(e.service)
 	if svc == nil {

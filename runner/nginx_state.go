@@ -97,13 +97,29 @@ reload() {
 }
 `
 
-// nginxSeedScript keeps /etc/nginx and each path given ($1…, the lab's
-// files) under nginxSeed.
+// nginxKept are the paths outside /etc/nginx and the lab's files that
+// Seed keeps and Reset puts back: what nginx and the C library read when
+// nginx loads a configuration (names of hosts, users, libraries) and the
+// image's default site. The master runs as root and appends to any file
+// a log directive names: `access_log /etc/hosts f;` with a format of
+// "10.9.9.9 app1" sent every later submission's proxy_pass to nowhere.
+// Files are put back by content (the engine mounts /etc/hosts,
+// /etc/resolv.conf and /etc/hostname over the image's); a file that was
+// not there at Seed is removed. Elsewhere, what a configuration writes is
+// read by no later one: logs and temporary files nginx makes itself.
+const nginxKept = "/etc/hosts /etc/resolv.conf /etc/hostname /etc/nsswitch.conf /etc/host.conf /etc/gai.conf " +
+	"/etc/passwd /etc/group /etc/ld.so.preload /etc/ld.so.conf /usr/share/nginx/html"
+
+// nginxSeedScript keeps /etc/nginx, nginxKept (under keep/) and each path
+// given ($1…, the lab's files) under nginxSeed.
 const nginxSeedScript = `set -e
 s=` + nginxSeed + `
 rm -rf "$s"
-mkdir -p "$s/files"
+mkdir -p "$s/files" "$s/keep"
 cp -a ` + nginxEtc + ` "$s/etc"
+for p in ` + nginxKept + `; do
+  if [ -e "$p" ]; then mkdir -p "$s/keep${p%/*}" && cp -a "$p" "$s/keep$p"; fi
+done
 n=0
 for p in "$@"; do
   n=$((n + 1))
@@ -113,8 +129,8 @@ done
 
 // nginxResetScript first rewrites nginxSeed from the tar on stdin when $1
 // is 1; then it puts back each path given ($2…, the lab's files, as Seed
-// kept them) and the seeded /etc/nginx, and reloads unless /etc/nginx was
-// the seeded one already.
+// kept them), nginxKept and the seeded /etc/nginx, and reloads unless
+// /etc/nginx was the seeded one already.
 const nginxResetScript = nginxReloadScript + `
 s=` + nginxSeed + ` d=` + nginxEtc + `
 if [ "$1" = 1 ]; then
@@ -126,6 +142,17 @@ n=0
 for p in "$@"; do
   n=$((n + 1))
   rm -rf "$p" && cp -a "$s/files/$n" "$p" || exit 3
+done
+for p in ` + nginxKept + `; do
+  k="$s/keep$p"
+  if [ -d "$k" ]; then
+    rm -rf "$p" && cp -a "$k" "$p" || exit 3
+  elif [ -f "$k" ]; then
+    # In place: a file the engine mounts cannot be replaced.
+    cat "$k" >"$p" || exit 3
+  elif [ -e "$p" ] || [ -L "$p" ]; then
+    rm -rf "$p" || exit 3
+  fi
 done
 if command -v diff >/dev/null 2>&1 && diff -r "$s/etc" "$d" >/dev/null 2>&1; then exit 0; fi
 rm -rf "$d" && cp -a "$s/etc" "$d" || exit 3

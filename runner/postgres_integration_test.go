@@ -274,3 +274,45 @@ func postgresOfLab(ctx context.Context, d *runner.Driver, id string) *pgx.Conn {
 	}
 	return nil
 }
+
+// TestPostgresMemoryQuota: in one shared batch, submissions that raise
+// their memory settings and sort, hash or aggregate far more than the
+// server has run beside and before correct ones: each hog fails with a
+// sentence naming the quota (not an error: the server never ran out),
+// and every correct one passes.
+func TestPostgresMemoryQuota(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	lab := bundledLab(t, "sql-index")
+	hogs := []struct{ name, script string }{
+		{"a sort in work_mem", "SET work_mem = '10GB';\nSELECT count(*) FROM (SELECT g, md5(g::text) AS m FROM generate_series(1, 40000000) g ORDER BY m) s;"},
+		{"a hash in work_mem", "SET work_mem = '10GB'; SET hash_mem_multiplier = 1000;\nSELECT count(*) FROM (SELECT md5(g::text), count(*) FROM generate_series(1, 40000000) g GROUP BY 1) s;"},
+		{"temporary buffers", "SET temp_buffers = '10GB';\nCREATE TEMP TABLE big AS SELECT g, repeat('x', 1000) AS pad FROM generate_series(1, 3000000) g;"},
+	}
+	var batch []runner.Entry
+	n := 0
+	for _, h := range hogs {
+		batch = append(batch, runner.Entry{Name: "hog: " + h.name, Files: runner.Submission{"solution.sql": h.script}})
+		for range 2 {
+			n++
+			batch = append(batch, runner.Entry{Name: fmt.Sprintf("correct %d", n), Files: runner.Submission{"solution.sql": sqlIndexSolution}})
+		}
+	}
+	reports, err := d.GradeBatch(ctx, lab, batch, runner.BatchOptions{Jobs: 3, Deadline: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rep := range reports {
+		switch {
+		case strings.HasPrefix(rep.Submission, "correct"):
+			if rep.Status != checks.Pass {
+				t.Errorf("%s: %s %s %s", rep.Submission, rep.Status, statuses(&rep), rep.Message+messages(&rep))
+			}
+		default:
+			if rep.Status != checks.Fail || !strings.Contains(messages(&rep), "used more than 256 MB of the server's memory, the most one submission may") {
+				t.Errorf("%s: %s %s %s", rep.Submission, rep.Status, rep.Message, messages(&rep))
+			}
+		}
+	}
+}

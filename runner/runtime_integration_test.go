@@ -206,3 +206,53 @@ func TestRedisFixtureError(t *testing.T) {
 		t.Errorf("got %v, want %q", err, want)
 	}
 }
+
+// forkHogs forks three children that each take 200 MB: within a
+// process's own limit, past the container's 512 MiB together, so that the
+// kernel kills one while the container and the parent go on.
+const forkHogs = `import os, time
+pids = []
+for i in range(3):
+    pid = os.fork()
+    if pid == 0:
+        x = b'x' * (200 << 20)
+        time.sleep(2)
+        os._exit(0)
+    pids.append(pid)
+codes = [os.waitpid(p, 0)[1] for p in pids]
+print('ok' if all(c == 0 for c in codes) else 'lost a worker')
+`
+
+// TestProgramOutOfMemory: a program whose processes together pass the
+// container's memory loses one to the kernel's OOM killer while the
+// container keeps running: a fail of the learner's that names the limit,
+// whatever the program printed, or however long it then waited for the
+// worker it lost; the next program runs in the same container.
+func TestProgramOutOfMemory(t *testing.T) {
+	d := dockertest.Driver(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	env, grade := startProgramLab(t, ctx, d, programLab())
+	const want = "the program used more memory than its container has (512 MiB, for all its processes together): the kernel killed "
+	pool := "import multiprocessing as mp\ndef hog(_):\n    x = b'x' * (200 << 20)\n    import time; time.sleep(2)\n    return len(x)\n" +
+		"if __name__ == '__main__':\n    with mp.Pool(3) as p:\n        print('ok' if len(p.map(hog, range(3))) == 3 else 'no')\n"
+	for _, tt := range []struct{ name, prog, then string }{
+		{"forked children", forkHogs, ""},
+		{"a pool that waits for a lost worker", pool, "; the program did not finish within "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			id := env.Session.Service("app").ContainerID
+			rep := grade(t, tt.prog)
+			r := rep.Results[0]
+			if r.Name != "runs" || r.Status != checks.Fail || !strings.HasPrefix(r.Message, want) || !strings.Contains(r.Message, tt.then) {
+				t.Errorf("got %s %q, want a fail saying %q…%q", r.Status, r.Message, want, tt.then)
+			}
+			if rep := grade(t, usesRedis); statuses(rep) != "runs:pass seeded:pass hash:pass" {
+				t.Errorf("the next program: %s %+v", statuses(rep), rep.Results)
+			}
+			if now := env.Session.Service("app").ContainerID; now != id {
+				t.Errorf("the runtime's container was replaced (%s → %s): the test did not see a kill inside a running container", id, now)
+			}
+		})
+	}
+}

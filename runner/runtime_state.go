@@ -251,7 +251,9 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	if user == ProgramUser {
 		wipe = wipeProgramTmp + "; "
 	}
-	script := fmt.Sprintf(`%sulimit -v %d; ulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; exit $rc`,
+	// The memory cgroup's counters go first and last on stderr (see
+	// runtime_memory.go).
+	script := fmt.Sprintf(memoryCounters+"\n"+`%smem before; ulimit -v %d; ulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; mem after; exit $rc`,
 		wipe, programMemory>>10, programFileSize>>9, seconds(programKillGrace), seconds(limit))
 	start := time.Now()
 	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, cmd...), eo)
@@ -267,10 +269,26 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 		}
 		return checks.ExecResult{}, err
 	}
-	out := checks.ExecResult{ExitCode: res.ExitCode, Stdout: res.Stdout, Stderr: res.Stderr, Truncated: res.Truncated}
+	stderr, before, after, hasAfter := takeMemoryMarkers(res.Stderr)
+	if before.ok && !hasAfter {
+		after = st.readMemCount(ctx)
+	}
+	out := checks.ExecResult{ExitCode: res.ExitCode, Stdout: res.Stdout, Stderr: stderr, Truncated: res.Truncated}
+	timedOut := (res.ExitCode == 124 || res.ExitCode == 137) && elapsed >= limit
+	if err := memoryVerdict(st.name, before, after); err != nil {
+		var pm *ProgramMemoryError
+		if errors.As(err, &pm) && timedOut {
+			pm.Timeout = &ProgramTimeoutError{Limit: limit}
+		}
+		return out, err
+	}
 	switch {
-	case (res.ExitCode == 124 || res.ExitCode == 137) && elapsed >= limit:
+	case timedOut:
 		return out, &ProgramTimeoutError{Limit: limit}
+	case res.ExitCode == 137 && before.ok && after.ok:
+		// The kernel killed nothing for memory: the program (or its own
+		// kill -9) did.
+		out.Stderr += "\n[lab] the program was killed (SIGKILL)\n"
 	case res.ExitCode == 137:
 		out.Stderr += fmt.Sprintf("\n[lab] the program was killed (SIGKILL); it probably ran out of memory (the limit is %d MiB)\n", runtimeMemory>>20)
 	case res.ExitCode == 127 && strings.Contains(res.Stderr, "timeout"):

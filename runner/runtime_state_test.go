@@ -68,7 +68,7 @@ func TestRuntimeRun(t *testing.T) {
 		}
 		// Each run starts with the temp folders emptied of what earlier
 		// runs left (a cache kept in /tmp instead of the service).
-		want := fmt.Sprintf(`find /tmp /var/tmp /dev/shm -mindepth 1 -user nobody -delete 2>/dev/null; ulimit -v %d; ulimit -f %d; timeout -k 0.500 10.000 "$@"; rc=$?; kill -9 -1 2>/dev/null; exit $rc`, programMemory>>10, programFileSize>>9)
+		want := fmt.Sprintf(memoryCounters+"\n"+`find /tmp /var/tmp /dev/shm -mindepth 1 -user nobody -delete 2>/dev/null; mem before; ulimit -v %d; ulimit -f %d; timeout -k 0.500 10.000 "$@"; rc=$?; kill -9 -1 2>/dev/null; mem after; exit $rc`, programMemory>>10, programFileSize>>9)
 		if c.Cmd[2] != want {
 			t.Errorf("script %q\nwant %q", c.Cmd[2], want)
 		}
@@ -229,5 +229,73 @@ func TestRuntimeBegin(t *testing.T) {
 	}
 	if err := run.Apply(context.Background(), &labs.SubmissionFile{File: "m.py", Apply: labs.ApplyProgram}, "x"); err != nil || svc.calls[1].Stdin != "x" {
 		t.Errorf("apply: %v", err)
+	}
+}
+
+// TestRuntimeRunMemory: the memory cgroup's counters around a run tell a
+// program that went past its container's memory (the learner's fail,
+// with the limit said) from one the machine's memory killed (an
+// environment error) and from a plain SIGKILL.
+func TestRuntimeRunMemory(t *testing.T) {
+	const limitSentence = "the program used more memory than its container has (512 MiB, for all its processes together): the kernel killed 2 of its processes"
+	for _, tc := range []struct {
+		name   string
+		res    engine.ExecResult
+		reread string // the counters a shell of its own reads, when asked
+		want   string // the error, "" for none
+		env    bool
+		stderr string
+	}{
+		{name: "a worker killed at the container's limit", res: engine.ExecResult{ExitCode: 1,
+			Stderr: "labrunner-memory: before 2 0 7\nTraceback (most recent call last):\nBrokenProcessPool\nlabrunner-memory: after 2 2 40\n"},
+			want: limitSentence, stderr: "Traceback (most recent call last):\nBrokenProcessPool\n"},
+		{name: "a program that went on as if nothing happened", res: engine.ExecResult{
+			Stderr: "labrunner-memory: before 2 3 7\nlabrunner-memory: after 2 5 8\n"}, want: limitSentence, stderr: ""},
+		{name: "killed for the machine's memory", res: engine.ExecResult{ExitCode: 137,
+			Stderr: "labrunner-memory: before 2 0 7\nlabrunner-memory: after 2 2 7\n"}, env: true,
+			want: "run in app: the kernel killed 2 of the program's processes for the machine's memory, while its container was under its limit"},
+		{name: "SIGKILL, nothing killed for memory", res: engine.ExecResult{ExitCode: 137,
+			Stderr: "labrunner-memory: before 2 0 0\nx\nlabrunner-memory: after 2 0 0\n"}, stderr: "x\n\n[lab] the program was killed (SIGKILL)\n"},
+		{name: "the run's shell killed: counters read again", res: engine.ExecResult{ExitCode: 137,
+			Stderr: "labrunner-memory: before 2 1 1\nx\n"}, reread: "labrunner-memory: after 2 3 9\n", want: limitSentence, stderr: "x\n"},
+		// cgroup v1 keeps a high-water mark only: at the limit once, the
+		// container stays "met".
+		{name: "v1: killed at the limit", res: engine.ExecResult{ExitCode: 1,
+			Stderr: "labrunner-memory: before 1 0 0\nlabrunner-memory: after 1 2 1\n"}, want: limitSentence, stderr: ""},
+		{name: "v1: met in an earlier run", res: engine.ExecResult{ExitCode: 1,
+			Stderr: "labrunner-memory: before 1 4 1\nlabrunner-memory: after 1 6 1\n"}, want: limitSentence, stderr: ""},
+		{name: "v1: killed under the limit", res: engine.ExecResult{ExitCode: 137,
+			Stderr: "labrunner-memory: before 1 0 0\nlabrunner-memory: after 1 2 0\n"}, env: true,
+			want: "run in app: the kernel killed 2 of the program's processes for the machine's memory, while its container was under its limit"},
+		{name: "no memory cgroup", res: engine.ExecResult{ExitCode: 1,
+			Stderr: "labrunner-memory: before - - -\nboom\nlabrunner-memory: after - - -\n"}, stderr: "boom\n"},
+		{name: "a marker of the program's own is not ours", res: engine.ExecResult{ExitCode: 1,
+			Stderr: "labrunner-memory: before 2 0 0\nlabrunner-memory: later 2 9 9\nlabrunner-memory: after 2 0 0\n"}, stderr: "labrunner-memory: later 2 9 9\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, svc := newFakeRuntime(t)
+			svc.exec = []func(execCall) (engine.ExecResult, error){answer(tc.res, nil), func(c execCall) (engine.ExecResult, error) {
+				if c.Opts.User == "root" {
+					return engine.ExecResult{Stderr: tc.reread}, nil
+				}
+				return engine.ExecResult{}, nil
+			}}
+			res, err := st.run(context.Background(), []string{"prog"}, checks.ExecOptions{})
+			var ee *EnvError
+			var pm *ProgramMemoryError
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("got %v", err)
+			case tc.want != "" && (err == nil || err.Error() != tc.want):
+				t.Errorf("got %v\nwant %s", err, tc.want)
+			case tc.env && !errors.As(err, &ee):
+				t.Errorf("got %T, want an EnvError", err)
+			case tc.want != "" && !tc.env && (!errors.As(err, &pm) || errors.As(err, &ee)):
+				t.Errorf("got %T, want a ProgramMemoryError, the learner's", err)
+			}
+			if res.Stderr != tc.stderr {
+				t.Errorf("stderr %q, want %q", res.Stderr, tc.stderr)
+			}
+		})
 	}
 }

@@ -102,6 +102,22 @@ func envCode(code string) bool {
 // DiskQuota is how much a slot's databases may grow during a run.
 const DiskQuota = 256 << 20
 
+// Memory quota. A session may SET work_mem, hash_mem_multiplier,
+// maintenance_work_mem or temp_buffers to anything, and a huge sort, hash
+// or array then takes the server's memory until the kernel kills a
+// backend, which ends every session of every slot while the server
+// recovers. No setting bounds that for a role that is not a superuser,
+// so the same watcher also sums the private memory (RssAnon, read from
+// /proc by the superuser) of the backends of the slot's role and cancels
+// their statements past MemoryQuota: the submission fails with a message
+// that says so, and its neighbours never notice. The poll lets a backend
+// grow for watchEvery past the quota at most, which the server's memory
+// (postgresMemory) leaves room for.
+
+// MemoryQuota is how much private memory a slot's sessions may use
+// together.
+const MemoryQuota = 256 << 20
+
 // tempFileLimit is each learner role's temp_file_limit.
 const tempFileLimit = "256MB"
 
@@ -116,7 +132,8 @@ type quota struct {
 	over error
 }
 
-// watch starts watching the slot's databases until stopQuota.
+// watch starts watching the slot's databases and its sessions' memory
+// until stopQuota.
 func (s *SQL) watch(ctx context.Context) {
 	if s.quota != nil {
 		return
@@ -147,10 +164,12 @@ func (s *SQL) watch(ctx context.Context) {
 			case <-tick.C:
 			}
 			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			var size, seed int64
+			var size, seed, mem int64
 			err := su.QueryRow(pctx, `SELECT coalesce(sum(pg_database_size(datname)) FILTER (WHERE datname = ANY($1)), 0)::bigint,
-  coalesce(sum(pg_database_size(datname)) FILTER (WHERE datname = ANY($2)), 0)::bigint
-  FROM pg_database WHERE datname = ANY($1) OR (datname = ANY($2) AND $3)`, dbs, seeds, base < 0).Scan(&size, &seed)
+  coalesce(sum(pg_database_size(datname)) FILTER (WHERE datname = ANY($2)), 0)::bigint,
+  (SELECT coalesce(sum((regexp_match(pg_read_file('/proc/' || pid || '/status', 0, 65536, true), 'RssAnon:\s+(\d+) kB'))[1]::bigint), 0) * 1024
+     FROM pg_stat_activity WHERE usename = $4)
+  FROM pg_database WHERE datname = ANY($1) OR (datname = ANY($2) AND $3)`, dbs, seeds, base < 0, s.slot.role).Scan(&size, &seed, &mem)
 			cancel()
 			if err != nil {
 				continue
@@ -158,11 +177,19 @@ func (s *SQL) watch(ctx context.Context) {
 			if base < 0 {
 				base = seed
 			}
-			if size-base <= DiskQuota {
+			var over error
+			switch {
+			case size-base > DiskQuota:
+				over = fmt.Errorf("the submission wrote more than %d MB to its databases, the most one submission may; it was stopped", DiskQuota>>20)
+			case mem > MemoryQuota:
+				over = fmt.Errorf("the submission's queries used more than %d MB of the server's memory, the most one submission may (a setting such as work_mem does not raise it); it was stopped", MemoryQuota>>20)
+			default:
 				continue
 			}
 			q.mu.Lock()
-			q.over = fmt.Errorf("the submission wrote more than %d MB to its databases, the most one submission may; it was stopped", DiskQuota>>20)
+			if q.over == nil {
+				q.over = over
+			}
 			q.mu.Unlock()
 			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			su.Exec(cctx, "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND datname = ANY($2)", s.slot.role, dbs)
