@@ -186,7 +186,7 @@ same shard, or a shard was passed twice) is an error, exit status 2, that
 names each such submission and its shards: no copy is more right than the
 other, and a gradebook must not hold a grade picked by chance.`,
 		Example: `  lab grade merge shard-*/index.json --format csv --out results/`,
-		Args: usageArgs(cobra.MinimumNArgs(1)),
+		Args:    usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
