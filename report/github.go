@@ -142,7 +142,7 @@ func githubReport(b *strings.Builder, r checks.Report) {
 		b.WriteString("\n")
 	}
 	if len(r.Results) > 0 {
-		fmt.Fprintf(b, "%d of %d checks passed\n\n", t.passed, len(r.Results))
+		fmt.Fprintf(b, "%d of %d %s passed\n\n", t.passed, t.checks, plural(t.checks, "check", "checks"))
 	}
 	if len(r.Results) > 0 {
 		b.WriteString("| | check | points |\n|---|---|---|\n")

@@ -7,14 +7,20 @@ import (
 	"github.com/labrunner/labrunner/checks"
 )
 
-// tally counts a report's checks by status.
+// tally counts a report's checks by status. checks is the number of
+// the lab's checks among the results: a file that did not apply has a
+// row of its own ("apply site.conf"), which is not a check.
 type tally struct {
 	passed, failed, errored, skipped int
+	checks                           int
 }
 
 func count(r checks.Report) tally {
 	var t tally
 	for _, res := range r.Results {
+		if res.Type != "apply" {
+			t.checks++
+		}
 		switch res.Status {
 		case checks.Pass:
 			t.passed++

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/mattn/go-runewidth"
 )
 
 // TerminalOptions choose the terminal form.
@@ -14,6 +15,12 @@ type TerminalOptions struct {
 	// NO_COLOR, TERM=dumb and flags; piped, the report is the same
 	// without colour (the tab-separated form for scripts is TSV).
 	Color bool
+	// Width, when over 0, is the terminal's width in columns: hints are
+	// wrapped at word boundaries to fit it, under their first line (a
+	// terminal's own wrapping would break words and lose the indent).
+	// Piped (0) nothing is wrapped. Messages keep their layout, since
+	// some point at a column ("^").
+	Width int
 }
 
 // maxOutputLines and maxOutputWidth cap a check's output shown on the
@@ -37,7 +44,7 @@ const (
 // terminal.
 func Terminal(w io.Writer, r checks.Report, opts TerminalOptions) error {
 	var b strings.Builder
-	terminalHuman(&b, r, style{opts.Color})
+	terminalHuman(&b, r, style{opts.Color}, opts.Width)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -77,7 +84,7 @@ func TerminalBatch(w io.Writer, reports []checks.Report, opts TerminalOptions) e
 	return err
 }
 
-func terminalHuman(b *strings.Builder, r checks.Report, st style) {
+func terminalHuman(b *strings.Builder, r checks.Report, st style, width int) {
 	const indent = "    "
 	if r.Message != "" {
 		fmt.Fprintf(b, "%s %s %s\n", st.mark(checks.Error), st.bold(clean(label(r))), st.yellow("(error)"))
@@ -121,18 +128,23 @@ func terminalHuman(b *strings.Builder, r checks.Report, st style) {
 			}
 			b.WriteString(indent + st.dim("│ "+truncate(clean(l), maxOutputWidth, "…")) + "\n")
 		}
-		for i, l := range lines(res.Hint) {
-			if i == 0 {
-				b.WriteString(indent + st.yellow("hint:") + " " + clean(l) + "\n")
-			} else {
-				b.WriteString(indent + "      " + clean(l) + "\n")
+		const hintIndent = indent + "      " // under "hint: "
+		first := true
+		for _, l := range lines(res.Hint) {
+			for _, part := range wrapWords(clean(l), width-len(hintIndent)) {
+				if first {
+					b.WriteString(indent + st.yellow("hint:") + " " + part + "\n")
+					first = false
+				} else {
+					b.WriteString(hintIndent + part + "\n")
+				}
 			}
 		}
 	}
 	t := count(r)
 	b.WriteString("\n")
 	b.WriteString(st.bold(fmt.Sprintf("score %d/%d", r.Score, r.MaxScore)))
-	fmt.Fprintf(b, " — %d of %d checks passed\n", t.passed, len(r.Results))
+	fmt.Fprintf(b, " — %d of %d %s passed\n", t.passed, t.checks, plural(t.checks, "check", "checks"))
 }
 
 // clean makes one line of untrusted text safe to print on a terminal:
@@ -219,4 +231,28 @@ func (s style) mark(st checks.Status) string {
 		return s.yellow(mark(st))
 	}
 	return s.dim(mark(st))
+}
+
+// wrapWords cuts line into lines of at most width columns, at spaces; a
+// word longer than width stays whole on a line of its own. A width under
+// 20 (piped, or a terminal too narrow to help) leaves line as it is.
+func wrapWords(line string, width int) []string {
+	if width < 20 || runewidth.StringWidth(line) <= width {
+		return []string{line}
+	}
+	var out []string
+	cur, curW := "", 0
+	for _, w := range strings.Fields(line) {
+		ww := runewidth.StringWidth(w)
+		switch {
+		case cur == "":
+			cur, curW = w, ww
+		case curW+1+ww <= width:
+			cur, curW = cur+" "+w, curW+1+ww
+		default:
+			out = append(out, cur)
+			cur, curW = w, ww
+		}
+	}
+	return append(out, cur)
 }

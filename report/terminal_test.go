@@ -113,8 +113,45 @@ func TestTerminalApplyFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "✗ apply site.conf (did not apply)\n    site.conf:2: unexpected end of file\n" +
-		"- home-page (skipped: site.conf did not apply)\n\nscore 0/1 — 0 of 2 checks passed\n"
+		"- home-page (skipped: site.conf did not apply)\n\nscore 0/1 — 0 of 1 check passed\n"
 	if buf.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+// TestTerminalWrapsHints: on a terminal of known width a long hint is
+// wrapped at spaces under its first line, as a terminal's own wrapping
+// (mid-word, at column 0) would not; piped it stays one line.
+func TestTerminalWrapsHints(t *testing.T) {
+	r := checks.Report{Lab: "sql-join", Results: []checks.Result{{
+		Name: "matches-reference", Status: checks.Fail, MaxScore: 3,
+		Message: "columns differ",
+		Hint:    "Name the columns name, orders and total_spent, and sort by total_spent descending, then name.",
+	}}}
+	r.Summarize()
+	for _, tc := range []struct {
+		width int
+		want  string
+	}{
+		{0, "    hint: Name the columns name, orders and total_spent, and sort by total_spent descending, then name.\n"},
+		{60, "    hint: Name the columns name, orders and total_spent, and\n" +
+			"          sort by total_spent descending, then name.\n"},
+		{40, "    hint: Name the columns name, orders\n" +
+			"          and total_spent, and sort by\n" +
+			"          total_spent descending, then\n" +
+			"          name.\n"},
+	} {
+		var b strings.Builder
+		if err := Terminal(&b, r, TerminalOptions{Width: tc.width}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("width %d:\n%s\nwant it to hold:\n%s", tc.width, b.String(), tc.want)
+		}
+		for _, l := range strings.Split(b.String(), "\n") {
+			if tc.width > 0 && len([]rune(l)) > tc.width {
+				t.Errorf("width %d: line of %d columns: %q", tc.width, len([]rune(l)), l)
+			}
+		}
 	}
 }

@@ -142,7 +142,7 @@ func renderReport(deps *Deps, rep checks.Report, format string) error {
 	case "tsv":
 		return report.TSV(deps.IO.Out, rep)
 	}
-	return report.Terminal(deps.IO.Out, rep, report.TerminalOptions{Color: deps.IO.Color})
+	return report.Terminal(deps.IO.Out, rep, report.TerminalOptions{Color: deps.IO.Color, Width: deps.IO.Width})
 }
 
 // recordCheck remembers the result in the workspace (for `lab hint`) and

@@ -90,7 +90,7 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 		var err error
 		switch f {
 		case "terminal":
-			opts := report.TerminalOptions{Color: deps.IO.Color}
+			opts := report.TerminalOptions{Color: deps.IO.Color, Width: deps.IO.Width}
 			if len(reports) == 1 {
 				err = report.Terminal(deps.IO.Out, reports[0], opts)
 			} else {
