@@ -147,7 +147,11 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 		})
 	}
 	wg.Wait()
-	fmt.Fprintf(deps.IO.Out, "%d labs: %d proven, %d wrong, %d could not run\n", len(all), len(all)-failed-errored, failed, errored)
+	labsWord := "labs"
+	if len(all) == 1 {
+		labsWord = "lab"
+	}
+	fmt.Fprintf(deps.IO.Out, "%d %s: %d proven, %d wrong, %d could not run\n", len(all), labsWord, len(all)-failed-errored, failed, errored)
 	switch {
 	case failed > 0:
 		return &ExitError{Code: ExitFailed}

@@ -97,7 +97,7 @@ func Test_testRun(t *testing.T) {
 			proof: proof("", ""),
 			wantOut: "✓ sql-join (…)\n" +
 				"    ✓ starter fails at least one check (1/4)\n    ✓ solution passes every check (4/4)\n    ✓ wrong/inner-join fails exactly matches-reference (1/4)\n" +
-				"1 labs: 1 proven, 0 wrong, 0 could not run\n",
+				"1 lab: 1 proven, 0 wrong, 0 could not run\n",
 			wantExit: ExitOK,
 		},
 		{
@@ -108,21 +108,21 @@ func Test_testRun(t *testing.T) {
 			wantOut: "✗ sql-join (…)\n" +
 				"    ✓ starter fails at least one check (1/4)\n    ✗ solution (run 1): the reference solution does not pass: matches-reference\n    ✓ wrong/inner-join fails exactly matches-reference (1/4)\n" +
 				"    ✗ solution (run 2): the reference solution does not pass: matches-reference\n" +
-				"1 labs: 0 proven, 1 wrong, 0 could not run\n",
+				"1 lab: 0 proven, 1 wrong, 0 could not run\n",
 			wantExit: ExitFailed,
 		},
 		{
 			name:     "a lab that cannot run",
 			paths:    []string{sqlJoin},
 			startErr: &runner.EnvError{Err: errorString("start db: no such image")},
-			wantOut:  "! sql-join: start db: no such image\n1 labs: 0 proven, 0 wrong, 1 could not run\n",
+			wantOut:  "! sql-join: start db: no such image\n1 lab: 0 proven, 0 wrong, 1 could not run\n",
 			wantExit: ExitEnvironment,
 		},
 		{
 			name:     "a proof that cannot run",
 			paths:    []string{sqlJoin},
 			proveErr: errors.New("grade starter of sql-join: connection refused"),
-			wantOut:  "! sql-join: grade starter of sql-join: connection refused\n1 labs: 0 proven, 0 wrong, 1 could not run\n",
+			wantOut:  "! sql-join: grade starter of sql-join: connection refused\n1 lab: 0 proven, 0 wrong, 1 could not run\n",
 			wantExit: ExitEnvironment,
 		},
 		{
