@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/journal"
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/report"
 	"github.com/labrunner/labrunner/runner"
 )
@@ -30,9 +34,15 @@ type GradeOptions struct {
 	Deadline time.Duration
 	// Shard is "i/n" or "".
 	Shard string
-	// Formats and Out choose the outputs.
+	// Formats and Out choose the outputs; with Out, results are kept in
+	// Out/.lab-journal as they are made, and reused by the next run.
 	Formats []string
 	Out     string
+	// Regrade grades every submission, reusing no kept result.
+	Regrade bool
+	// Now is the clock of the progress line and the summary; nil is
+	// time.Now.
+	Now func() time.Time
 }
 
 // NewCmdGrade builds `lab grade` and its `merge` subcommand.
@@ -82,6 +92,9 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
 				return err
 			}
+			if opts.Regrade && opts.Out == "" {
+				return &UsageError{Err: errors.New("--regrade needs --out DIR: results are kept, and reused, only in an output folder; without one every submission is graded anyway")}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -93,7 +106,8 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 	cmd.Flags().DurationVar(&opts.Deadline, "deadline", 2*time.Minute, "time limit for grading one submission")
 	cmd.Flags().StringVar(&opts.Shard, "shard", "", "grade only shard i of n (i/n), for a CI matrix")
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
-	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder, and keep each result there as it is made")
+	cmd.Flags().BoolVar(&opts.Regrade, "regrade", false, "grade every submission again, reusing no result kept in --out")
 	cmd.AddCommand(newCmdGradeMerge(deps, nil))
 	addPullFlag(cmd, deps)
 	return cmd
@@ -116,37 +130,101 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	if entries, err = shard(entries, opts.Shard); err != nil {
 		return err
 	}
-	d, err := deps.Driver(ctx)
-	if err != nil {
-		return err
+	todo := entries
+	var gj *gradeJournal
+	if opts.Out != "" {
+		if gj, err = openGradeJournal(lab, opts.Out, journal.Settings{Deadline: opts.Deadline}); err != nil {
+			return err
+		}
+		defer gj.close()
+		todo = gj.plan(entries, opts.Regrade, deps.IO.ErrOut)
+		if n := len(entries) - len(todo); n > 0 {
+			fmt.Fprintf(deps.IO.ErrOut, "%d of %d submissions are unchanged since they were graded: their results in %s are reused (--regrade grades them again)\n", n, len(entries), filepath.Join(opts.Out, journal.Dir))
+		}
 	}
-	defer d.Close()
-	bar := newProgressBar(deps.IO, len(entries))
-	t0 := time.Now()
-	reports, err := d.GradeBatch(ctx, lab, entries, runner.BatchOptions{
-		Jobs:      opts.Jobs,
-		Isolation: opts.Isolation,
-		Deadline:  opts.Deadline,
-		Progress:  func(done, total int, _ *checks.Report) { bar.set(done) },
-	})
-	bar.finish()
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	prog := newGradeProgress(deps.IO, len(entries), len(entries)-len(todo), now)
+	graded, err := gradeEntries(ctx, opts, lab, todo, gj, prog)
+	prog.finish()
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		// Interrupted: the reports grade the interruption, not the
-		// submissions; no "graded" line, no outputs.
+		// submissions; no summary, no outputs. What was graded before is
+		// kept.
+		if gj != nil {
+			fmt.Fprintf(deps.IO.ErrOut, "the results made before the interruption are kept in %s; run the same command again to finish the class\n", filepath.Join(opts.Out, journal.Dir))
+		}
 		return err
 	}
-	if deps.Verbose || deps.IO.ErrTTY {
-		el := time.Since(t0)
-		fmt.Fprintf(deps.IO.ErrOut, "graded %d submissions in %s (%.1f/s)\n", len(reports), el.Round(time.Millisecond), float64(len(reports))/el.Seconds())
+	reports := graded
+	if gj != nil {
+		if reports, err = gj.results(entries); err != nil {
+			return err
+		}
+	} else {
+		keepFiles(reports, entries)
 	}
-	keepFiles(reports, entries)
+	if deps.Verbose || deps.IO.ErrTTY || opts.Out != "" {
+		fmt.Fprintln(deps.IO.ErrOut, prog.summary())
+	}
 	if err := writeOutputs(deps, reports, formats, opts.Out, src); err != nil {
 		return err
 	}
 	return batchExit(reports)
+}
+
+// gradeEntries grades entries, counting each on prog and keeping each
+// result in gj (when set) as soon as it is made. Nothing to grade starts
+// nothing, not even a connection to the engine. A result that cannot be
+// kept (a full disk) stops the batch: every later one would be lost too.
+func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entries []runner.Entry, gj *gradeJournal, prog *gradeProgress) ([]checks.Report, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	d, err := opts.Deps.Driver(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	files := map[string]runner.Submission{}
+	for _, e := range entries {
+		files[e.Name] = e.Files
+	}
+	bctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var keepErr error
+	var once sync.Once
+	reports, err := d.GradeBatch(bctx, lab, entries, runner.BatchOptions{
+		Jobs:      opts.Jobs,
+		Isolation: opts.Isolation,
+		Deadline:  opts.Deadline,
+		Progress: func(_, _ int, rep *checks.Report) {
+			// A report made after the batch was stopped grades the
+			// stop, not the submission: it is neither counted nor kept.
+			if bctx.Err() != nil {
+				return
+			}
+			prog.add(rep)
+			if gj == nil {
+				return
+			}
+			if err := gj.put(*rep, files[rep.Submission]); err != nil {
+				once.Do(func() {
+					keepErr = &runner.EnvError{Err: fmt.Errorf("keep results in %s: %w; the results kept before are safe: free space and run the same command again", opts.Out, err)}
+					cancel(keepErr)
+				})
+			}
+		},
+	})
+	if keepErr != nil {
+		return nil, keepErr
+	}
+	return reports, err
 }
 
 // keepFiles gives each report the files of its submission, for the

@@ -122,9 +122,12 @@ func Test_gradeRun(t *testing.T) {
 			files:   map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B"},
 			reports: batch(checks.Pass, checks.Fail),
 			wantOut: "✓ alice 4/4\n✗ bob 1/4 (1 failed)\n1 of 2 submissions passed\n",
-			// On a terminal: the progress bar, then the rate.
-			wantErrOut: "\r[>                             ] 0/2\r[===============>              ] 1/2\r[==============================] 2/2\r\x1b[K" +
-				"graded 2 submissions in … (…/s)\n",
+			// On a terminal: the progress line, redrawn in place, then
+			// the summary.
+			wantErrOut: "\r[>                   ] 0/2 · 0 reused, 0 graded, 0 errors\x1b[K" +
+				"\r[==========>         ] 1/2 · 0.5/s · ETA … · 0 reused, 1 graded, 0 errors\x1b[K" +
+				"\r[====================] 2/2 · 0.7/s · 0 reused, 2 graded, 0 errors\x1b[K\r\x1b[K" +
+				"2 submissions: 2 graded, 0 reused, 0 errors, in … (…/s)\n",
 			wantExit:    ExitFailed,
 			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}},
 		},
@@ -173,7 +176,7 @@ func Test_gradeRun(t *testing.T) {
 			formats:     []string{"json,csv"},
 			out:         "results",
 			reports:     batch(checks.Pass, checks.Fail),
-			wantErrOut:  "wrote results/index.json\nwrote 2 results.json (results/<submission>/results.json)\nwrote results/gradebook.csv\n",
+			wantErrOut:  "2 submissions: 2 graded, 0 reused, 0 errors, in … (…/s)\nwrote results/index.json\nwrote 2 results.json (results/<submission>/results.json)\nwrote results/gradebook.csv\n",
 			wantExit:    ExitFailed,
 			wantEntries: map[string]runner.Submission{"alice": {"solution.sql": "A"}, "bob": {"solution.sql": "B"}},
 			check: func(t *testing.T, dir, _ string) {
@@ -283,7 +286,7 @@ func Test_gradeRun(t *testing.T) {
 			deps := &Deps{IO: io, Getenv: func(string) string { return "" },
 				NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
 			opts := &GradeOptions{Deps: deps, Lab: "sql-join", Path: path, Jobs: 2, Isolation: runner.IsolationShared,
-				Deadline: time.Minute, Shard: tt.shard, Formats: tt.formats, Out: tt.out}
+				Deadline: time.Minute, Shard: tt.shard, Formats: tt.formats, Out: tt.out, Now: stepClock(time.Second)}
 
 			err := gradeRun(context.Background(), opts)
 			if code := ExitCode(err); code != tt.wantExit {
@@ -324,6 +327,15 @@ func Test_gradeRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// stepClock is a clock that moves on by step each time it is read.
+func stepClock(step time.Duration) func() time.Time {
+	t := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		t = t.Add(step)
+		return t
 	}
 }
 
