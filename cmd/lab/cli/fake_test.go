@@ -61,7 +61,7 @@ type fakeDriver struct {
 	gradeReports []checks.Report
 	gradeErr     error
 	// gradeFn, when set, grades each entry (and gradeReports is unused).
-	gradeFn func(runner.Entry) checks.Report
+	gradeFn func(*labs.Lab, runner.Entry) checks.Report
 
 	stale     []engine.StaleSession
 	sessions  []engine.SessionInfo
@@ -124,7 +124,7 @@ func (d *fakeDriver) StopSession(_ context.Context, _, id string) error {
 	return nil
 }
 
-func (d *fakeDriver) GradeBatch(_ context.Context, _ *labs.Lab, entries []runner.Entry, opts runner.BatchOptions) ([]checks.Report, error) {
+func (d *fakeDriver) GradeBatch(_ context.Context, lab *labs.Lab, entries []runner.Entry, opts runner.BatchOptions) ([]checks.Report, error) {
 	d.graded, d.gradeOpts = entries, opts
 	if d.gradeErr != nil {
 		return nil, d.gradeErr
@@ -132,7 +132,7 @@ func (d *fakeDriver) GradeBatch(_ context.Context, _ *labs.Lab, entries []runner
 	if d.gradeFn != nil {
 		var reps []checks.Report
 		for i, e := range entries {
-			r := d.gradeFn(e)
+			r := d.gradeFn(lab, e)
 			r.Submission = e.Name
 			reps = append(reps, r)
 			if opts.Progress != nil {
