@@ -72,10 +72,26 @@ the submitted files, and a job summary in $GITHUB_STEP_SUMMARY). --shard i/n
 grades every n-th submission from the i-th, sorted by name, for a CI matrix;
 'lab grade merge' combines the shards' index.json files.
 
+With --out DIR, each submission's result is kept in DIR/.lab-journal as soon
+as it is graded (written atomically), and every output is made from those
+results at the end. A batch that is interrupted or killed loses nothing: run
+the same command again and it grades only what is missing. A rerun reuses a
+kept result when the submission's files, the lab (lab.yaml, fixtures,
+variants, the reference solution), --deadline and labrunner's grading
+version are unchanged; a result that was an error is graded again. Editing a
+lab's checks regrades everyone; --regrade grades everyone anyway. One lab
+grade at a time may write to DIR: a second is refused.
+
+Progress goes to standard error: on a terminal one line (done/total, rate,
+ETA, reused, graded, errors); piped, for batches of 10 or more, a line at
+each tenth of the class and at least every 10 s. The last line says how many
+submissions were graded, reused and could not be graded (errors).
+
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 3 environment error, 130 interrupted.`,
 		Example: `  lab grade sql-join submissions/ann
   lab grade sql-join submissions/ --format csv,junit --out results/
+  lab grade sql-join submissions/ --format csv,junit --out results/ --regrade
   lab grade sql-join submissions/ --shard 1/4 --format json --out shard-1/`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
