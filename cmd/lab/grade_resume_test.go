@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/runner"
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
@@ -52,6 +53,55 @@ func kept(out string) int {
 	return len(files)
 }
 
+// startGrade starts the binary with args, as c.run would, and returns it
+// running with its standard error.
+func startGrade(t *testing.T, c labCmd, args ...string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "LAB_STATE_DIR="+c.state, "NO_COLOR=1")
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &errOut
+}
+
+// waitKept waits until the journal of out holds n results.
+func waitKept(t *testing.T, out string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for kept(out) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d results kept after 2 minutes, want %d", out, kept(out), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// removeSessionsOf removes what the lab process pid left on the engine
+// (it was killed) and fails the test if anything stays. Only its own
+// sessions are removed: other tests' stale ones are theirs.
+func removeSessionsOf(t *testing.T, d *runner.Driver, pid int) {
+	t.Helper()
+	ctx := context.Background()
+	stale, err := d.Stale(ctx)
+	if err != nil {
+		t.Error(err)
+	}
+	for _, s := range stale {
+		if s.PID == pid {
+			if err := d.RemoveSession(ctx, s.ID); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if cs, ns, err := d.List(ctx, fmt.Sprintf("%s=%d", engine.LabelPID, pid)); err != nil || len(cs)+len(ns) > 0 {
+		t.Errorf("lab process %d left %d containers and %d networks (%v)", pid, len(cs), len(ns), err)
+	}
+}
+
 // withoutDurations is index.json with its durations zeroed: they are
 // the only part of it that differs between two gradings of a class.
 func withoutDurations(t *testing.T, path string) string {
@@ -80,44 +130,16 @@ func TestGradeKilledAndRerun(t *testing.T) {
 
 	// The run to kill: one at a time, killed once it has kept a result
 	// and is grading the slow one.
-	cmd := exec.Command(c.bin, "grade", "sql-join", subs, "-j", "1", "--format", "json,csv", "--out", resumed)
-	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "LAB_STATE_DIR="+c.state, "NO_COLOR=1")
-	var killedErr strings.Builder
-	cmd.Stderr = &killedErr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, killedErr := startGrade(t, c, "grade", "sql-join", subs, "-j", "1", "--format", "json,csv", "--out", resumed)
 	pid := cmd.Process.Pid
-	t.Cleanup(func() {
-		// Nothing of the killed run stays on the engine. Only its own
-		// sessions are removed: other tests' stale ones are theirs.
-		ctx := context.Background()
-		stale, err := d.Stale(ctx)
-		if err != nil {
-			t.Error(err)
-		}
-		for _, s := range stale {
-			if s.PID == pid {
-				if err := d.RemoveSession(ctx, s.ID); err != nil {
-					t.Error(err)
-				}
-			}
-		}
-		if cs, ns, err := d.List(context.Background(), fmt.Sprintf("%s=%d", engine.LabelPID, pid)); err != nil || len(cs)+len(ns) > 0 {
-			t.Errorf("the killed run left %d containers and %d networks (%v)", len(cs), len(ns), err)
-		}
-	})
-	deadline := time.Now().Add(2 * time.Minute)
-	for kept(resumed) < 2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	t.Cleanup(func() { removeSessionsOf(t, d, pid) })
+	waitKept(t, resumed, 2)
 	_, lockedErr, lockedCode := c.run("grade", "sql-join", subs, "--format", "csv", "--out", resumed)
 	cmd.Process.Kill()
 	cmd.Wait()
 	before := kept(resumed)
 	if before < 2 || before >= 8 {
-		t.Fatalf("the killed run kept %d results, want 2 to 7 (killed in the middle)\n%s", before, killedErr.String())
+		t.Fatalf("the killed run kept %d results, want 2 to 7 (killed in the middle)\n%s", before, killedErr)
 	}
 	t.Logf("killed with %d of 8 results kept", before)
 	want := fmt.Sprintf("another lab grade is writing to %s; wait for it to finish, or give this one another --out", resumed)
