@@ -188,6 +188,13 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	if deps.Verbose || deps.IO.ErrTTY || opts.Out != "" {
 		fmt.Fprintln(deps.IO.ErrOut, prog.summary())
 	}
+	if n := prog.errorCount(); n > 0 && gj != nil {
+		if n == 1 {
+			fmt.Fprintln(deps.IO.ErrOut, "1 submission could not be graded: the environment failed under it, and its result says why; the next run grades it again")
+		} else {
+			fmt.Fprintf(deps.IO.ErrOut, "%d submissions could not be graded: the environment failed under them, and each result says why; the next run grades them again\n", n)
+		}
+	}
 	if err := writeOutputs(deps, reports, formats, opts.Out, src); err != nil {
 		return err
 	}
@@ -231,7 +238,7 @@ func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entrie
 			}
 			if err := gj.put(*rep, files[rep.Submission]); err != nil {
 				once.Do(func() {
-					keepErr = &runner.EnvError{Err: fmt.Errorf("keep results in %s: %w; the results kept before are safe: free space and run the same command again", opts.Out, err)}
+					keepErr = &runner.EnvError{Err: fmt.Errorf("keep results in %s: %w; the results kept before it are safe: run the same command again once results can be written there", opts.Out, err)}
 					cancel(keepErr)
 				})
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -46,7 +47,9 @@ func Test_gradeRunJournal(t *testing.T) {
 		// first grades the class {alice: A, bob: B}; between changes
 		// the class, the catalog or the options before the second run.
 		firstErrors []string // submissions the environment fails the first time
-		between     func(t *testing.T, subs, catalog string, opts *GradeOptions)
+		// wantFirst is in the first run's stderr.
+		wantFirst string
+		between   func(t *testing.T, subs, catalog string, opts *GradeOptions)
 
 		wantGraded  []string
 		wantSummary string
@@ -90,6 +93,7 @@ func Test_gradeRunJournal(t *testing.T) {
 		{
 			name:        "an error is graded again",
 			firstErrors: []string{"bob"},
+			wantFirst:   "2 submissions: 1 graded, 0 reused, 1 error, in … (…/s)\n1 submission could not be graded: the environment failed under it, and its result says why; the next run grades it again\n",
 			wantGraded:  []string{"bob"},
 			wantSummary: "2 submissions: 1 graded, 1 reused, 0 errors, in … (…/s)\n",
 			wantScores:  map[string]string{"alice": "4", "bob": "1"},
@@ -176,8 +180,12 @@ func Test_gradeRunJournal(t *testing.T) {
 			}
 			opts := &GradeOptions{Lab: "sql-join", Path: "subs", Jobs: 2, Isolation: runner.IsolationShared,
 				Deadline: time.Minute, Formats: []string{"csv"}, Out: "results", Now: stepClock(time.Second)}
-			if _, errOut, err := run(opts); ExitCode(err) != ExitFailed && ExitCode(err) != ExitEnvironment {
-				t.Fatalf("first run: %v\n%s", err, errOut)
+			_, firstErr, err := run(opts)
+			if ExitCode(err) != ExitFailed && ExitCode(err) != ExitEnvironment {
+				t.Fatalf("first run: %v\n%s", err, firstErr)
+			}
+			if got := durations(rateRe.ReplaceAllString(firstErr, "(…/s)")); !strings.Contains(got, tt.wantFirst) {
+				t.Errorf("first run's stderr:\n%s\nwant %q", got, tt.wantFirst)
 			}
 			drivers = 0
 			if tt.between != nil {
@@ -256,5 +264,84 @@ func Test_gradeRunLockedOut(t *testing.T) {
 	}
 	if drv.graded != nil {
 		t.Error("graded while another grade holds the folder")
+	}
+}
+
+// journalClass makes the class {alice: A, bob: B, carol: C} in the
+// current folder and the options that grade it into results/.
+func journalClass(t *testing.T, drv *fakeDriver) (*GradeOptions, *bytes.Buffer) {
+	t.Helper()
+	for name, content := range map[string]string{"alice": "A", "bob": "B", "carol": "C"} {
+		os.MkdirAll(filepath.Join("subs", name), 0o755)
+		os.WriteFile(filepath.Join("subs", name, "solution.sql"), []byte(content), 0o644)
+	}
+	io, _, errOut := TestStreams()
+	deps := &Deps{IO: io, Getenv: func(string) string { return "" }, NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
+	return &GradeOptions{Deps: deps, Lab: "sql-join", Path: "subs", Jobs: 1, Isolation: runner.IsolationShared,
+		Deadline: time.Minute, Formats: []string{"csv"}, Out: "results", Now: stepClock(time.Second)}, errOut
+}
+
+// Interrupted after alice: her result is kept, and the report made after
+// the interruption (it grades the interruption) is not; the next run
+// grades bob and carol only.
+func Test_gradeRunJournalInterrupted(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	drv := &fakeDriver{gradeFn: func(_ *labs.Lab, e runner.Entry) checks.Report {
+		if e.Name == "bob" {
+			cancel()
+		}
+		return joinReport(checks.Pass, checks.Pass)
+	}}
+	opts, errOut := journalClass(t, drv)
+	err := gradeRun(ctx, opts)
+	if ExitCode(err) != ExitInterrupted {
+		t.Fatalf("exit %d (%v), want %d", ExitCode(err), err, ExitInterrupted)
+	}
+	want := "the results made before the interruption are kept in results/.lab-journal; run the same command again to finish the class\n"
+	if !strings.HasSuffix(errOut.String(), want) {
+		t.Errorf("stderr:\n%s\nwant it to end with\n%s", errOut, want)
+	}
+	if _, err := os.Stat(filepath.Join("results", "gradebook.csv")); err == nil {
+		t.Error("an interrupted run wrote a gradebook")
+	}
+	drv.gradeFn = func(*labs.Lab, runner.Entry) checks.Report { return joinReport(checks.Pass, checks.Pass) }
+	if err := gradeRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	var graded []string
+	for _, e := range drv.graded {
+		graded = append(graded, e.Name)
+	}
+	if !slices.Equal(graded, []string{"bob", "carol"}) {
+		t.Errorf("the rerun graded %v, want [bob carol]", graded)
+	}
+}
+
+// A result that cannot be kept (the folder is gone, the disk is full)
+// stops the batch with an environment error that says what to do; the
+// results kept before it stay.
+func Test_gradeRunJournalCannotKeep(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dir := filepath.Join("results", journal.Dir, "sql-join")
+	drv := &fakeDriver{gradeFn: func(_ *labs.Lab, e runner.Entry) checks.Report {
+		if e.Name == "bob" {
+			// The journal's folder becomes a file: nothing more can be
+			// written in it.
+			os.RemoveAll(dir)
+			os.WriteFile(dir, nil, 0o644)
+		}
+		return joinReport(checks.Pass, checks.Pass)
+	}}
+	opts, _ := journalClass(t, drv)
+	err := gradeRun(context.Background(), opts)
+	want := "keep results in results: journal \"bob\": open " + dir + "/.tmp-"
+	if ExitCode(err) != ExitEnvironment || err == nil || !strings.HasPrefix(err.Error(), want) ||
+		!strings.HasSuffix(err.Error(), "; the results kept before it are safe: run the same command again once results can be written there") {
+		t.Errorf("err = %v (exit %d), want %q… and what to do, exit 3", err, ExitCode(err), want)
+	}
+	if _, err := os.Stat(filepath.Join("results", "gradebook.csv")); err == nil {
+		t.Error("a gradebook was written without bob's result")
 	}
 }

@@ -153,6 +153,13 @@ func (p *gradeProgress) finish() {
 	}
 }
 
+// errorCount is how many submissions this run could not grade.
+func (p *gradeProgress) errorCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.errors
+}
+
 // summary is the batch's last line: how many submissions were graded,
 // reused from the journal, and could not be graded (errors), and the rate
 // of this run's grading.
