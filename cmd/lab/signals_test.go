@@ -89,6 +89,14 @@ func TestInterruptCleansUp(t *testing.T) {
 			}
 			return []string{"grade", "sql-join", filepath.Join(dir, "subs"), "-j", "2"}
 		}, 4 * time.Second},
+		// With --out, the reports of the interrupted submissions grade
+		// the interruption: none is kept, and no output is written.
+		{"SIGINT during a grade with --out", syscall.SIGINT, func(dir string) []string {
+			for i := range 5 {
+				writeFile(t, filepath.Join(dir, "subs", fmt.Sprint(i), "solution.sql"), "SELECT pg_sleep(30)")
+			}
+			return []string{"grade", "sql-join", filepath.Join(dir, "subs"), "-j", "2", "--format", "csv", "--out", filepath.Join(dir, "out")}
+		}, 4 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +130,12 @@ func TestInterruptCleansUp(t *testing.T) {
 			}
 			if n := leftBy(t, d, cmd.Process.Pid); n > 0 {
 				t.Errorf("%d containers and networks left after %s", n, tt.sig)
+			}
+			if kept, _ := filepath.Glob(filepath.Join(dir, "out", ".lab-journal", "sql-join", "*.json")); len(kept) > 0 {
+				t.Errorf("results of interrupted submissions were kept: %v", kept)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out", "gradebook.csv")); err == nil {
+				t.Error("an interrupted grade wrote its gradebook")
 			}
 		})
 	}

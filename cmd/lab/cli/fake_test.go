@@ -124,7 +124,7 @@ func (d *fakeDriver) StopSession(_ context.Context, _, id string) error {
 	return nil
 }
 
-func (d *fakeDriver) GradeBatch(_ context.Context, lab *labs.Lab, entries []runner.Entry, opts runner.BatchOptions) ([]checks.Report, error) {
+func (d *fakeDriver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []runner.Entry, opts runner.BatchOptions) ([]checks.Report, error) {
 	d.graded, d.gradeOpts = entries, opts
 	if d.gradeErr != nil {
 		return nil, d.gradeErr
@@ -138,6 +138,10 @@ func (d *fakeDriver) GradeBatch(_ context.Context, lab *labs.Lab, entries []runn
 			if opts.Progress != nil {
 				opts.Progress(i+1, len(entries), &r)
 			}
+		}
+		// As runner's: an interrupted batch says so.
+		if err := ctx.Err(); err != nil {
+			return reps, errors.Join(err, fmt.Errorf("graded %d of %d submissions", len(reps), len(entries)))
 		}
 		return reps, nil
 	}

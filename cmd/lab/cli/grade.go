@@ -165,16 +165,16 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	prog := newGradeProgress(deps.IO, len(entries), len(entries)-len(todo), now)
 	graded, err := gradeEntries(ctx, opts, lab, todo, gj, prog)
 	prog.finish()
-	if err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
+	if ctx.Err() != nil {
 		// Interrupted: the reports grade the interruption, not the
 		// submissions; no summary, no outputs. What was graded before is
 		// kept.
 		if gj != nil {
 			fmt.Fprintf(deps.IO.ErrOut, "the results made before the interruption are kept in %s; run the same command again to finish the class\n", filepath.Join(opts.Out, journal.Dir))
 		}
+		return ctx.Err()
+	}
+	if err != nil {
 		return err
 	}
 	reports := graded
