@@ -79,8 +79,11 @@ the same command again and it grades only what is missing. A rerun reuses a
 kept result when the submission's files, the lab (lab.yaml, fixtures,
 variants, the reference solution), --deadline and labrunner's grading
 version are unchanged; a result that was an error is graded again. Editing a
-lab's checks regrades everyone; --regrade grades everyone anyway. One lab
-grade at a time may write to DIR: a second is refused.
+lab's checks regrades everyone; --regrade grades everyone anyway. When the
+environment fails 3 submissions in a row (or -j, if more), each after its
+retries, the batch stops: the submissions it did not grade are error results
+that say so, graded by the next run. One lab grade at a time may write to
+DIR: a second is refused.
 
 Progress goes to standard error: on a terminal one line (done/total, rate,
 ETA, reused, graded, errors); piped, for batches of 10 or more, a line at
@@ -205,6 +208,9 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 // result in gj (when set) as soon as it is made. Nothing to grade starts
 // nothing, not even a connection to the engine. A result that cannot be
 // kept (a full disk) stops the batch: every later one would be lost too.
+// With a journal, a batch whose environment failed too many submissions in
+// a row (see breaker) stops too, and the submissions it did not grade are
+// error results that say so, which the next run grades again.
 func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entries []runner.Entry, gj *gradeJournal, prog *gradeProgress) ([]checks.Report, error) {
 	if len(entries) == 0 {
 		return nil, nil
@@ -222,6 +228,9 @@ func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entrie
 	defer cancel(nil)
 	var keepErr error
 	var once sync.Once
+	br := &breaker{limit: max(breakerMin, opts.Jobs)}
+	var mu sync.Mutex
+	made := map[string]bool{}
 	reports, err := d.GradeBatch(bctx, lab, entries, runner.BatchOptions{
 		Jobs:      opts.Jobs,
 		Isolation: opts.Isolation,
@@ -241,13 +250,65 @@ func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entrie
 					keepErr = &runner.EnvError{Err: fmt.Errorf("keep results in %s: %w; the results kept before it are safe: run the same command again once results can be written there", opts.Out, err)}
 					cancel(keepErr)
 				})
+				return
+			}
+			mu.Lock()
+			made[rep.Submission] = true
+			mu.Unlock()
+			if br.add(rep.Status) {
+				cancel(errBreaker)
 			}
 		},
 	})
 	if keepErr != nil {
 		return nil, keepErr
 	}
+	if ctx.Err() == nil && context.Cause(bctx) == errBreaker {
+		msg := fmt.Sprintf("not graded: the environment failed %d submissions in a row, so the batch stopped; the next run grades this one", br.limit)
+		for _, e := range entries {
+			if made[e.Name] {
+				continue
+			}
+			rep := checks.Report{Lab: lab.ID, Submission: e.Name, Message: msg}
+			rep.Summarize()
+			prog.add(&rep)
+			if err := gj.put(rep, e.Files); err != nil {
+				return nil, &runner.EnvError{Err: fmt.Errorf("keep results in %s: %w", opts.Out, err)}
+			}
+		}
+		fmt.Fprintf(opts.Deps.IO.ErrOut, "the environment failed %d submissions in a row: the batch stopped, and the %s not graded are errors; run the same command again to grade them\n", br.limit, plural(len(entries)-len(made), "submission"))
+		return nil, nil
+	}
 	return reports, err
+}
+
+// breakerMin is the fewest submissions in a row that the environment
+// must fail (each after its retries) before a journaled batch stops; with
+// more jobs, as many as there are jobs, since one fault fails every
+// submission being graded at that moment.
+const breakerMin = 3
+
+// errBreaker is the cause of a batch stopped by its breaker.
+var errBreaker = errors.New("the environment failed too many submissions in a row")
+
+// breaker counts the submissions in a row that ended in an error.
+type breaker struct {
+	mu    sync.Mutex
+	limit int
+	run   int
+}
+
+// add counts a result and reports whether the batch should stop: limit
+// errors in a row, with no pass or fail between them.
+func (b *breaker) add(st checks.Status) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if st != checks.Error {
+		b.run = 0
+		return false
+	}
+	b.run++
+	return b.run >= b.limit
 }
 
 // keepFiles gives each report the files of its submission, for the

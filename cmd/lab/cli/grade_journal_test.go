@@ -13,6 +13,7 @@ import (
 	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/internal/journal"
 	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/report"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -343,5 +344,65 @@ func Test_gradeRunJournalCannotKeep(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("results", "gradebook.csv")); err == nil {
 		t.Error("a gradebook was written without bob's result")
+	}
+}
+
+// The environment fails three submissions in a row (each after its
+// retries): the batch stops rather than spend three attempts on each of
+// the others, which are error results that say why; every student is in
+// the gradebook, and the next run grades the errors.
+func Test_gradeRunJournalBreaker(t *testing.T) {
+	t.Chdir(t.TempDir())
+	names := []string{"a", "b", "c", "d", "e", "f"}
+	for _, n := range names {
+		os.MkdirAll(filepath.Join("subs", n), 0o755)
+		os.WriteFile(filepath.Join("subs", n, "solution.sql"), []byte("A"), 0o644)
+	}
+	broken := true
+	drv := &fakeDriver{gradeFn: func(_ *labs.Lab, e runner.Entry) checks.Report {
+		if broken && e.Name != "a" {
+			r := checks.Report{Lab: "sql-join", Message: "connect to db: connection refused (graded 3 times; the environment failed each time)"}
+			r.Summarize()
+			return r
+		}
+		return joinReport(checks.Pass, checks.Pass)
+	}}
+	io, _, errOut := TestStreams()
+	deps := &Deps{IO: io, Getenv: func(string) string { return "" }, NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
+	opts := &GradeOptions{Deps: deps, Lab: "sql-join", Path: "subs", Jobs: 1, Isolation: runner.IsolationShared,
+		Deadline: time.Minute, Formats: []string{"json"}, Out: "results", Now: stepClock(time.Second)}
+	err := gradeRun(context.Background(), opts)
+	if ExitCode(err) != ExitEnvironment {
+		t.Errorf("exit %d (%v), want 3", ExitCode(err), err)
+	}
+	for _, want := range []string{
+		"the environment failed 3 submissions in a row: the batch stopped, and the 2 submissions not graded are errors; run the same command again to grade them\n",
+		"6 submissions: 1 graded, 0 reused, 5 errors",
+	} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr:\n%s\nwant %q", errOut, want)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join("results", "index.json"))
+	reps, err := report.ReadJSON(bytes.NewReader(b))
+	if err != nil || len(reps) != 6 {
+		t.Fatalf("index.json: %v, %d results, want 6", err, len(reps))
+	}
+	for _, r := range reps[4:] {
+		if r.Status != checks.Error || !strings.HasPrefix(r.Message, "not graded: the environment failed 3 submissions in a row") {
+			t.Errorf("%s: %s %q, want an error that says it was not graded", r.Submission, r.Status, r.Message)
+		}
+	}
+	broken = false
+	errOut.Reset()
+	if err := gradeRun(context.Background(), opts); err != nil {
+		t.Fatalf("rerun: %v\n%s", err, errOut)
+	}
+	var graded []string
+	for _, e := range drv.graded {
+		graded = append(graded, e.Name)
+	}
+	if !slices.Equal(graded, names[1:]) {
+		t.Errorf("the rerun graded %v, want %v", graded, names[1:])
 	}
 }
