@@ -36,14 +36,8 @@ func Canvas(w io.Writer, reports []checks.Report, ro *Roster) error {
 	if err != nil {
 		return fmt.Errorf("canvas: %w", err)
 	}
-	var unmatchable []Student
-	for _, r := range rows {
-		if r.student.ID == "" && r.student.Login == "" {
-			unmatchable = append(unmatchable, r.student)
-		}
-	}
-	if len(unmatchable) > 0 {
-		return lmsUnmatchable(ro, "canvas", "id and no login in the roster: Canvas matches a student by SIS User ID or SIS Login ID", unmatchable)
+	if err := canvasMatchable(ro, rowStudents(rows)); err != nil {
+		return err
 	}
 	cw := csv.NewWriter(w)
 	header := append([]string(nil), canvasIdentity...)
@@ -67,4 +61,19 @@ func Canvas(w io.Writer, reports []checks.Report, ro *Roster) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// canvasMatchable is the error of students Canvas could not match: those
+// with neither an id nor a login.
+func canvasMatchable(ro *Roster, students []Student) error {
+	var unmatchable []Student
+	for _, s := range students {
+		if s.ID == "" && s.Login == "" {
+			unmatchable = append(unmatchable, s)
+		}
+	}
+	if len(unmatchable) > 0 {
+		return lmsUnmatchable(ro, "canvas", "id and no login in the roster: Canvas matches a student by SIS User ID or SIS Login ID", unmatchable)
+	}
+	return nil
 }

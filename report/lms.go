@@ -34,9 +34,10 @@ type lmsRow struct {
 // columns: they add nothing to a grade. A cell is the points scored,
 // 0 for a check that failed or was skipped; it is none (the LMS's "no
 // grade", see each format) when the grader could not give a grade: the
-// check errored, or the whole run is an error (the engine failed, the
-// run could not start). An LMS then keeps the grade it has instead of
-// recording a 0 the student did not earn. Submissions the roster does
+// check errored, it was skipped in a run where a check errored (it may
+// wait on that one), or the run could not start at all (no results).
+// An LMS then keeps the grade it has instead of recording a 0 the
+// student did not earn. Submissions the roster does
 // not know are left out; Roster.Unmatched lists them.
 func lmsTable(reports []checks.Report, ro *Roster, none string) ([]lmsColumn, []lmsRow, error) {
 	lab, err := oneLab(reports)
@@ -74,14 +75,16 @@ func lmsTable(reports []checks.Report, ro *Roster, none string) ([]lmsColumn, []
 		for i := range cells {
 			cells[i] = none
 		}
-		if r.Status != checks.Error {
-			for _, res := range r.Results {
-				i, ok := index[res.Name]
-				if !ok || res.Type == "apply" || res.Status == checks.Error {
-					continue
-				}
-				cells[i] = strconv.Itoa(res.Score)
+		errored := false
+		for _, res := range r.Results {
+			errored = errored || res.Status == checks.Error
+		}
+		for _, res := range r.Results {
+			i, ok := index[res.Name]
+			if !ok || res.Type == "apply" || res.Status == checks.Error || (errored && res.Status == checks.Skip) {
+				continue
 			}
+			cells[i] = strconv.Itoa(res.Score)
 		}
 		rows = append(rows, lmsRow{student: s, cells: cells})
 	}
@@ -97,4 +100,25 @@ func lmsUnmatchable(ro *Roster, lms, why string, rows []Student) error {
 		fmt.Fprintf(&b, "\n  %s:%d: %s", ro.File, s.Line, s.Submission)
 	}
 	return fmt.Errorf("%s", b.String())
+}
+
+func rowStudents(rows []lmsRow) []Student {
+	students := make([]Student, len(rows))
+	for i, r := range rows {
+		students[i] = r.student
+	}
+	return students
+}
+
+// CheckFor returns the error of the roster's students that the LMS of
+// format ("canvas" or "moodle") could not match, naming their lines, so
+// that a roster is known to fit before a class is graded.
+func (ro *Roster) CheckFor(format string) error {
+	switch format {
+	case "canvas":
+		return canvasMatchable(ro, ro.Students)
+	case "moodle":
+		return moodleMatchable(ro, ro.Students)
+	}
+	return fmt.Errorf("no LMS format %q", format)
 }

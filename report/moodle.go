@@ -30,17 +30,8 @@ func Moodle(w io.Writer, reports []checks.Report, ro *Roster) error {
 	if err != nil {
 		return fmt.Errorf("moodle: %w", err)
 	}
-	var noID, noEmail []Student
-	for _, r := range rows {
-		if r.student.ID == "" {
-			noID = append(noID, r.student)
-		}
-		if r.student.Email == "" {
-			noEmail = append(noEmail, r.student)
-		}
-	}
-	if len(noID) > 0 && len(noEmail) > 0 {
-		return lmsUnmatchable(ro, "moodle", "email in the roster, and others no id: Moodle matches every row by one column, so give every student an email (or every one an id)", noEmail)
+	if err := moodleMatchable(ro, rowStudents(rows)); err != nil {
+		return err
 	}
 	cw := csv.NewWriter(w)
 	header := []string{"Full name", "ID number", "Email address"}
@@ -60,4 +51,22 @@ func Moodle(w io.Writer, reports []checks.Report, ro *Roster) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// moodleMatchable is the error of students when Moodle could not match
+// them all by one column: some have no email and some no id.
+func moodleMatchable(ro *Roster, students []Student) error {
+	var noID, noEmail []Student
+	for _, s := range students {
+		if s.ID == "" {
+			noID = append(noID, s)
+		}
+		if s.Email == "" {
+			noEmail = append(noEmail, s)
+		}
+	}
+	if len(noID) > 0 && len(noEmail) > 0 {
+		return lmsUnmatchable(ro, "moodle", "email in the roster, and others no id: Moodle matches every row by one column, so give every student an email (or every one an id)", noEmail)
+	}
+	return nil
 }

@@ -32,6 +32,12 @@ func TestNewCmdGrade(t *testing.T) {
 		{name: "no jobs", args: []string{"sql-join", "subs", "-j", "0"}, wantCode: ExitUsage, wantErr: "-j 0: need at least 1"},
 		{name: "bad shard", args: []string{"sql-join", "subs", "--shard", "5/4"}, wantCode: ExitUsage, wantErr: `--shard "5/4": want i/n with 1 ≤ i ≤ n`},
 		{name: "two formats to stdout", args: []string{"sql-join", "subs", "--format", "json,junit"}, wantCode: ExitUsage, wantErr: "would all go to standard output"},
+		{name: "an LMS format and its roster", args: []string{"sql-join", "subs", "--format", "canvas", "--roster", "r.csv"},
+			want: GradeOptions{Lab: "sql-join", Path: "subs", Isolation: "shared", Deadline: 2 * time.Minute, Formats: []string{"canvas"}, Roster: "r.csv"}},
+		{name: "an LMS format without a roster", args: []string{"sql-join", "subs", "--format", "canvas,moodle", "-o", "out"}, wantCode: ExitUsage,
+			wantErr: "--format canvas,moodle needs --roster FILE: a CSV that maps each submission folder to its student (see docs/lms.md)"},
+		{name: "a roster without an LMS format", args: []string{"sql-join", "subs", "--format", "csv", "--roster", "r.csv"}, wantCode: ExitUsage,
+			wantErr: "--roster is only read by --format canvas or moodle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +61,7 @@ func TestNewCmdGrade(t *testing.T) {
 				tt.want.Jobs = got.Jobs // the number of CPUs
 			}
 			if got.Lab != tt.want.Lab || got.Path != tt.want.Path || got.Jobs != tt.want.Jobs || got.Isolation != tt.want.Isolation ||
-				got.Deadline != tt.want.Deadline || got.Shard != tt.want.Shard || strings.Join(got.Formats, ",") != strings.Join(tt.want.Formats, ",") || got.Out != tt.want.Out {
+				got.Deadline != tt.want.Deadline || got.Shard != tt.want.Shard || got.Roster != tt.want.Roster || strings.Join(got.Formats, ",") != strings.Join(tt.want.Formats, ",") || got.Out != tt.want.Out {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}
 		})
