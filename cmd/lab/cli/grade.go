@@ -63,9 +63,10 @@ gradebook); html (a report for instructors); github (workflow annotations on
 the submitted files, and a job summary in $GITHUB_STEP_SUMMARY); canvas and
 moodle (gradebooks for their CSV grade import, one column per check, with
 --roster FILE mapping each submission folder to its student: see
-docs/lms.md). --shard i/n
-grades every n-th submission from the i-th, sorted by name, for a CI matrix;
-'lab grade merge' combines the shards' index.json files.
+docs/lms.md).
+
+--shard i/n grades every n-th submission from the i-th, sorted by name, for
+a CI matrix; 'lab grade merge' combines the shards' index.json files.
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 3 environment error, 130 interrupted.`,
