@@ -73,7 +73,9 @@ func canvasMatchable(ro *Roster, students []Student) error {
 		}
 	}
 	if len(unmatchable) > 0 {
-		return lmsUnmatchable(ro, "canvas", "id and no login in the roster: Canvas matches a student by SIS User ID or SIS Login ID", unmatchable)
+		n := len(unmatchable)
+		return lmsUnmatchable(ro, fmt.Sprintf("canvas: %d %s no id and no login in the roster: Canvas matches a student by SIS User ID or SIS Login ID",
+			n, plural(n, "student has", "students have")), unmatchable)
 	}
 	return nil
 }

@@ -92,10 +92,10 @@ func lmsTable(reports []checks.Report, ro *Roster, none string) ([]lmsColumn, []
 }
 
 // lmsUnmatchable is the error of rows an LMS could not match to a
-// student, each as roster:line.
-func lmsUnmatchable(ro *Roster, lms, why string, rows []Student) error {
+// student: head, then each row as roster:line.
+func lmsUnmatchable(ro *Roster, head string, rows []Student) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d %s no %s", lms, len(rows), plural(len(rows), "student has", "students have"), why)
+	b.WriteString(head)
 	for _, s := range rows {
 		fmt.Fprintf(&b, "\n  %s:%d: %s", ro.File, s.Line, s.Submission)
 	}

@@ -95,7 +95,10 @@ func TestLMSUnmatchable(t *testing.T) {
 			"canvas: 2 students have no id and no login in the roster: Canvas matches a student by SIS User ID or SIS Login ID\n  r.csv:2: alice\n  r.csv:3: bob"},
 		{"moodle with neither column full", "submission,id,email\nalice,s1,\nbob,,b@x\n",
 			func(b *bytes.Buffer, ro *Roster) error { return Moodle(b, formatsFixture(), ro) },
-			"moodle: 1 student has no email in the roster, and others no id: Moodle matches every row by one column, so give every student an email (or every one an id)\n  r.csv:2: alice"},
+			"moodle: Moodle matches every row by one column, email or id, and the roster fills neither on every row: give every student an email (or every one an id); 1 student has no email\n  r.csv:2: alice"},
+		{"moodle with logins only", "submission,login\nalice,al\n",
+			func(b *bytes.Buffer, ro *Roster) error { return Moodle(b, formatsFixture(), ro) },
+			"moodle: Moodle matches every row by one column, email or id, and the roster fills neither on every row: give every student an email (or every one an id); 1 student has no email\n  r.csv:2: alice"},
 		{"no roster", "",
 			func(b *bytes.Buffer, _ *Roster) error { return Canvas(b, formatsFixture(), nil) },
 			"canvas: no roster: an LMS file needs one to name the students (--roster FILE)"},
@@ -126,19 +129,23 @@ func TestReadRoster(t *testing.T) {
 		name, in, wantErr string
 	}{
 		{"empty", "", "r.csv:1: empty roster: the first line names the columns (submission,name,id,email,section,login)"},
-		{"unknown column", "submission,emial\n", "r.csv:1: unknown column \"emial\" (known: submission, name, id, email, section, login)\nr.csv:1: no id or email column: the LMS matches students by one of them"},
+		{"unknown column", "submission,emial\n", "r.csv:1: unknown column \"emial\" (known: submission, name, id, email, section, login)\nr.csv:1: no id, email or login column: the LMS matches students by one of them"},
 		{"no submission column", "name,id\n", "r.csv:1: no submission column: it names each student's submission folder"},
 		{"column twice", "submission,id,ID\n", "r.csv:1: column \"id\" is given twice"},
 		{"duplicates", "submission,id,email\nann,1,a@x\nann,2,b@x\nbob,1,A@X\n",
 			"r.csv:3: submission ann is already on line 2\nr.csv:4: id 1 is already ann's, on line 2\nr.csv:4: email A@X is already ann's, on line 2"},
-		{"no identity", "submission,id,email\nann,,\n,1,\n", "r.csv:2: ann has no id and no email: the LMS could not match the grade to a student\nr.csv:3: no submission folder"},
+		{"no identity", "submission,id,email\nann,,\n,1,\n", "r.csv:2: ann has no id, email or login: no LMS could match the grade to a student\nr.csv:3: no submission folder"},
+		{"login alone is enough to read", "submission,login\nann,ann1\n", ""},
 		{"field count", "submission,id\nann,1\nbob,2,extra\ncid,3\n", "r.csv:3: wrong number of fields"},
 		{"bad quote", "submission,id\nann,\"1\n", "r.csv:2: extraneous or missing \" in quoted-field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ReadRoster(strings.NewReader(tt.in), "r.csv")
-			if err == nil || err.Error() != tt.wantErr {
+			if tt.wantErr == "" && err != nil {
+				t.Errorf("error: %v, want none", err)
+			}
+			if tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr) {
 				t.Errorf("error:\n%v\nwant\n%s", err, tt.wantErr)
 			}
 		})

@@ -66,7 +66,9 @@ func moodleMatchable(ro *Roster, students []Student) error {
 		}
 	}
 	if len(noID) > 0 && len(noEmail) > 0 {
-		return lmsUnmatchable(ro, "moodle", "email in the roster, and others no id: Moodle matches every row by one column, so give every student an email (or every one an id)", noEmail)
+		n := len(noEmail)
+		return lmsUnmatchable(ro, fmt.Sprintf("moodle: Moodle matches every row by one column, email or id, and the roster fills neither on every row: give every student an email (or every one an id); %d %s no email",
+			n, plural(n, "student has", "students have")), noEmail)
 	}
 	return nil
 }

@@ -53,8 +53,9 @@ var rosterColumns = []string{"submission", "name", "id", "email", "section", "lo
 //	section     the Canvas section
 //	login       the Canvas SIS Login ID
 //
-// Every row needs a submission and an id or an email: a grade the LMS
-// cannot match to a student is lost on import. An unknown column (a
+// Every row needs a submission and an id, an email or a login: a grade
+// the LMS cannot match to a student is lost on import (which of them each
+// LMS needs is checked by Roster.CheckFor). An unknown column (a
 // misspelt "emial" would otherwise be dropped in silence), a submission
 // or an id or an email given twice, and a row of the wrong length are
 // errors, each as file:line: message; all of them are reported at once.
@@ -91,8 +92,8 @@ func ReadRoster(r io.Reader, file string) (*Roster, error) {
 	if col["submission"] == 0 {
 		problems = append(problems, fmt.Sprintf("%s:1: no submission column: it names each student's submission folder", file))
 	}
-	if col["id"] == 0 && col["email"] == 0 {
-		problems = append(problems, fmt.Sprintf("%s:1: no id or email column: the LMS matches students by one of them", file))
+	if col["id"] == 0 && col["email"] == 0 && col["login"] == 0 {
+		problems = append(problems, fmt.Sprintf("%s:1: no id, email or login column: the LMS matches students by one of them", file))
 	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
@@ -127,8 +128,8 @@ func ReadRoster(r io.Reader, file string) (*Roster, error) {
 		case s.Submission == "":
 			problems = append(problems, fmt.Sprintf("%s:%d: no submission folder", file, line))
 			continue
-		case s.ID == "" && s.Email == "":
-			problems = append(problems, fmt.Sprintf("%s:%d: %s has no id and no email: the LMS could not match the grade to a student", file, line, s.Submission))
+		case s.ID == "" && s.Email == "" && s.Login == "":
+			problems = append(problems, fmt.Sprintf("%s:%d: %s has no id, email or login: no LMS could match the grade to a student", file, line, s.Submission))
 		}
 		if prev, ok := ro.bySub[s.Submission]; ok {
 			problems = append(problems, fmt.Sprintf("%s:%d: submission %s is already on line %d", file, line, s.Submission, ro.Students[prev].Line))
