@@ -33,6 +33,8 @@ type GradeOptions struct {
 	// Formats and Out choose the outputs.
 	Formats []string
 	Out     string
+	// Roster maps submission folders to students, for the LMS formats.
+	Roster string
 }
 
 // NewCmdGrade builds `lab grade` and its `merge` subcommand.
@@ -58,15 +60,20 @@ then without colour); tsv (tab-separated records, see docs/tsv.md); json, a
 results index with every score (index.json), and with --out one Exercism
 results.json per submission, DIR/<submission>/results.json; junit; csv (a
 gradebook); html (a report for instructors); github (workflow annotations on
-the submitted files, and a job summary in $GITHUB_STEP_SUMMARY). --shard i/n
-grades every n-th submission from the i-th, sorted by name, for a CI matrix;
-'lab grade merge' combines the shards' index.json files.
+the submitted files, and a job summary in $GITHUB_STEP_SUMMARY); canvas and
+moodle (gradebooks for their CSV grade import, one column per check, with
+--roster FILE mapping each submission folder to its student: see
+docs/lms.md).
+
+--shard i/n grades every n-th submission from the i-th, sorted by name, for
+a CI matrix; 'lab grade merge' combines the shards' index.json files.
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 3 environment error, 130 interrupted.`,
 		Example: `  lab grade sql-join submissions/ann
   lab grade sql-join submissions/ --format csv,junit --out results/
-  lab grade sql-join submissions/ --shard 1/4 --format json --out shard-1/`,
+  lab grade sql-join submissions/ --shard 1/4 --format json --out shard-1/
+  lab grade sql-join submissions/ --format canvas,moodle --roster roster.csv --out results/`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Lab, opts.Path = args[0], args[1]
@@ -79,7 +86,11 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 			if _, _, err := parseShard(opts.Shard); opts.Shard != "" && err != nil {
 				return err
 			}
-			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
+			formats, err := parseFormats(opts.Formats, opts.Out)
+			if err != nil {
+				return err
+			}
+			if err := checkRosterFlag(formats, opts.Roster); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -94,6 +105,7 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 	cmd.Flags().StringVar(&opts.Shard, "shard", "", "grade only shard i of n (i/n), for a CI matrix")
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
+	cmd.Flags().StringVar(&opts.Roster, "roster", "", "CSV mapping submission folders to students, for --format canvas,moodle")
 	cmd.AddCommand(newCmdGradeMerge(deps, nil))
 	addPullFlag(cmd, deps)
 	return cmd
@@ -102,6 +114,10 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	deps := opts.Deps
 	formats, err := parseFormats(opts.Formats, opts.Out)
+	if err != nil {
+		return err
+	}
+	roster, err := loadRoster(opts.Roster, formats)
 	if err != nil {
 		return err
 	}
@@ -143,7 +159,8 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 		fmt.Fprintf(deps.IO.ErrOut, "graded %d submissions in %s (%.1f/s)\n", len(reports), el.Round(time.Millisecond), float64(len(reports))/el.Seconds())
 	}
 	keepFiles(reports, entries)
-	if err := writeOutputs(deps, reports, formats, opts.Out, src); err != nil {
+	warnRoster(deps, roster, reports, opts.Shard != "")
+	if err := writeOutputs(deps, reports, formats, opts.Out, src, roster); err != nil {
 		return err
 	}
 	return batchExit(reports)
@@ -171,6 +188,8 @@ type GradeMergeOptions struct {
 	// Formats and Out choose the outputs, as for `lab grade`.
 	Formats []string
 	Out     string
+	// Roster maps submission folders to students, as for `lab grade`.
+	Roster string
 }
 
 // newCmdGradeMerge builds `lab grade merge`.
@@ -185,11 +204,16 @@ would have. A submission found in more than one shard (two jobs graded the
 same shard, or a shard was passed twice) is an error, exit status 2, that
 names each such submission and its shards: no copy is more right than the
 other, and a gradebook must not hold a grade picked by chance.`,
-		Example: `  lab grade merge shard-*/index.json --format csv --out results/`,
-		Args:    usageArgs(cobra.MinimumNArgs(1)),
+		Example: `  lab grade merge shard-*/index.json --format csv --out results/
+  lab grade merge shard-*/index.json --format canvas --roster roster.csv --out results/`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
+			formats, err := parseFormats(opts.Formats, opts.Out)
+			if err != nil {
+				return err
+			}
+			if err := checkRosterFlag(formats, opts.Roster); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -200,11 +224,16 @@ other, and a gradebook must not hold a grade picked by chance.`,
 	}
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
+	cmd.Flags().StringVar(&opts.Roster, "roster", "", "CSV mapping submission folders to students, for --format canvas,moodle")
 	return cmd
 }
 
 func gradeMergeRun(_ context.Context, opts *GradeMergeOptions) error {
 	formats, err := parseFormats(opts.Formats, opts.Out)
+	if err != nil {
+		return err
+	}
+	roster, err := loadRoster(opts.Roster, formats)
 	if err != nil {
 		return err
 	}
@@ -229,7 +258,8 @@ func gradeMergeRun(_ context.Context, opts *GradeMergeOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeOutputs(opts.Deps, merged, formats, opts.Out, nil); err != nil {
+	warnRoster(opts.Deps, roster, merged, false)
+	if err := writeOutputs(opts.Deps, merged, formats, opts.Out, nil, roster); err != nil {
 		return err
 	}
 	return batchExit(merged)
