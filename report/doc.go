@@ -3,7 +3,8 @@
 // a terminal and in a pipe, colour being the caller's choice),
 // tab-separated records for scripts (TSV), Exercism-style JSON,
 // JUnit XML, GitHub Actions workflow commands and job summaries, a CSV
-// gradebook and a static HTML report for instructors.
+// gradebook, gradebooks for Canvas's and Moodle's grade import (named by
+// a Roster, see ReadRoster) and a static HTML report for instructors.
 //
 // Every renderer is a function that writes to an io.Writer and returns the
 // first write error. Renderers never change the reports they are given and
@@ -32,5 +33,7 @@
 // reads it, and Merge combines the indexes of sharded grading runs into
 // one, refusing a submission that two shards hold. The tests check the
 // formats with consumers no one here wrote: ajv for results.json, xmllint
-// with the Jenkins junit-10 schema for JUnit, headless Chromium for HTML.
+// with the Jenkins junit-10 schema for JUnit, headless Chromium for HTML,
+// Ruby's CSV and PHP's fgetcsv (the parsers of Canvas and Moodle) for the
+// LMS gradebooks.
 package report

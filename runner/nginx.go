@@ -33,6 +33,7 @@ var nginxRequires = engine.Requirements{
 		"tar",   // reset: rewrite the kept copy from the tar held since Seed
 		"tr",    // reload: the list of workers before the reload
 		"sleep", // reload: wait for the new workers (sleep 0.01)
+		"find",  // reset: the files of nginxKept changed since seed
 	},
 	Paths: []string{
 		nginxConfD, // apply installs the learner's file here, and removes default.conf

@@ -120,6 +120,7 @@ cp -a ` + nginxEtc + ` "$s/etc"
 for p in ` + nginxKept + `; do
   if [ -e "$p" ]; then mkdir -p "$s/keep${p%/*}" && cp -a "$p" "$s/keep$p"; fi
 done
+: >"$s/stamp"
 n=0
 for p in "$@"; do
   n=$((n + 1))
@@ -143,17 +144,21 @@ for p in "$@"; do
   n=$((n + 1))
   rm -rf "$p" && cp -a "$s/files/$n" "$p" || exit 3
 done
-for p in ` + nginxKept + `; do
+# Only what changed since Seed (one find when nothing did): a file
+# written to, a file or folder added. Put back, a file keeps its mtime
+# from Seed (cp -a), so it is not found again.
+find ` + nginxKept + ` -newer "$s/stamp" 2>/dev/null | while IFS= read -r p; do
   k="$s/keep$p"
   if [ -d "$k" ]; then
     rm -rf "$p" && cp -a "$k" "$p" || exit 3
   elif [ -f "$k" ]; then
-    # In place: a file the engine mounts cannot be replaced.
-    cat "$k" >"$p" || exit 3
+    # In place (cp writes into the file): a file the engine mounts
+    # cannot be replaced.
+    cp -a "$k" "$p" || exit 3
   elif [ -e "$p" ] || [ -L "$p" ]; then
     rm -rf "$p" || exit 3
   fi
-done
+done || exit 3
 if command -v diff >/dev/null 2>&1 && diff -r "$s/etc" "$d" >/dev/null 2>&1; then exit 0; fi
 rm -rf "$d" && cp -a "$s/etc" "$d" || exit 3
 reload

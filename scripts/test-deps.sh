@@ -11,6 +11,10 @@
 #   busybox   busybox sh, one of the shells the image contract check's
 #             script is run under (runner/engine/contract_test.go): the
 #             shell of alpine-based images set by hand
+#   ruby      Ruby's CSV library, the parser Canvas's gradebook import uses
+#             (report/lms_test.go)
+#   php-cli   PHP's fgetcsv, the parser Moodle's CSV grade import uses
+#             (report/lms_test.go)
 #   tmux      a real terminal of a known size for lab shell's test
 #             (cmd/lab/shell_test.go)
 #
@@ -28,6 +32,8 @@ missing=()
 command -v setfacl >/dev/null 2>&1 || missing+=(acl)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v ruby >/dev/null 2>&1 || missing+=(ruby)
+command -v php >/dev/null 2>&1 || missing+=(php-cli)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 if ! command -v ajv >/dev/null 2>&1; then
 	if command -v npm >/dev/null 2>&1; then

@@ -89,6 +89,8 @@ func suite(e *env) []benchmark {
 	)
 	// A learner's first run and the size of what it fetches (issue 13,
 	// point 8): first-run time ≤ 30 s, images ≤ 200 MB but the runtime's.
+	// A CI matrix against one run (issue 17, point 7), in shard_merge.go.
+	bs = append(bs, shardMerge())
 	bs = append(bs, imageSizes(), firstRunPull())
 	if os.Getenv("BENCH_FIRST_BUILD") != "0" {
 		bs = append(bs, firstRunBuild())

@@ -127,8 +127,12 @@ func TestWorkflows(t *testing.T) {
 	var ws []workflow
 	ws = append(ws, readWorkflows(t, ".github/workflows")...)
 	ws = append(ws, readWorkflows(t, "docs")...)
+	ws = append(ws, readWorkflows(t, "docs/workflows")...)
 	if !slices.ContainsFunc(ws, func(w workflow) bool { return w.path == ".github/workflows/release.yml" }) {
 		t.Errorf("no .github/workflows/release.yml among %d workflows: is the root %q right?", len(ws), root)
+	}
+	if !slices.ContainsFunc(ws, func(w workflow) bool { return w.path == "docs/workflows/grade-pushes.yml" }) {
+		t.Errorf("no docs/workflows/grade-pushes.yml among %d workflows", len(ws))
 	}
 	if !slices.ContainsFunc(ws, func(w workflow) bool { return strings.HasPrefix(w.path, "docs/") }) {
 		t.Errorf("no workflow found in docs/*.md: has the fence or the page changed?")
@@ -162,6 +166,22 @@ func TestBrokenWorkflows(t *testing.T) {
 	for path, msgs := range want {
 		if !slices.Equal(got[path], msgs) {
 			t.Errorf("actionlint on %s:\n got  %q\n want %q", path, got[path], msgs)
+		}
+	}
+}
+
+// TestDocWorkflowFiles: each workflow file under docs/workflows is shown,
+// as it is, in a ```yaml block of a page in docs/, so that the page and
+// the file (which TestWorkflows lints) never drift apart.
+func TestDocWorkflowFiles(t *testing.T) {
+	files := readWorkflows(t, "docs/workflows")
+	if len(files) == 0 {
+		t.Fatal("no workflow in docs/workflows")
+	}
+	blocks := readWorkflows(t, "docs")
+	for _, f := range files {
+		if !slices.ContainsFunc(blocks, func(b workflow) bool { return bytes.Equal(b.text, f.text) }) {
+			t.Errorf("%s is not shown as it is in any ```yaml block of docs/*.md: copy it into the page", f.path)
 		}
 	}
 }

@@ -84,8 +84,8 @@ func registerCompletions(root *cobra.Command, deps *Deps) {
 	flags := map[string]map[string]cobra.CompletionFunc{
 		"lab":             {"labs": folders},
 		"lab check":       {"format": fixedChoices(checkFormats)},
-		"lab grade":       {"format": listChoices(gradeFormatNames), "out": folders},
-		"lab grade merge": {"format": listChoices(gradeFormatNames), "out": folders},
+		"lab grade":       {"format": listChoices(gradeFormatNames), "out": folders, "roster": files},
+		"lab grade merge": {"format": listChoices(gradeFormatNames), "out": folders, "roster": files},
 		"lab images list": {"format": fixedChoices(imagesListFormats)},
 		"lab new":         {"from": labIDs, "kind": fixedChoices(scaffoldKinds())},
 	}

@@ -74,7 +74,7 @@ func TestCompletion(t *testing.T) {
 		{"no services outside a workspace", t.TempDir(), nil, []string{"shell", ""}, nil, noFiles},
 		{"check formats", "", nil, []string{"check", "--format", ""}, checkFormats, noFiles},
 		{"grade formats", "", nil, []string{"grade", "--format", "j"}, []string{"json", "junit"}, list},
-		{"grade formats after a comma leave out those given", "", nil, []string{"grade", "--format", "csv,"}, []string{"csv,terminal", "csv,tsv", "csv,json", "csv,junit", "csv,html", "csv,github"}, list},
+		{"grade formats after a comma leave out those given", "", nil, []string{"grade", "--format", "csv,"}, []string{"csv,terminal", "csv,tsv", "csv,json", "csv,junit", "csv,html", "csv,github", "csv,canvas", "csv,moodle"}, list},
 		{"merge formats", "", nil, []string{"grade", "merge", "--format", "ht"}, []string{"html"}, list},
 		{"images list formats", "", nil, []string{"images", "list", "--format", ""}, imagesListFormats, noFiles},
 		{"new kinds", "", nil, []string{"new", "--kind", ""}, scaffoldKinds(), noFiles},

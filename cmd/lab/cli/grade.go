@@ -38,6 +38,8 @@ type GradeOptions struct {
 	// Out/.lab-journal as they are made, and reused by the next run.
 	Formats []string
 	Out     string
+	// Roster maps submission folders to students, for the LMS formats.
+	Roster string
 	// Regrade grades every submission, reusing no kept result.
 	Regrade bool
 	// Now is the clock of the progress line and the summary; nil is
@@ -68,9 +70,13 @@ then without colour); tsv (tab-separated records, see docs/tsv.md); json, a
 results index with every score (index.json), and with --out one Exercism
 results.json per submission, DIR/<submission>/results.json; junit; csv (a
 gradebook); html (a report for instructors); github (workflow annotations on
-the submitted files, and a job summary in $GITHUB_STEP_SUMMARY). --shard i/n
-grades every n-th submission from the i-th, sorted by name, for a CI matrix;
-'lab grade merge' combines the shards' index.json files.
+the submitted files, and a job summary in $GITHUB_STEP_SUMMARY); canvas and
+moodle (gradebooks for their CSV grade import, one column per check, with
+--roster FILE mapping each submission folder to its student: see
+docs/lms.md).
+
+--shard i/n grades every n-th submission from the i-th, sorted by name, for
+a CI matrix; 'lab grade merge' combines the shards' index.json files.
 
 With --out DIR, each submission's result is kept in DIR/.lab-journal as soon
 as it is graded (written atomically), and every output is made from those
@@ -95,7 +101,8 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 		Example: `  lab grade sql-join submissions/ann
   lab grade sql-join submissions/ --format csv,junit --out results/
   lab grade sql-join submissions/ --format csv,junit --out results/ --regrade
-  lab grade sql-join submissions/ --shard 1/4 --format json --out shard-1/`,
+  lab grade sql-join submissions/ --shard 1/4 --format json --out shard-1/
+  lab grade sql-join submissions/ --format canvas,moodle --roster roster.csv --out results/`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Lab, opts.Path = args[0], args[1]
@@ -108,7 +115,11 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 			if _, _, err := parseShard(opts.Shard); opts.Shard != "" && err != nil {
 				return err
 			}
-			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
+			formats, err := parseFormats(opts.Formats, opts.Out)
+			if err != nil {
+				return err
+			}
+			if err := checkRosterFlag(formats, opts.Roster); err != nil {
 				return err
 			}
 			if opts.Regrade && opts.Out == "" {
@@ -126,6 +137,7 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 	cmd.Flags().StringVar(&opts.Shard, "shard", "", "grade only shard i of n (i/n), for a CI matrix")
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder, and keep each result there as it is made")
+	cmd.Flags().StringVar(&opts.Roster, "roster", "", "CSV mapping submission folders to students, for --format canvas,moodle")
 	cmd.Flags().BoolVar(&opts.Regrade, "regrade", false, "grade every submission again, reusing no result kept in --out")
 	cmd.AddCommand(newCmdGradeMerge(deps, nil))
 	addPullFlag(cmd, deps)
@@ -135,6 +147,10 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	deps := opts.Deps
 	formats, err := parseFormats(opts.Formats, opts.Out)
+	if err != nil {
+		return err
+	}
+	roster, err := loadRoster(opts.Roster, formats)
 	if err != nil {
 		return err
 	}
@@ -198,7 +214,8 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 			fmt.Fprintf(deps.IO.ErrOut, "%d submissions could not be graded: the environment failed under them, and each result says why; the next run grades them again\n", n)
 		}
 	}
-	if err := writeOutputs(deps, reports, formats, opts.Out, src); err != nil {
+	warnRoster(deps, roster, reports, opts.Shard != "")
+	if err := writeOutputs(deps, reports, formats, opts.Out, src, roster); err != nil {
 		return err
 	}
 	return batchExit(reports)
@@ -333,6 +350,8 @@ type GradeMergeOptions struct {
 	// Formats and Out choose the outputs, as for `lab grade`.
 	Formats []string
 	Out     string
+	// Roster maps submission folders to students, as for `lab grade`.
+	Roster string
 }
 
 // newCmdGradeMerge builds `lab grade merge`.
@@ -347,11 +366,16 @@ would have. A submission found in more than one shard (two jobs graded the
 same shard, or a shard was passed twice) is an error, exit status 2, that
 names each such submission and its shards: no copy is more right than the
 other, and a gradebook must not hold a grade picked by chance.`,
-		Example: `  lab grade merge shard-*/index.json --format csv --out results/`,
-		Args:    usageArgs(cobra.MinimumNArgs(1)),
+		Example: `  lab grade merge shard-*/index.json --format csv --out results/
+  lab grade merge shard-*/index.json --format canvas --roster roster.csv --out results/`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if _, err := parseFormats(opts.Formats, opts.Out); err != nil {
+			formats, err := parseFormats(opts.Formats, opts.Out)
+			if err != nil {
+				return err
+			}
+			if err := checkRosterFlag(formats, opts.Roster); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -362,11 +386,16 @@ other, and a gradebook must not hold a grade picked by chance.`,
 	}
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder")
+	cmd.Flags().StringVar(&opts.Roster, "roster", "", "CSV mapping submission folders to students, for --format canvas,moodle")
 	return cmd
 }
 
 func gradeMergeRun(_ context.Context, opts *GradeMergeOptions) error {
 	formats, err := parseFormats(opts.Formats, opts.Out)
+	if err != nil {
+		return err
+	}
+	roster, err := loadRoster(opts.Roster, formats)
 	if err != nil {
 		return err
 	}
@@ -391,7 +420,8 @@ func gradeMergeRun(_ context.Context, opts *GradeMergeOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeOutputs(opts.Deps, merged, formats, opts.Out, nil); err != nil {
+	warnRoster(opts.Deps, roster, merged, false)
+	if err := writeOutputs(opts.Deps, merged, formats, opts.Out, nil, roster); err != nil {
 		return err
 	}
 	return batchExit(merged)

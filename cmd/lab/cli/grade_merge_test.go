@@ -72,6 +72,7 @@ func Test_gradeMergeRun(t *testing.T) {
 		files      []string // extra paths, relative to the test folder, with their content
 		formats    []string
 		out        string
+		roster     string // roster.csv's content, passed as --roster when set
 		wantOut    string
 		wantErrOut string
 		wantFiles  []string
@@ -136,6 +137,35 @@ func Test_gradeMergeRun(t *testing.T) {
 			wantExit:   ExitFailed,
 		},
 		{
+			name:    "LMS gradebooks from a roster, with who is unknown and who handed in nothing",
+			shards:  [][]checks.Report{{pass("alice"), errored("bob")}, {fail("carl")}},
+			formats: []string{"canvas,moodle"},
+			out:     "lms",
+			roster:  "submission,name,id,email\nalice,alice,s1,a@x\nbob,bob,s2,b@x\ndora,dora,s4,d@x\n",
+			wantErrOut: "warning: 1 graded submission is not in roster.csv, so left out of the LMS files: carl\n" +
+				"warning: 1 student in roster.csv handed in nothing, so got no grade: dora (line 4)\n" +
+				"wrote lms/canvas.csv\nwrote lms/moodle.csv\n",
+			wantFiles: []string{"canvas.csv", "moodle.csv"},
+			wantExit:  ExitFailed,
+		},
+		{
+			name:     "a roster Canvas could not match is refused before anything is written",
+			shards:   [][]checks.Report{{pass("alice")}},
+			formats:  []string{"canvas"},
+			out:      "lms",
+			roster:   "submission,email\nalice,a@x\n",
+			wantExit: ExitUsage,
+			wantErr:  "canvas: 1 student has no id and no login in the roster: Canvas matches a student by SIS User ID or SIS Login ID\n  roster.csv:2: alice",
+		},
+		{
+			name:     "a roster with a mistake names its line",
+			shards:   [][]checks.Report{{pass("alice")}},
+			formats:  []string{"moodle"},
+			roster:   "submission,id\nalice,1\nalice,2\n",
+			wantExit: ExitUsage,
+			wantErr:  "roster.csv:3: submission alice is already on line 2",
+		},
+		{
 			name:     "a missing shard",
 			shards:   [][]checks.Report{{pass("alice")}},
 			files:    []string{"missing.json"},
@@ -168,6 +198,10 @@ func Test_gradeMergeRun(t *testing.T) {
 			io, out, errOut := TestStreams()
 			io.OutTTY = tt.tty
 			opts := &GradeMergeOptions{Deps: &Deps{IO: io, Getenv: func(string) string { return "" }}, Paths: paths, Formats: tt.formats, Out: tt.out}
+			if tt.roster != "" {
+				os.WriteFile(filepath.Join(dir, "roster.csv"), []byte(tt.roster), 0o644)
+				opts.Roster = "roster.csv"
+			}
 			err := gradeMergeRun(context.Background(), opts)
 			if code := ExitCode(err); code != tt.wantExit {
 				t.Errorf("exit %d (%v), want %d", code, err, tt.wantExit)

@@ -24,6 +24,8 @@ var gradeFormats = []struct{ name, file string }{
 	{"csv", "gradebook.csv"},
 	{"html", "report.html"},
 	{"github", ""},
+	{"canvas", "canvas.csv"},
+	{"moodle", "moodle.csv"},
 }
 
 func formatNames() string {
@@ -78,8 +80,9 @@ func parseFormats(values []string, out string) ([]string, error) {
 // report's Exercism results.json is written next to it, where the index
 // says. github writes workflow annotations to standard output, on the
 // files src says the submissions came from, and appends the job summary
-// to $GITHUB_STEP_SUMMARY when that is set.
-func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out string, src sources) error {
+// to $GITHUB_STEP_SUMMARY when that is set. canvas and moodle name the
+// students by roster.
+func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out string, src sources, roster *report.Roster) error {
 	if out != "" {
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
@@ -126,6 +129,10 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 			err = report.CSV(&buf, reports)
 		case "html":
 			err = report.HTML(&buf, reports, report.HTMLOptions{Generated: time.Now()})
+		case "canvas":
+			err = report.Canvas(&buf, reports, roster)
+		case "moodle":
+			err = report.Moodle(&buf, reports, roster)
 		}
 		if err != nil {
 			return fmt.Errorf("render %s: %w", f, err)

@@ -32,6 +32,12 @@ func TestNewCmdGrade(t *testing.T) {
 		{name: "no jobs", args: []string{"sql-join", "subs", "-j", "0"}, wantCode: ExitUsage, wantErr: "-j 0: need at least 1"},
 		{name: "bad shard", args: []string{"sql-join", "subs", "--shard", "5/4"}, wantCode: ExitUsage, wantErr: `--shard "5/4": want i/n with 1 ≤ i ≤ n`},
 		{name: "two formats to stdout", args: []string{"sql-join", "subs", "--format", "json,junit"}, wantCode: ExitUsage, wantErr: "would all go to standard output"},
+		{name: "an LMS format and its roster", args: []string{"sql-join", "subs", "--format", "canvas", "--roster", "r.csv"},
+			want: GradeOptions{Lab: "sql-join", Path: "subs", Isolation: "shared", Deadline: 2 * time.Minute, Formats: []string{"canvas"}, Roster: "r.csv"}},
+		{name: "an LMS format without a roster", args: []string{"sql-join", "subs", "--format", "canvas,moodle", "-o", "out"}, wantCode: ExitUsage,
+			wantErr: "--format canvas,moodle needs --roster FILE: a CSV that maps each submission folder to its student (see docs/lms.md)"},
+		{name: "a roster without an LMS format", args: []string{"sql-join", "subs", "--format", "csv", "--roster", "r.csv"}, wantCode: ExitUsage,
+			wantErr: "--roster is only read by --format canvas or moodle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +61,7 @@ func TestNewCmdGrade(t *testing.T) {
 				tt.want.Jobs = got.Jobs // the number of CPUs
 			}
 			if got.Lab != tt.want.Lab || got.Path != tt.want.Path || got.Jobs != tt.want.Jobs || got.Isolation != tt.want.Isolation ||
-				got.Deadline != tt.want.Deadline || got.Shard != tt.want.Shard || strings.Join(got.Formats, ",") != strings.Join(tt.want.Formats, ",") || got.Out != tt.want.Out {
+				got.Deadline != tt.want.Deadline || got.Shard != tt.want.Shard || got.Roster != tt.want.Roster || strings.Join(got.Formats, ",") != strings.Join(tt.want.Formats, ",") || got.Out != tt.want.Out {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}
 		})
@@ -87,6 +93,7 @@ func Test_gradeRun(t *testing.T) {
 		shard    string
 		formats  []string
 		out      string
+		roster   string // roster.csv's content, given as --roster when set
 		reports  []checks.Report
 		gradeErr error
 
@@ -169,6 +176,35 @@ func Test_gradeRun(t *testing.T) {
 			wantOut:     "pass\tseed-intact\t1\t1\npass\tmatches-reference\t3\t3\nscore\t4\t4\tpass\n",
 			wantExit:    ExitOK,
 			wantEntries: map[string]runner.Submission{"bob": {"solution.sql": "B"}},
+		},
+		{
+			name:    "a shard with a roster says who is unknown, not who handed in nothing",
+			files:   map[string]string{"alice/solution.sql": "A", "bob/solution.sql": "B", "carol/solution.sql": "C"},
+			shard:   "2/2",
+			reports: []checks.Report{func() checks.Report { r := joinReport(checks.Pass, checks.Fail); r.Submission = "bob"; return r }()},
+			formats: []string{"canvas,csv"},
+			out:     "results",
+			roster:  "submission,id\nalice,s1\ncarol,s3\n",
+			wantErrOut: "1 submission: 1 graded, 0 reused, 0 errors, in … (…/s)\n" +
+				"warning: 1 graded submission is not in roster.csv, so left out of the LMS files: bob\n" +
+				"wrote results/canvas.csv\nwrote results/gradebook.csv\n",
+			wantExit:    ExitFailed,
+			wantEntries: map[string]runner.Submission{"bob": {"solution.sql": "B"}},
+			check: func(t *testing.T, dir, _ string) {
+				b, err := os.ReadFile(filepath.Join(dir, "results", "canvas.csv"))
+				want := "Student,ID,SIS User ID,SIS Login ID,Section,sql-join: seed-intact,sql-join: matches-reference\n\"    Points Possible\",,,,,1,3\n"
+				if err != nil || string(b) != want {
+					t.Errorf("canvas.csv: %v\n%s\nwant\n%s", err, b, want)
+				}
+			},
+		},
+		{
+			name:     "a roster with a mistake stops lab grade before it grades",
+			files:    map[string]string{"alice/solution.sql": "A"},
+			formats:  []string{"canvas"},
+			roster:   "submission,id\nalice,1\nalice,2\n",
+			wantExit: ExitUsage,
+			wantErr:  "roster.csv:3: submission alice is already on line 2",
 		},
 		{
 			name:        "formats to a folder",
@@ -287,6 +323,10 @@ func Test_gradeRun(t *testing.T) {
 				NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
 			opts := &GradeOptions{Deps: deps, Lab: "sql-join", Path: path, Jobs: 2, Isolation: runner.IsolationShared,
 				Deadline: time.Minute, Shard: tt.shard, Formats: tt.formats, Out: tt.out, Now: stepClock(time.Second)}
+			if tt.roster != "" {
+				os.WriteFile(filepath.Join(dir, "roster.csv"), []byte(tt.roster), 0o644)
+				opts.Roster = "roster.csv"
+			}
 
 			err := gradeRun(context.Background(), opts)
 			if code := ExitCode(err); code != tt.wantExit {
