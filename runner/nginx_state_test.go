@@ -44,7 +44,7 @@ func TestNginxApply(t *testing.T) {
 			st, svc := newFakeNginx(t)
 			svc.logs = emergLogs
 			svc.exec = append(svc.exec, answer(tc.res, tc.err))
-			err := st.apply(context.Background(), f, "server { }", false)
+			err := st.apply(context.Background(), f, "server { }", false, false)
 			if tc.want == "" {
 				if err != nil {
 					t.Errorf("got %v", err)
@@ -57,17 +57,17 @@ func TestNginxApply(t *testing.T) {
 				t.Errorf("EnvError: %t, want %t", !tc.env, tc.env)
 			}
 			c := svc.calls[0]
-			if c.Cmd[2] != nginxApplyScript || !slices.Equal(c.Cmd[3:], []string{"apply", "site.conf"}) || c.Opts.User != "0" || c.Stdin != "server { }" {
+			if c.Cmd[2] != nginxApplyScript || !slices.Equal(c.Cmd[3:], []string{"apply", "site.conf", "0"}) || c.Opts.User != "0" || c.Stdin != "server { }" {
 				t.Errorf("exec %q as %q stdin %q", c.Cmd[3:], c.Opts.User, c.Stdin)
 			}
 		})
 	}
 	t.Run("live and wrong mode", func(t *testing.T) {
 		st, svc := newFakeNginx(t)
-		if err := st.apply(context.Background(), f, "x", true); err != nil || len(svc.calls) != 0 {
+		if err := st.apply(context.Background(), f, "x", true, false); err != nil || len(svc.calls) != 0 {
 			t.Errorf("live: %v, %d execs", err, len(svc.calls))
 		}
-		err := st.apply(context.Background(), &labs.SubmissionFile{File: "a.sh", Apply: labs.ApplyShell}, "x", false)
+		err := st.apply(context.Background(), &labs.SubmissionFile{File: "a.sh", Apply: labs.ApplyShell}, "x", false, false)
 		if err == nil || err.Error() != `apply mode "shell" is not supported on an nginx service` {
 			t.Errorf("got %v", err)
 		}
@@ -188,7 +188,7 @@ func TestNginxReset(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := svc.calls[0]
-		if c.Cmd[2] != nginxResetScript || !slices.Equal(c.Cmd[3:], []string{"reset", "1", "/srv"}) || c.Stdin != "tar" || c.Opts.User != "0" {
+		if c.Cmd[2] != nginxResetScript || !slices.Equal(c.Cmd[3:], []string{"reset", "1", "now", "/srv"}) || c.Stdin != "tar" || c.Opts.User != "0" {
 			t.Errorf("exec %q stdin %q as %q", c.Cmd[3:], c.Stdin, c.Opts.User)
 		}
 	})
@@ -197,7 +197,7 @@ func TestNginxReset(t *testing.T) {
 		if err := st.Reset(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if c := svc.calls[0]; !slices.Equal(c.Cmd[3:], []string{"reset", "0", "/srv"}) || c.Opts.Stdin != nil {
+		if c := svc.calls[0]; !slices.Equal(c.Cmd[3:], []string{"reset", "0", "now", "/srv"}) || c.Opts.Stdin != nil {
 			t.Errorf("exec %q stdin %v", c.Cmd[3:], c.Opts.Stdin)
 		}
 	})
@@ -217,11 +217,62 @@ func TestNginxReset(t *testing.T) {
 			t.Errorf("live: %v, %d execs", err, len(svc.calls))
 		}
 		run, err := st.Begin(context.Background(), runOptions{})
-		if err != nil || len(svc.calls) != 1 || svc.calls[0].Cmd[3] != "reset" {
+		if err != nil || len(svc.calls) != 1 || !slices.Equal(svc.calls[0].Cmd[3:], []string{"reset", "0", "later"}) {
 			t.Fatalf("%v, %d execs", err, len(svc.calls))
 		}
 		if err := run.Apply(context.Background(), &labs.SubmissionFile{File: "s.conf", Apply: labs.ApplyNginxConfig}, "x"); err != nil || svc.calls[1].Cmd[3] != "apply" {
 			t.Errorf("apply: %v", err)
 		}
 	})
+}
+
+// TestNginxRunReloadsOnce: a run reloads nginx once, with the learner's
+// file when one is applied, and never leaves nginx on the previous
+// run's configuration.
+func TestNginxRunReloadsOnce(t *testing.T) {
+	pending := answer(engine.ExecResult{Stdout: nginxReloadPending + "\n"}, nil)
+	ok := answer(engine.ExecResult{}, nil)
+	f := &labs.SubmissionFile{File: "s.conf", Apply: labs.ApplyNginxConfig}
+	for _, tc := range []struct {
+		name  string
+		reset func(execCall) (engine.ExecResult, error)
+		apply bool
+		want  [][]string // each exec's arguments after the script
+	}{
+		{name: "reload due, file applied: it loads with the file", reset: pending, apply: true,
+			want: [][]string{{"reset", "0", "later"}, {"apply", "s.conf", "1"}}},
+		{name: "reload due, nothing applied: End loads the seed", reset: pending,
+			want: [][]string{{"reset", "0", "later"}, {"reload"}}},
+		{name: "nothing changed: no reload", reset: ok, apply: true,
+			want: [][]string{{"reset", "0", "later"}, {"apply", "s.conf", "0"}}},
+		{name: "nothing changed, nothing applied", reset: ok,
+			want: [][]string{{"reset", "0", "later"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, svc := newFakeNginx(t)
+			svc.exec = append(svc.exec, tc.reset, ok)
+			run, err := st.Begin(context.Background(), runOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.apply {
+				if err := run.Apply(context.Background(), f, "x"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := run.End(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var got [][]string
+			for _, c := range svc.calls {
+				got = append(got, c.Cmd[3:])
+			}
+			if !slices.EqualFunc(got, tc.want, slices.Equal) {
+				t.Errorf("execs %q\nwant %q", got, tc.want)
+			}
+			if len(svc.calls) > 1 && slices.Equal(svc.calls[1].Cmd[3:], []string{"reload"}) && svc.calls[1].Cmd[2] != nginxReloadOnly {
+				t.Errorf("End ran %q", svc.calls[1].Cmd[2])
+			}
+		})
+	}
 }
