@@ -175,13 +175,11 @@ func (e *HTTPExpect) check(ctx context.Context, env Env, resp *httpResponse, rev
 			return "the body " + msg, focusBody
 		}
 		if b.SameAs != "" {
-			res, err := env.Exec(ctx, []string{"cat", "--", b.SameAs}, ExecOptions{User: "0"})
+			content, err := readFile(ctx, env, b.SameAs)
 			switch {
 			case err != nil:
 				return "the body could not be compared with " + b.SameAs + ": " + err.Error(), focus{}
-			case res.ExitCode != 0 || res.Truncated:
-				return "the body could not be compared with " + b.SameAs + ": " + strings.TrimSpace(res.Stderr), focus{}
-			case res.Stdout != string(resp.body):
+			case content != string(resp.body):
 				return "the body is not the content of " + b.SameAs + "; serve the file itself", focusBody
 			}
 		}

@@ -44,6 +44,9 @@ type labRun struct {
 	// (a connection lost, a container gone): the run's grade cannot be
 	// trusted then.
 	envFailure error
+	// files are the run's copies of services' files (checkenv_files.go),
+	// by service and folder; nil where one could not be read.
+	files map[string]*fileSnapshot
 }
 
 // noteEnv records err when it is the environment's failure.

@@ -31,6 +31,14 @@ func (e *checkEnv) SQL() (checks.SQL, error) {
 }
 
 func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+	// What the command does may change the service's files.
+	e.dropSnapshots()
+	return e.exec(ctx, cmd, opts)
+}
+
+// exec runs cmd in the check's service: as the learner's program where
+// the service runs them, else as it is.
+func (e *checkEnv) exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
 	if r, ok := e.run.runs[e.service].(execRun); ok {
 		// A program that the environment failed under (the kernel
 		// killed it for the machine's memory) is no grade.
