@@ -128,8 +128,9 @@ done
 // one as root only when the user cannot see the path, to tell a missing
 // path from a hidden one.
 func (c *Access) Run(ctx context.Context, env Env) Outcome {
-	ops := append(slices.Clone(c.Allow), c.Deny...)
-	res, err := runTool(ctx, env, c.User, accessScript, append([]string{"access", c.Path}, ops...))
+	ops := c.ops()
+	p := c.PlannedProbe()
+	res, err := runTool(ctx, env, p.User, accessScript, p.Args)
 	if err != nil || res.ExitCode == 126 {
 		if noSuchUser(err, res) {
 			return Failed(fmt.Sprintf("user %s does not exist", c.User))
@@ -205,6 +206,17 @@ func (c *Access) Run(ctx context.Context, env Env) Outcome {
 	return Passed()
 }
 
+// ops are the operations the check tries, in order.
+func (c *Access) ops() []string { return append(slices.Clone(c.Allow), c.Deny...) }
+
+// PlannedProbe implements ProbePlanner: the probe's access test as the
+// user.
+func (c *Access) PlannedProbe() ProbeCall {
+	return ProbeCall{User: c.User, Args: append([]string{"access", c.Path}, c.ops()...)}
+}
+
+var _ ProbePlanner = (*Access)(nil)
+
 // noSuchUser reports whether an exec failed because the user does not
 // exist in the container.
 func noSuchUser(err error, res ExecResult) bool {
@@ -245,6 +257,20 @@ type Prober interface {
 
 // ErrNoProbe is Prober's error for a service without a probe.
 var ErrNoProbe = errors.New("the service has no probe of the grader's")
+
+// ProbeCall is one run of the probe: as User, with Args.
+type ProbeCall struct {
+	User string
+	Args []string
+}
+
+// ProbePlanner is implemented by a check that knows, before it runs, the
+// first probe it asks the Prober for (its Run asks exactly that), so that
+// a runner can answer the probes of consecutive checks in one exec per
+// user. Run still asks the Prober; what it gets is the same answer.
+type ProbePlanner interface {
+	PlannedProbe() ProbeCall
+}
 
 // runTool runs the probe with args where the service has one, else the
 // shell script with args.

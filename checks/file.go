@@ -137,7 +137,8 @@ func (c *File) Run(ctx context.Context, env Env) Outcome {
 	var res ExecResult
 	var err error
 	if p, ok := env.(Prober); ok {
-		res, err = p.Probe(ctx, "0", []string{"stat", c.Path, wantContent})
+		pc := c.PlannedProbe()
+		res, err = p.Probe(ctx, pc.User, pc.Args)
 	}
 	if _, ok := env.(Prober); !ok || errors.Is(err, ErrNoProbe) {
 		res, err = env.Exec(ctx, []string{"/bin/sh", "-c", fileScript, "file", c.Path, wantContent}, ExecOptions{User: "0"})
@@ -342,3 +343,14 @@ func describeBits(m uint32) string {
 	}
 	return fmt.Sprintf("%04o (%s)", m, strings.Join(out, ", "))
 }
+
+// PlannedProbe implements ProbePlanner: the probe's stat as root.
+func (c *File) PlannedProbe() ProbeCall {
+	wantContent := "0"
+	if c.Content != nil {
+		wantContent = "1"
+	}
+	return ProbeCall{User: "0", Args: []string{"stat", c.Path, wantContent}}
+}
+
+var _ ProbePlanner = (*File)(nil)

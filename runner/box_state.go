@@ -38,6 +38,8 @@ type boxState struct {
 	pristine bool
 	// probe is the grader's probe as read from the image (box_probe.go).
 	probe []byte
+	// probes are the copies of the probe in the box (box_probe.go).
+	probes probeCopy
 }
 
 func newBoxState(t *stateTarget) serviceState {
@@ -87,6 +89,8 @@ func (st *boxState) runScript(ctx context.Context, name, content string, fixture
 	if err != nil {
 		return engine.ExecResult{}, err
 	}
+	// What the script does may reach the probe's copy.
+	st.probes.drop()
 	fsize := strconv.Itoa(boxFileSize / 512)
 	if fixture {
 		fsize = "-"
@@ -159,6 +163,7 @@ func (st *boxState) recreate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	st.probes.forget()
 	if err := st.t.sess.Replace(ctx, spec); err != nil {
 		return fmt.Errorf("reset %s: %w", st.name, err)
 	}
@@ -167,7 +172,25 @@ func (st *boxState) recreate(ctx context.Context) error {
 
 // Begin resets the service unless the run is live.
 func (st *boxState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
-	return beginReset(ctx, st, opts, st.apply)
+	run, err := beginReset(ctx, st, opts, st.apply)
+	if err != nil {
+		return nil, err
+	}
+	st.probes.mu.Lock()
+	st.probes.each = opts.Live
+	st.probes.mu.Unlock()
+	return boxRun{run, st}, nil
+}
+
+// boxRun is a grading run on a box: its End removes the probe's copies.
+type boxRun struct {
+	serviceRun
+	st *boxState
+}
+
+func (r boxRun) End(ctx context.Context) error {
+	r.st.removeProbes(ctx)
+	return r.serviceRun.End(ctx)
 }
 
 func (st *boxState) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {

@@ -138,7 +138,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 		}
 	}
 	results, abandoned := runChecks(ctx, e.Lab, notApplied, opts.Started, &run.pending, func(def *labs.CheckDef) checks.Env {
-		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal}
+		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal, def: def}
 	})
 	rep.Results = append(rep.Results, results...)
 	if e.programs() && !allPassed(results) {

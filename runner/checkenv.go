@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
 
 	"github.com/labrunner/labrunner/runner/engine"
 )
@@ -16,6 +17,9 @@ type checkEnv struct {
 	run     *labRun
 	service string
 	reveal  bool
+	// def is the check, where the Env is a check's own (not one of
+	// Service): probes of the checks after it can be planned.
+	def *labs.CheckDef
 }
 
 var _ checks.Env = (*checkEnv)(nil)
@@ -39,6 +43,11 @@ func (e *checkEnv) Exec(ctx context.Context, cmd []string, opts checks.ExecOptio
 // exec runs cmd in the check's service: as the learner's program where
 // the service runs them, else as it is.
 func (e *checkEnv) exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+	if st, ok := e.run.env.state[e.service].(*boxState); ok {
+		// The box's tools may be the learner's: the probe is copied
+		// again after them.
+		st.probes.drop()
+	}
 	if r, ok := e.run.runs[e.service].(execRun); ok {
 		// A program that the environment failed under (the kernel
 		// killed it for the machine's memory) is no grade.
@@ -116,7 +125,7 @@ func (e *checkEnv) Probe(ctx context.Context, user string, args []string) (check
 	if !ok {
 		return checks.ExecResult{}, checks.ErrNoProbe
 	}
-	res, err := st.runProbe(ctx, user, args)
+	res, err := st.runProbe(ctx, user, args, e.planProbes)
 	if !errors.Is(err, checks.ErrNoProbe) {
 		e.run.noteEnv(err)
 	}
