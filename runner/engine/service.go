@@ -144,6 +144,11 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 					mnet.MustParsePort(kind.Port): {{HostIP: netip.MustParseAddr(d.Endpoint.BindIP)}},
 				}
 			}
+			if kind.LearnerCode && sess.network == "" {
+				// Learners' code alone in its session: nothing to
+				// reach, and nothing may reach out.
+				hc.NetworkMode = "none"
+			}
 			defaultLimits(kind.LearnerCode, hc)
 			if kind.HostConfig != nil {
 				kind.HostConfig(hc)

@@ -99,14 +99,18 @@ func (s *Session) Services() []*Service {
 // until each answers its readiness probe. On error, the services of this
 // call that did start are left in the session for Close to remove.
 func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
-	isolate := false
+	isolate, ported := false, false
 	for _, spec := range specs {
 		isolate = isolate || spec.LearnerCode
+		ported = ported || spec.LearnerCode && spec.Port != ""
 	}
 	// A lone service needs no network of its own to reach others by
-	// name, unless it runs learners' code; the default network spares a
-	// network create and remove (about a quarter of a second).
-	if len(specs) > 1 || isolate || len(s.Services()) > 0 {
+	// name: the default network spares a network create and remove
+	// (about a quarter of a second). A lone one that runs learners' code
+	// and publishes no port (a box) gets no network at all, only
+	// loopback (see startService), which spares the two networks of
+	// isolation, about half a second of a cold check.
+	if len(specs) > 1 || ported || len(s.Services()) > 0 {
 		if err := s.ensureNetwork(ctx, isolate); err != nil {
 			return err
 		}
