@@ -195,6 +195,11 @@ func gradeClass(ctx context.Context, e *env, dir, lab string, n, jobs int, isola
 		return nil, err
 	}
 	if err := checkVerdicts(b, n); err != nil {
+		// The evidence outlives the run's temporary folder.
+		kept := filepath.Join("bin", fmt.Sprintf("bench-verdicts-%s-%s.json", lab, isolation))
+		if werr := os.WriteFile(kept, b, 0o644); werr == nil {
+			err = fmt.Errorf("%w (the whole index: %s)", err, kept)
+		}
 		return nil, fmt.Errorf("lab grade %s --isolation %s: %w", lab, isolation, err)
 	}
 	return []float64{float64(n) / r.wall.Seconds(), r.maxRSS, peak}, nil

@@ -18,6 +18,12 @@ func checkVerdicts(index []byte, n int) error {
 			Submission string `json:"submission"`
 			Status     string `json:"status"`
 			Message    string `json:"message"`
+			Checks     []struct {
+				Name       string  `json:"name"`
+				Status     string  `json:"status"`
+				Message    string  `json:"message"`
+				DurationMS float64 `json:"duration_ms"`
+			} `json:"checks"`
 		} `json:"submissions"`
 	}
 	if err := json.Unmarshal(index, &res); err != nil {
@@ -40,9 +46,18 @@ func checkVerdicts(index []byte, n int) error {
 		want[w]++
 		got[s.Status]++
 		if s.Status != w {
-			msg := fmt.Sprintf("%s: %s, want %s", s.Submission, s.Status, w)
+			why := []string{}
 			if m := firstLine(s.Message); m != "" {
-				msg += " (" + m + ")"
+				why = append(why, m)
+			}
+			for _, c := range s.Checks {
+				if c.Status != "pass" && c.Status != "skip" {
+					why = append(why, fmt.Sprintf("%s %s after %.0f ms: %s", c.Name, c.Status, c.DurationMS, firstLine(c.Message)))
+				}
+			}
+			msg := fmt.Sprintf("%s: %s, want %s", s.Submission, s.Status, w)
+			if len(why) > 0 {
+				msg += " (" + strings.Join(why, "; ") + ")"
 			}
 			wrong = append(wrong, msg)
 		}

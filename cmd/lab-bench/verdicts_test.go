@@ -14,7 +14,8 @@ func TestCheckVerdicts(t *testing.T) {
 			if i > 0 {
 				b.WriteString(",")
 			}
-			b.WriteString(`{"submission": "` + name + `", "status": "` + status + `", "message": "first line\nsecond"}`)
+			b.WriteString(`{"submission": "` + name + `", "status": "` + status + `", "message": "first line\nsecond",
+				"checks": [{"name": "a", "status": "pass"}, {"name": "b", "status": "` + status + `", "message": "why\nmore", "duration_ms": 12.4}]}`)
 		}
 		b.WriteString(`]}`)
 		return []byte(b.String())
@@ -28,6 +29,8 @@ func TestCheckVerdicts(t *testing.T) {
 		{"every verdict right", index("s000-ok-solution=pass", "s002-wrong-x=fail"), 2, ""},
 		{"a wrong one passed", index("s000-ok-solution=pass", "s002-wrong-x=pass"), 2,
 			"WRONG VERDICTS: 1 of 2 submissions (want 1 pass / 1 fail, got 2 pass): s002-wrong-x: pass, want fail (first line)"},
+		{"the failing check named", index("s000-ok-solution=fail", "s002-wrong-x=fail"), 2,
+			"s000-ok-solution: fail, want pass (first line; b fail after 12 ms: why)"},
 		{"a right one failed", index("s000-ok-solution=fail", "s002-wrong-x=fail"), 2,
 			"(want 1 pass / 1 fail, got 2 fail): s000-ok-solution: fail, want pass"},
 		{"an error is a wrong verdict", index("s000-ok-solution=error", "s002-wrong-x=fail"), 2,
