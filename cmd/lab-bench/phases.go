@@ -37,6 +37,18 @@ func (t traced) sum(match func(name string) bool) time.Duration {
 	return d
 }
 
+// startOnly returns the run cut after its "start" phase: the phases
+// that Session.Start holds. A start of a service later in the run (a box
+// recreated by its reset, inside "check") is not the lab's start.
+func (t traced) startOnly() traced {
+	for i, l := range t.lines {
+		if l.Name == "start" {
+			return traced{wall: t.wall, lines: t.lines[:i+1]}
+		}
+	}
+	return traced{wall: t.wall}
+}
+
 // longest returns the longest phase whose name match says.
 func (t traced) longest(match func(name string) bool) time.Duration {
 	var d time.Duration
@@ -73,16 +85,19 @@ func phaseRows(l *labs.Lab) []phaseRow {
 	phaseOf := func(depth int, name, note string) phaseRow {
 		return piece(depth, name, note, func(t traced) time.Duration { return t.sum(is(name)) })
 	}
+	startOf := func(name, note string) phaseRow {
+		return piece(2, name, note, func(t traced) time.Duration { return t.startOnly().sum(is(name)) })
+	}
 	coldOnly := func(r phaseRow) phaseRow { r.noRef = true; return r }
 	services := serviceNames(l)
 	rows := []phaseRow{
 		piece(0, "phases of lab check "+l.ID, "LAB_TRACE=1 lab check of the reference solution; labrunner column: cold (nothing runs), reference column: warm (after lab start); ≤ 3 runs + warm-up; rows below: medians of each phase, so they need not add up",
 			func(t traced) time.Duration { return t.wall }),
 		coldOnly(phaseOf(1, "start", "the services at once, networks first")),
-		coldOnly(piece(2, "start network", "the session's networks (0, 1, or 2 where learners' code runs)", func(t traced) time.Duration { return t.sum(is("start network")) })),
+		coldOnly(startOf("start network", "the session's networks (0, 1, or 2 where learners' code runs)")),
 	}
 	for _, s := range services {
-		rows = append(rows, coldOnly(phaseOf(2, "start "+s, "create + start + readiness probe of "+l.Services[s].Kind)))
+		rows = append(rows, coldOnly(startOf("start "+s, "create + start + readiness probe of "+l.Services[s].Kind)))
 	}
 	rows = append(rows, coldOnly(phaseOf(1, "seed", "fixtures, templates, reference copies")))
 	attach := phaseOf(1, "attach", "find the running session")

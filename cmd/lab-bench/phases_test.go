@@ -26,6 +26,7 @@ func TestPhasesOf(t *testing.T) {
 		"lab trace:     300.0 ms  start db",
 		"lab trace:     400.0 ms  start",
 		"lab trace:      50.0 ms  seed",
+		"lab trace:       8.0 ms  start web", // a reset that recreates the container
 		"lab trace:      10.0 ms  reset web",
 		"lab trace:      20.0 ms  apply site.conf",
 		"lab trace:       5.0 ms  check a",
@@ -43,7 +44,7 @@ func TestPhasesOf(t *testing.T) {
 		"  start":               400,
 		"    start network":     100, // both networks
 		"    start db":          300,
-		"    start web":         200,
+		"    start web":         200, // the lab's start only
 		"  seed":                50,
 		"  attach":              0,
 		"  check":               60,
