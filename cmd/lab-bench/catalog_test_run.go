@@ -47,11 +47,16 @@ func catalogTest() benchmark {
 			if loadErr != nil {
 				return nil, loadErr
 			}
-			r, err := runLab(ctx, e, labOptions{timeout: 15 * time.Minute}, "test", "-j", strconv.Itoa(catalogJobs))
+			// Exit 1 (a lab is wrong) and 3 (one could not run) are
+			// read from the output, which names the lab and the case.
+			r, err := runLab(ctx, e, labOptions{timeout: 15 * time.Minute, codes: []int{0, 1, 3}}, "test", "-j", strconv.Itoa(catalogJobs))
 			if err != nil {
 				return nil, err
 			}
 			times, err := provenTimes(r.stdout)
+			if err == nil && r.code != 0 {
+				err = fmt.Errorf("lab test: exit %d: %s", r.code, lastLines(r.stderr+r.stdout, 3))
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -73,12 +78,20 @@ func catalogTest() benchmark {
 var provenLine = regexp.MustCompile(`^([✓✗]) (\S+) \(([^)]+)\)$`)
 
 // provenTimes reads each lab's time out of `lab test`'s output; a lab
-// that was not proven (✗, or "!" for one that could not run) is an
-// error.
+// that was not proven (✗, with the cases that misbehaved below it, or
+// "!" for one that could not run) is an error that names them.
 func provenTimes(stdout string) (map[string]time.Duration, error) {
 	times := map[string]time.Duration{}
 	var bad []string
+	wrongLab := "" // the ✗ lab whose case lines follow
 	for _, line := range strings.Split(stdout, "\n") {
+		if c, ok := strings.CutPrefix(line, "    "); ok {
+			if c, ok := strings.CutPrefix(c, "✗ "); ok && wrongLab != "" {
+				bad = append(bad, wrongLab+": "+c)
+			}
+			continue
+		}
+		wrongLab = ""
 		if strings.HasPrefix(line, "! ") {
 			bad = append(bad, strings.TrimPrefix(line, "! "))
 			continue
@@ -88,6 +101,7 @@ func provenTimes(stdout string) (map[string]time.Duration, error) {
 			continue
 		}
 		if m[1] == "✗" {
+			wrongLab = m[2]
 			bad = append(bad, m[2]+" is wrong")
 			continue
 		}

@@ -15,7 +15,8 @@ func TestProvenTimes(t *testing.T) {
 	}{
 		{"all proven", "✓ sql-join (4.213s)\n    ✓ solution pass (8/8)\n    ✗ not a lab line\n✓ nginx-static (1m2.5s)\n2 labs: 2 proven, 0 wrong, 0 could not run\n",
 			map[string]time.Duration{"sql-join": 4213 * time.Millisecond, "nginx-static": 62500 * time.Millisecond}, ""},
-		{"a wrong lab", "✓ sql-join (4.2s)\n✗ nginx-static (3s)\n", nil, "nginx-static is wrong"},
+		{"a wrong lab", "✓ sql-join (4.2s)\n✗ nginx-static (3s)\n    ✓ solution pass (6/6)\n    ✗ wrong/default-404: passed custom-404\n✓ sql-index (1s)\n    ✗ not of the wrong lab\n", nil,
+			"lab test: nginx-static is wrong; nginx-static: wrong/default-404: passed custom-404"},
 		{"a lab that could not run", "! redis-cache-aside: start cache: no image\n", nil, "redis-cache-aside: start cache: no image"},
 	}
 	for _, tt := range tests {
