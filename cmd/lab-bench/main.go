@@ -47,12 +47,17 @@ func run() (status int) {
 	batchJobs := flag.Int("batch-jobs", envInt("BENCH_BATCH_JOBS", 2), "-j of the batch rows (env BENCH_BATCH_JOBS)")
 	warmup := flag.Int("warmup", 1, "unrecorded runs of each side before measuring")
 	only := flag.String("run", "", "run only benchmarks whose name matches this regexp")
+	skip := flag.String("skip", "", "leave out benchmarks whose name matches this regexp (as go test -skip)")
 	jsonPath := flag.String("json", "bin/bench-results.json", "where to write the results; empty: nowhere")
 	labBin := flag.String("lab", "bin/lab", "the lab binary measured by the CLI rows")
 	flag.Parse()
 	filter, err := regexp.Compile(*only)
+	var skipFilter *regexp.Regexp
+	if err == nil && *skip != "" {
+		skipFilter, err = regexp.Compile(*skip)
+	}
 	if err != nil || *n < 1 || *warmup < 0 || *batch < 1 || *batchContainer < 1 || *batchJobs < 1 {
-		fmt.Fprintf(os.Stderr, "bench: usage: -n, -batch, -batch-container, -batch-jobs >= 1, -warmup >= 0, -run a valid regexp (%v)\n", err)
+		fmt.Fprintf(os.Stderr, "bench: usage: -n, -batch, -batch-container, -batch-jobs >= 1, -warmup >= 0, -run and -skip valid regexps (%v)\n", err)
 		return 2
 	}
 	if err := envErrors(); err != nil {
@@ -97,7 +102,7 @@ func run() (status int) {
 	fmt.Fprintf(os.Stderr, "bench: run %s, %d runs + %d warm-up per side, image set %q\n", e.runID, *n, *warmup, imageSet(cfg))
 	var results []result
 	for _, b := range suite(e) {
-		if !filter.MatchString(b.name) {
+		if !filter.MatchString(b.name) || skipFilter != nil && skipFilter.MatchString(b.name) {
 			continue
 		}
 		results = append(results, runBenchmark(ctx, e, b, *n, *warmup)...)
