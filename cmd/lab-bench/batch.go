@@ -15,6 +15,10 @@ import (
 // (SQL, nginx, box, program), as issue 16 asks.
 var batchLabs = []string{labLab, "nginx-static", "linux-permissions", "redis-cache-aside"}
 
+// batchJobs is the default -j of the batch rows, and the -j of the
+// shard-merge rows: the machine's 2 cores.
+const batchJobs = 2
+
 // batchConfig sizes the batch rows (-batch, -batch-container,
 // -batch-jobs). Container isolation costs seconds per submission, so it
 // grades the first container submissions of the same mix; throughput

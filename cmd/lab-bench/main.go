@@ -44,7 +44,7 @@ func run() (status int) {
 	n := flag.Int("n", envInt("BENCH_N", 5), "runs of each side per operation (env BENCH_N)")
 	batch := flag.Int("batch", envInt("BENCH_BATCH", 100), "submissions per lab of the batch rows, shared isolation (env BENCH_BATCH)")
 	batchContainer := flag.Int("batch-container", envInt("BENCH_BATCH_CONTAINER", 10), "of those, graded with --isolation container (env BENCH_BATCH_CONTAINER)")
-	batchJobs := flag.Int("batch-jobs", envInt("BENCH_BATCH_JOBS", 2), "-j of the batch rows (env BENCH_BATCH_JOBS)")
+	batchJobs := flag.Int("batch-jobs", envInt("BENCH_BATCH_JOBS", batchJobs), "-j of the batch rows (env BENCH_BATCH_JOBS)")
 	warmup := flag.Int("warmup", 1, "unrecorded runs of each side before measuring")
 	only := flag.String("run", "", "run only benchmarks whose name matches this regexp")
 	skip := flag.String("skip", "", "leave out benchmarks whose name matches this regexp (as go test -skip)")
