@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/phase"
 	"github.com/labrunner/labrunner/labs"
 )
 
@@ -94,6 +95,7 @@ func (e *LabEnv) programs() bool {
 // service are skipped with 0 points (see runChecks), so the report says
 // the cause once instead of every check's symptom of it.
 func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (_ *checks.Report, err error) {
+	defer phase.Begin("check")()
 	start := time.Now()
 	rep := &checks.Report{Lab: e.Lab.ID, Submission: opts.Name}
 	run := &labRun{env: e, sub: sub, runs: map[string]serviceRun{}}
@@ -105,7 +107,9 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 	}()
 	ro := runOptions{Live: opts.Live, Slot: opts.Slot, Programs: e.programs()}
 	for _, name := range serviceNames(e.Lab) {
+		end := phase.Begin("reset " + name)
 		sr, err := e.state[name].Begin(ctx, ro)
+		end()
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +157,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			run.pending.Wait()
 			run.end(context.WithoutCancel(ctx))
 		}()
-	} else if endErr := run.end(ctx); endErr != nil {
+	} else if endErr := endRun(ctx, run); endErr != nil {
 		run.noteEnv(endErr)
 		var ee *EnvError
 		if !errors.As(endErr, &ee) {
@@ -206,5 +210,12 @@ const applyTimeout = 30 * time.Second
 func (e *LabEnv) apply(ctx context.Context, run *labRun, f *labs.SubmissionFile, content string) error {
 	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
+	defer phase.Begin("apply " + f.File)()
 	return run.runs[f.Service].Apply(ctx, f, content)
+}
+
+// endRun ends the run's services, timed as the phase "end run".
+func endRun(ctx context.Context, run *labRun) error {
+	defer phase.Begin("end run")()
+	return run.end(ctx)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/phase"
 	"github.com/labrunner/labrunner/labs"
 )
 
@@ -58,7 +59,9 @@ func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string,
 				started(def.Name)
 			}
 			start := time.Now()
+			end := phase.Begin("check " + def.Name)
 			out, left := runOne(ctx, def, envFor(def), pending)
+			end()
 			abandoned = abandoned || left
 			res.Duration = time.Since(start)
 			res.Status, res.Message, res.Output = out.Status, out.Message, out.Output

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/labrunner/labrunner/internal/phase"
 	"github.com/labrunner/labrunner/labs"
 
 	"github.com/labrunner/labrunner/runner/engine"
@@ -58,7 +59,10 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, opts ...StartOptio
 		return nil, err
 	}
 	env = d.newLabEnv(lab, s)
-	if err := env.seed(ctx); err != nil {
+	end := phase.Begin("seed")
+	err = env.seed(ctx)
+	end()
+	if err != nil {
 		return nil, err
 	}
 	return env, nil
@@ -77,6 +81,7 @@ func InWorkspace(dir string) StartOption { return func(s *engine.Session) { s.Di
 
 // AttachLab returns the running lab of session id, as StartLab left it.
 func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (*LabEnv, error) {
+	defer phase.Begin("attach")()
 	s, err := d.FindSession(ctx, id)
 	if err != nil {
 		return nil, err

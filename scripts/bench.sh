@@ -3,12 +3,20 @@
 # same work (docker CLI, same images, same readiness probes), interleaved in
 # one run, as one table of medians and ratios; results in bin/bench-results.json.
 # The rows against DESIGN.md's targets run bin/lab itself (cold and warm
-# check, reset, batch grading of sql-join) against testcontainers-go, docker
+# check and reset of sql-join) against testcontainers-go, docker
 # and pgx references; cold and warm check of redis-cache-aside,
 # nginx-static and linux-permissions run it against their floors (docker run
 # of the lab's containers + the same probes + docker rm; the checks'
-# essential work done directly). Expensive rows cap their runs, so the whole
-# suite takes 2.5 minutes on 2 quiet cores (5 when other tests run). Peak RSS rows need GNU time (/usr/bin/time).
+# essential work done directly). For sql-join and those three it also breaks a
+# cold and a warm `lab check` into the phases the lab process times
+# (LAB_TRACE=1), grades a generated class of each (70% right from
+# solution/ and alternatives/, 30% from wrong/, every verdict checked)
+# with the default isolation against --isolation container, with the
+# peak memory of lab and of its containers, and times `lab test` of the
+# whole catalog. Expensive rows cap their runs. Peak RSS rows need GNU
+# time (/usr/bin/time); the containers' memory rows a local engine.
+# Batch sizes: BENCH_BATCH (100 submissions per lab), BENCH_BATCH_CONTAINER
+# (10 of them with --isolation container), BENCH_BATCH_JOBS (-j 2).
 # Images are labrunner's own (`make images` provides them first);
 # The first-run rows fetch sql-join's images from nothing: over the pull
 # path, from a local registry this script starts (scripts/registry-up.sh,

@@ -2,169 +2,209 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/labrunner/labrunner/labs"
 )
 
-// Batch sizes and parallelism of the batch rows: -j is the machine's 2
-// cores. Container isolation costs seconds per submission, so it grades a
-// sample of the same mix; throughput makes the two comparable.
-const (
-	batchShared    = 100
-	batchContainer = 10
-	batchJobs      = 2
-)
+// batchLabs are the labs the batch rows grade: one of each kind of lab
+// (SQL, nginx, box, program), as issue 16 asks.
+var batchLabs = []string{labLab, "nginx-static", "linux-permissions", "redis-cache-aside"}
 
-// batchGrade measures `lab grade` of a class: batchShared submissions of
-// sql-join, 7 in 10 the reference solution and 3 in 10 a known-wrong one
-// (each of the lab's wrong/ solutions in turn), graded in shared mode
-// (each submission its own role and databases on one server), against
-// --isolation container (fresh containers per submission) on
-// batchContainer submissions of the same mix. Both are end to end, from
-// process start to exit, as a CI job sees them. The results are checked:
-// every reference solution passes and every wrong one fails.
-func batchGrade() benchmark {
+// batchJobs is the default -j of the batch rows, and the -j of the
+// shard-merge rows: the machine's 2 cores.
+const batchJobs = 2
+
+// batchConfig sizes the batch rows (-batch, -batch-container,
+// -batch-jobs). Container isolation costs seconds per submission, so it
+// grades the first container submissions of the same mix; throughput
+// makes the two comparable.
+type batchConfig struct {
+	shared, container, jobs int
+}
+
+// batchGrade measures `lab grade` of a class of lab: c.shared generated
+// submissions, 7 in 10 right (the reference solution and each of the
+// lab's alternatives/ in turn) and 3 in 10 wrong (each of its wrong/ in
+// turn), graded with the default isolation (shared: each worker's
+// services reset between submissions, or a role and databases of their
+// own per submission on one Postgres server), against --isolation
+// container (fresh containers per submission) on the first c.container
+// of the same mix. Both are end to end, from process start to exit, as a
+// CI job sees them, with c.jobs submissions at once. Every verdict is
+// checked: a right submission that does not pass, or a wrong one that
+// does not fail, voids the rows (the bench exits 1): a fast wrong grader
+// is worth nothing.
+//
+// Besides the throughput, each side reports the peak RSS of the lab
+// process (GNU time) and the peak memory of the containers it ran
+// (containerMemory).
+func batchGrade(lab string, c batchConfig) benchmark {
 	var dir string
+	warm := "1 run + 1 warm-up per side"
+	if lab != labLab {
+		// Seconds per submission: one run, on images the cold and warm
+		// rows of the lab have just used.
+		warm = "1 run per side, no warm-up"
+	}
 	return benchmark{
-		name: "batch",
+		name: "batch-" + lab,
 		rows: []row{
-			{op: fmt.Sprintf("lab grade %s: %d submissions", labLab, batchShared), unit: unitPerSecond,
-				note: fmt.Sprintf("end to end; shared, -j %d, 70%% correct / 30%% wrong; vs --isolation container on %d of the same mix; 1 run + 1 warm-up per side; target ≥ 10/s and ratio ≥ 10×", batchJobs, batchContainer)},
-			{op: fmt.Sprintf("lab grade %d submissions peak RSS", batchShared), unit: unitBytes,
-				note: "shared mode, same runs; GNU time %M of lab", noRef: true},
+			{op: fmt.Sprintf("lab grade %s: %d submissions", lab, c.shared), unit: unitPerSecond,
+				note: fmt.Sprintf("end to end; shared isolation, -j %d, 70%% right (solution + alternatives) / 30%% wrong (wrong/), every verdict checked; vs --isolation container on %d of the same mix; %s; %s",
+					c.jobs, min(c.container, c.shared), warm, batchTarget(lab))},
+			{op: fmt.Sprintf("lab grade %s peak RSS", lab), unit: unitBytes,
+				note: "same runs, shared vs container: GNU time %M of the lab process"},
+			{op: fmt.Sprintf("lab grade %s containers' peak memory", lab), unit: unitBytes,
+				note: fmt.Sprintf("same runs, shared vs container: %s", containerMemoryNote)},
 		},
-		maxRuns: 1,
+		maxRuns:  1,
+		noWarmup: lab != labLab,
 		setup: func(ctx context.Context, e *env) (func(), error) {
 			var err error
 			if dir, err = os.MkdirTemp("", "lab-bench-batch-"); err != nil {
 				return nil, err
 			}
 			teardown := func() { os.RemoveAll(dir) }
-			for _, n := range []int{batchShared, batchContainer} {
-				if err := writeClass(filepath.Join(dir, strconv.Itoa(n)), n); err != nil {
+			for _, n := range []int{c.shared, min(c.container, c.shared)} {
+				if err := writeClass(filepath.Join(dir, strconv.Itoa(n)), lab, n); err != nil {
 					return teardown, err
 				}
 			}
 			return teardown, nil
 		},
 		labrunner: func(ctx context.Context, e *env) ([]float64, error) {
-			r, err := gradeClass(ctx, e, dir, batchShared, "shared")
-			if err != nil {
-				return nil, err
-			}
-			return []float64{batchShared / r.wall.Seconds(), r.maxRSS}, nil
+			return gradeClass(ctx, e, dir, lab, c.shared, c.jobs, "shared")
 		},
 		reference: func(ctx context.Context, e *env) ([]float64, error) {
-			r, err := gradeClass(ctx, e, dir, batchContainer, "container")
-			if err != nil {
-				return nil, err
-			}
-			return []float64{batchContainer / r.wall.Seconds(), 0}, nil
+			return gradeClass(ctx, e, dir, lab, min(c.container, c.shared), c.jobs, "container")
 		},
 	}
 }
 
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
+// batchTarget is DESIGN.md's batch target for the kind of lab.
+func batchTarget(lab string) string {
+	switch lab {
+	case labLab:
+		return "target ≥ 100/s (SQL) and ratio ≥ 10×"
+	case "redis-cache-aside":
+		return "target ≥ 5/s (program lab) and ratio ≥ 10×"
 	}
-	return s
+	return "target ≥ 10/s (nginx and box labs) and ratio ≥ 10×"
 }
 
-// writeClass writes n submission folders into dir: "s007-ok" holds the
-// reference solution, "s002-wrong-<name>" a known-wrong one.
-func writeClass(dir string, n int) error {
-	wrong, err := os.ReadDir(filepath.Join("labs", labLab, "wrong"))
+// classMember is one generated submission: where its files come from and
+// the verdict it must get.
+type classMember struct {
+	name string // folder name: s007-ok-solution, s002-wrong-count-star
+	src  string // folder of the lab it is copied from: solution, alternatives/x, wrong/y
+	pass bool
+}
+
+// classMix returns n submissions: members i with i%10 in {2, 5, 8} wrong
+// (30 in 100), taking wrong in turn, the others right, taking right in
+// turn.
+func classMix(n int, right, wrong []string) []classMember {
+	out := make([]classMember, 0, n)
+	r, w := 0, 0
+	for i := range n {
+		if i%10 == 2 || i%10 == 5 || i%10 == 8 {
+			src := wrong[w%len(wrong)]
+			w++
+			out = append(out, classMember{name: fmt.Sprintf("s%03d-wrong-%s", i, filepath.Base(src)), src: src})
+			continue
+		}
+		src := right[r%len(right)]
+		r++
+		out = append(out, classMember{name: fmt.Sprintf("s%03d-ok-%s", i, filepath.Base(src)), src: src, pass: true})
+	}
+	return out
+}
+
+// classSources returns the folders of lab (relative to it) with right
+// and wrong solutions: its reference solution and alternatives/, and its
+// wrong/ solutions as lab.yaml lists them.
+func classSources(lab string) (l *labs.Lab, right, wrong []string, err error) {
+	if l, err = labs.Load(os.DirFS("labs"), lab); err != nil {
+		return nil, nil, nil, err
+	}
+	right = []string{l.Solution}
+	alts, err := os.ReadDir(filepath.Join("labs", lab, "alternatives"))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, nil, nil, err
+	}
+	for _, a := range alts {
+		if a.IsDir() {
+			right = append(right, filepath.Join("alternatives", a.Name()))
+		}
+	}
+	for _, w := range l.Wrong {
+		wrong = append(wrong, filepath.Join("wrong", w.Name))
+	}
+	if len(wrong) == 0 {
+		return nil, nil, nil, fmt.Errorf("lab %s has no wrong/ solutions to mix into the class", lab)
+	}
+	return l, right, wrong, nil
+}
+
+// writeClass writes the n submission folders of classMix into dir, each
+// with every file of the lab's submission list.
+func writeClass(dir, lab string, n int) error {
+	l, right, wrong, err := classSources(lab)
 	if err != nil {
 		return err
 	}
-	if len(wrong) == 0 {
-		return fmt.Errorf("lab %s has no wrong/ solutions", labLab)
-	}
-	w := 0
-	for i := range n {
-		src, name := filepath.Join("labs", labLab, "solution"), fmt.Sprintf("s%03d-ok", i)
-		if i%10 == 2 || i%10 == 5 || i%10 == 8 {
-			kind := wrong[w%len(wrong)].Name()
-			w++
-			src, name = filepath.Join("labs", labLab, "wrong", kind), fmt.Sprintf("s%03d-wrong-%s", i, kind)
-		}
-		sol, err := os.ReadFile(filepath.Join(src, "solution.sql"))
-		if err != nil {
+	for _, m := range classMix(n, right, wrong) {
+		if err := os.MkdirAll(filepath.Join(dir, m.name), 0o755); err != nil {
 			return err
 		}
-		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, name, "solution.sql"), sol, 0o644); err != nil {
-			return err
+		for _, f := range l.Submission {
+			b, err := os.ReadFile(filepath.Join("labs", lab, m.src, f.File))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, m.name, f.File), b, 0o644); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// gradeClass runs `lab grade` on the class of n under GNU time and checks
-// its results index, index.json: one result per submission, "ok" ones passed, "wrong"
-// ones failed, none errored.
-func gradeClass(ctx context.Context, e *env, dir string, n int, isolation string) (labRun, error) {
+// gradeClass runs `lab grade` on the class of n under GNU time, sampling
+// the memory of the containers it starts, checks every verdict in its
+// results index (index.json), and returns the submissions per second,
+// the lab process's peak RSS and the containers' peak memory.
+func gradeClass(ctx context.Context, e *env, dir, lab string, n, jobs int, isolation string) ([]float64, error) {
 	out := filepath.Join(dir, "out-"+isolation)
 	os.RemoveAll(out)
-	r, err := runLab(ctx, e, labOptions{timeout: 10 * time.Minute, codes: []int{1}, rss: true},
-		"grade", labLab, filepath.Join(dir, strconv.Itoa(n)), "-j", strconv.Itoa(batchJobs),
+	mem := newContainerMemory(e)
+	r, err := runLab(ctx, e, labOptions{timeout: 15 * time.Minute, codes: []int{1}, rss: true, started: mem.start},
+		"grade", lab, filepath.Join(dir, strconv.Itoa(n)), "-j", strconv.Itoa(jobs),
 		"--isolation", isolation, "--format", "json", "--out", out)
+	peak, merr := mem.stop()
 	if err != nil {
-		return r, err
+		return nil, err
+	}
+	if merr != nil {
+		e.warn("lab grade %s --isolation %s: containers' memory not measured: %v", lab, isolation, merr)
+		peak = notMeasured
 	}
 	b, err := os.ReadFile(filepath.Join(out, "index.json"))
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	var res struct {
-		Submissions []struct {
-			Submission string `json:"submission"`
-			Status     string `json:"status"`
-			Message    string `json:"message"`
-		} `json:"submissions"`
-	}
-	if err := json.Unmarshal(b, &res); err != nil {
-		return r, fmt.Errorf("read index.json: %w", err)
-	}
-	if len(res.Submissions) != n {
-		return r, fmt.Errorf("%d results for %d submissions", len(res.Submissions), n)
-	}
-	// A pass where a fail is due (or the reverse) is a wrong grade, and the
-	// measurement is void. An error (the environment failed, and the
-	// report says so) is counted against the tool but keeps the
-	// measurement; it is shown as a warning unless too many errored.
-	var wrong, errored []string
-	for _, s := range res.Submissions {
-		want := "pass"
-		if strings.Contains(s.Submission, "-wrong-") {
-			want = "fail"
+	if err := checkVerdicts(b, n); err != nil {
+		// The evidence outlives the run's temporary folder.
+		kept := filepath.Join("bin", fmt.Sprintf("bench-verdicts-%s-%s.json", lab, isolation))
+		if werr := os.WriteFile(kept, b, 0o644); werr == nil {
+			err = fmt.Errorf("%w (the whole index: %s)", err, kept)
 		}
-		switch {
-		case s.Status == "error":
-			errored = append(errored, fmt.Sprintf("%s: %s", s.Submission, firstLine(s.Message)))
-		case s.Status != want:
-			wrong = append(wrong, fmt.Sprintf("%s: %s, want %s", s.Submission, s.Status, want))
-		}
+		return nil, fmt.Errorf("lab grade %s --isolation %s: %w", lab, isolation, err)
 	}
-	sort.Strings(wrong)
-	sort.Strings(errored)
-	if len(wrong) > 0 {
-		return r, fmt.Errorf("--isolation %s graded %d of %d submissions wrongly: %s", isolation, len(wrong), n, strings.Join(wrong[:min(3, len(wrong))], "; "))
-	}
-	if len(errored) > n/10 {
-		return r, fmt.Errorf("--isolation %s: %d of %d submissions errored: %s", isolation, len(errored), n, strings.Join(errored[:3], "; "))
-	}
-	if len(errored) > 0 {
-		e.warn("lab grade --isolation %s: %d of %d submissions errored instead of being graded: %s", isolation, len(errored), n, strings.Join(errored, "; "))
-	}
-	return r, nil
+	return []float64{float64(n) / r.wall.Seconds(), r.maxRSS, peak}, nil
 }

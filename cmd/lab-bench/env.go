@@ -28,7 +28,9 @@ type env struct {
 	runID string
 	// lab is the path of the lab binary.
 	lab string
-	seq atomic.Int64
+	// batch sizes the batch rows.
+	batch batchConfig
+	seq   atomic.Int64
 	// owned are label sets ("key=value", all must match) of what lab
 	// processes of this run created: their containers carry the lab's id,
 	// not runID. finalSweep proves that none of them is left either.

@@ -43,6 +43,9 @@ type labOptions struct {
 	rss bool
 	// env, when not nil, is the command's whole environment.
 	env []string
+	// started, when set, is called with the lab process's pid (the
+	// io.labrunner.pid of what it creates) once it runs.
+	started func(pid int)
 }
 
 // runLab runs the lab binary to completion and checks that it left no
@@ -97,6 +100,9 @@ func execLab(ctx context.Context, e *env, o labOptions, args ...string) (labRun,
 		// lab is GNU time's only child; its pid is what its containers
 		// are labelled with.
 		r.pid = childPid(cmd.Process.Pid)
+	}
+	if o.started != nil && r.pid != 0 {
+		o.started(r.pid)
 	}
 	err = cmd.Wait()
 	r.wall = time.Since(t0)

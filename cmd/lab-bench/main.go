@@ -28,6 +28,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,14 +42,26 @@ func main() { os.Exit(run()) }
 func run() (status int) {
 	began := time.Now()
 	n := flag.Int("n", envInt("BENCH_N", 5), "runs of each side per operation (env BENCH_N)")
+	batch := flag.Int("batch", envInt("BENCH_BATCH", 100), "submissions per lab of the batch rows, shared isolation (env BENCH_BATCH)")
+	batchContainer := flag.Int("batch-container", envInt("BENCH_BATCH_CONTAINER", 10), "of those, graded with --isolation container (env BENCH_BATCH_CONTAINER)")
+	batchJobs := flag.Int("batch-jobs", envInt("BENCH_BATCH_JOBS", batchJobs), "-j of the batch rows (env BENCH_BATCH_JOBS)")
 	warmup := flag.Int("warmup", 1, "unrecorded runs of each side before measuring")
 	only := flag.String("run", "", "run only benchmarks whose name matches this regexp")
+	skip := flag.String("skip", "", "leave out benchmarks whose name matches this regexp (as go test -skip)")
 	jsonPath := flag.String("json", "bin/bench-results.json", "where to write the results; empty: nowhere")
 	labBin := flag.String("lab", "bin/lab", "the lab binary measured by the CLI rows")
 	flag.Parse()
 	filter, err := regexp.Compile(*only)
-	if err != nil || *n < 1 || *warmup < 0 {
-		fmt.Fprintf(os.Stderr, "bench: usage: -n >= 1, -warmup >= 0, -run a valid regexp (%v)\n", err)
+	var skipFilter *regexp.Regexp
+	if err == nil && *skip != "" {
+		skipFilter, err = regexp.Compile(*skip)
+	}
+	if err != nil || *n < 1 || *warmup < 0 || *batch < 1 || *batchContainer < 1 || *batchJobs < 1 {
+		fmt.Fprintf(os.Stderr, "bench: usage: -n, -batch, -batch-container, -batch-jobs >= 1, -warmup >= 0, -run and -skip valid regexps (%v)\n", err)
+		return 2
+	}
+	if err := envErrors(); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		return 2
 	}
 
@@ -75,7 +88,8 @@ func run() (status int) {
 		return 3
 	}
 	defer d.Close()
-	e := &env{d: d, cfg: cfg, runID: "bench-" + randHex(4), lab: *labBin}
+	e := &env{d: d, cfg: cfg, runID: "bench-" + randHex(4), lab: *labBin,
+		batch: batchConfig{shared: *batch, container: *batchContainer, jobs: *batchJobs}}
 
 	// Registered first so that it runs last, whatever happens in between.
 	defer func() {
@@ -88,7 +102,7 @@ func run() (status int) {
 	fmt.Fprintf(os.Stderr, "bench: run %s, %d runs + %d warm-up per side, image set %q\n", e.runID, *n, *warmup, imageSet(cfg))
 	var results []result
 	for _, b := range suite(e) {
-		if !filter.MatchString(b.name) {
+		if !filter.MatchString(b.name) || skipFilter != nil && skipFilter.MatchString(b.name) {
 			continue
 		}
 		results = append(results, runBenchmark(ctx, e, b, *n, *warmup)...)
@@ -98,6 +112,7 @@ func run() (status int) {
 		}
 	}
 	wall := time.Since(began)
+	results = withShares(results)
 	printTable(os.Stdout, results)
 	fmt.Printf("\n%d runs per side (+%d warm-up) unless a note says otherwise, medians; ratio = labrunner/reference (for 1/s rows higher is better, otherwise lower); total wall time %.1f s\n", *n, *warmup, wall.Seconds())
 	for _, w := range e.warnings {
@@ -118,11 +133,31 @@ func run() (status int) {
 	return status
 }
 
+// badEnv are the BENCH_ variables envInt could not read.
+var badEnv []string
+
+// envInt returns the integer in the environment variable name, def when
+// it is unset; a value that is not an integer is remembered for
+// envErrors and def is used meanwhile.
 func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return v
+	s, ok := os.LookupEnv(name)
+	if !ok || s == "" {
+		return def
 	}
-	return def
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		badEnv = append(badEnv, fmt.Sprintf("%s=%q is not a whole number", name, s))
+		return def
+	}
+	return v
+}
+
+// envErrors reports the variables envInt could not read.
+func envErrors() error {
+	if len(badEnv) == 0 {
+		return nil
+	}
+	return fmt.Errorf("usage: %s", strings.Join(badEnv, "; "))
 }
 
 func randHex(n int) string {

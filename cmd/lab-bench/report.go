@@ -36,17 +36,21 @@ func printTable(w io.Writer, results []result) {
 	tw.Flush()
 }
 
-// format renders a summary in the row's unit: "312 ms (298–340)".
+// format renders a summary in the row's unit: "312 ms (298–340)";
+// durations of 10 s and more in seconds.
 func format(u unit, s *summary) string {
 	if s == nil {
 		return "—"
 	}
 	var scale float64
 	var suffix string
-	switch u {
-	case unitSeconds:
+	switch {
+	case u == unitSeconds && s.Median >= 10:
+		// Minutes read better as seconds: "342 s", not "342485 ms".
+		scale, suffix = 1, "s"
+	case u == unitSeconds:
 		scale, suffix = 1e3, "ms"
-	case unitBytes:
+	case u == unitBytes:
 		scale, suffix = 1.0/(1<<20), "MiB"
 	default:
 		scale, suffix = 1, string(u)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
@@ -48,4 +49,29 @@ func ratio(lab, ref *summary) float64 {
 		return 0
 	}
 	return lab.Median / ref.Median
+}
+
+// withShares returns results with the note of every row of a share group
+// (row.share) starting with its median's share of the group's summed
+// medians: "31% of the summed time of the catalog's labs; …".
+func withShares(results []result) []result {
+	sums := map[string]float64{}
+	for _, r := range results {
+		if s := summarize(r.labrunner); r.row.share != "" && s != nil {
+			sums[r.row.share] += s.Median
+		}
+	}
+	out := slices.Clone(results)
+	for i, r := range out {
+		s := summarize(r.labrunner)
+		if r.row.share == "" || s == nil || sums[r.row.share] == 0 {
+			continue
+		}
+		note := fmt.Sprintf("%.0f%% of %s", 100*s.Median/sums[r.row.share], r.row.share)
+		if r.row.note != "" {
+			note += "; " + r.row.note
+		}
+		out[i].row.note = note
+	}
+	return out
 }

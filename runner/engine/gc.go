@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/moby/moby/client"
+
+	"github.com/labrunner/labrunner/internal/phase"
 )
 
 // Leftovers counts what a removal found and removed.
@@ -54,6 +56,7 @@ func (d *Driver) removeByLabelCount(ctx context.Context, label string) (Leftover
 	if err != nil {
 		return Leftovers{}, err
 	}
+	endContainers := phase.Begin("remove containers")
 	errs := make([]error, len(containers))
 	var wg sync.WaitGroup
 	for i, id := range containers {
@@ -65,11 +68,14 @@ func (d *Driver) removeByLabelCount(ctx context.Context, label string) (Leftover
 		})
 	}
 	wg.Wait()
+	endContainers()
+	endNetworks := phase.Begin("remove networks")
 	for _, id := range networks {
 		if _, err := d.cli.NetworkRemove(ctx, id, client.NetworkRemoveOptions{}); err != nil && !isNotFound(err) {
 			errs = append(errs, fmt.Errorf("remove network %s: %w", id[:12], err))
 		}
 	}
+	endNetworks()
 	if err := errors.Join(errs...); err != nil {
 		return Leftovers{}, envErr(err)
 	}

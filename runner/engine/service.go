@@ -15,6 +15,8 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+
+	"github.com/labrunner/labrunner/internal/phase"
 )
 
 // Contract is what the engine needs to know of a kind of service: the
@@ -100,6 +102,7 @@ func (s *Service) Addr() string { return s.HostPort }
 func (s *Service) ID() string { return s.ContainerID }
 
 func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSpec) (*Service, error) {
+	defer phase.Begin("start " + spec.Name)()
 	kind := spec.Contract
 	image := spec.Image
 	if image == "" {

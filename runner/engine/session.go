@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/moby/moby/client"
+
+	"github.com/labrunner/labrunner/internal/phase"
 )
 
 // Session is the set of containers and the network of one lab run. The
@@ -99,6 +101,7 @@ func (s *Session) Services() []*Service {
 // until each answers its readiness probe. On error, the services of this
 // call that did start are left in the session for Close to remove.
 func (s *Session) Start(ctx context.Context, specs ...ServiceSpec) error {
+	defer phase.Begin("start")()
 	isolate, ported := false, false
 	for _, spec := range specs {
 		isolate = isolate || spec.LearnerCode
@@ -152,18 +155,24 @@ func (s *Session) ensureNetwork(ctx context.Context, isolate bool) error {
 		// outside the network answers.
 		opts = map[string]string{"com.docker.network.bridge.inhibit_ipv4": "true"}
 	}
-	if _, err := s.d.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
+	end := phase.Begin("start network")
+	_, err := s.d.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
 		Driver:   "bridge",
 		Internal: isolate,
 		Options:  opts,
 		Labels:   s.labels(),
-	}); err != nil {
+	})
+	end()
+	if err != nil {
 		return envErr(fmt.Errorf("create network: %w", err))
 	}
 	s.network = name
 	if isolate {
 		pub := name + "-pub"
-		if _, err := s.d.cli.NetworkCreate(ctx, pub, client.NetworkCreateOptions{Driver: "bridge", Options: noMasquerade, Labels: s.labels()}); err != nil {
+		end := phase.Begin("start network")
+		_, err := s.d.cli.NetworkCreate(ctx, pub, client.NetworkCreateOptions{Driver: "bridge", Options: noMasquerade, Labels: s.labels()})
+		end()
+		if err != nil {
 			return envErr(fmt.Errorf("create network: %w", err))
 		}
 		s.pubNetwork = pub
@@ -179,6 +188,7 @@ var noMasquerade = map[string]string{"com.docker.network.bridge.enable_ip_masque
 // finds them by the session label. It runs even when ctx is already
 // cancelled (as after Ctrl-C), with a bounded deadline of its own.
 func (s *Session) Close(ctx context.Context) error {
+	defer phase.Begin("close")()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	err := s.d.removeByLabel(ctx, LabelSession+"="+s.ID)

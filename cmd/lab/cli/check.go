@@ -40,7 +40,9 @@ On a terminal, a check that runs for more than a second is shown while it
 runs ("running custom-404 …"), and the line is erased when it ends.
 Piped ('lab check | less', '| tee log') the report is the same, without
 colour. --format tsv prints tab-separated records for scripts (grammar:
-docs/tsv.md); --format json Exercism's results.json.
+docs/tsv.md); --format json Exercism's results.json. LAB_TRACE=1 prints
+the time of each phase (start, seed, reset, apply, each check, close) on
+stderr.
 
 Exit status: 0 when every check passed, 1 when one did not (see
 'lab help exit-codes').`,

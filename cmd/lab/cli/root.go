@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/images"
+	"github.com/labrunner/labrunner/internal/phase"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -160,7 +161,16 @@ grades your solution with automated checks.`,
 // Main runs the lab command with args and returns the process exit code.
 // Errors are printed here, once; commands that printed their own report
 // return an ExitError.
+//
+// LAB_TRACE=1 prints the time of each phase of the command (starting the
+// services, seeding, each step of a check, removing them; see package
+// internal/phase) on stderr as it ends, and the whole command's last.
 func Main(ctx context.Context, args []string, deps *Deps) int {
+	if phase.Enabled(deps.Getenv("LAB_TRACE")) {
+		phase.Enable(deps.IO.ErrOut)
+		defer phase.Enable(nil)
+		defer phase.Begin("total")()
+	}
 	root := NewCmdRoot(deps)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
