@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/labrunner/labrunner/internal/atomicfile"
 )
 
 // Progress is what a learner has done across labs, kept in the user's state
@@ -107,5 +109,5 @@ func (p *Progress) Save() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(p.path, append(b, '\n'), 0o644)
+	return atomicfile.WriteFile(p.path, append(b, '\n'), 0o644)
 }
