@@ -20,7 +20,9 @@ import (
 // does not exist, a syntax error, a wrong type) fails the check with that
 // reason. A statement that is accepted fails it too, and what it changed
 // stays for the checks after it, as setup's changes do; put the checks of
-// rows that must be accepted before the ones that must be refused.
+// rows that must be accepted before the ones that must be refused. With
+// `reveal: false`, a fail names neither the statement nor the SQLSTATE
+// expected, only the statement's number and the code it got.
 //
 //   - name: email-unique
 //     type: sql.rejects
@@ -83,12 +85,19 @@ func (c *SQLRejects) Run(ctx context.Context, env Env) Outcome {
 		code := SQLState(err)
 		switch {
 		case err == nil:
+			if !env.Reveal() {
+				return Failed(fmt.Sprintf("statement %d of %d was accepted; it must be refused", i+1, len(c.Statements)))
+			}
 			return Failed(fmt.Sprintf("statement %d was accepted; it must be refused with SQLSTATE %s: %s",
 				i+1, describeSQLState(want), oneLine(st)))
 		case code == "":
 			// No answer of the server: a deadline, a lost connection.
 			return queryError(ctx, err)
 		case !matchSQLState(code, want):
+			if !env.Reveal() {
+				return Failed(fmt.Sprintf("statement %d of %d was refused with SQLSTATE %s, not the one expected",
+					i+1, len(c.Statements), describeSQLState(code)))
+			}
 			return Failed(fmt.Sprintf("statement %d was refused with SQLSTATE %s, not %s: %s: %v",
 				i+1, describeSQLState(code), describeSQLState(want), oneLine(st), err))
 		}

@@ -26,6 +26,7 @@ func TestSQLRejects(t *testing.T) {
 	tests := []struct {
 		name    string
 		check   SQLRejects
+		hidden  bool // the check may not reveal expected values
 		results map[string]*Rows
 		errs    map[string]error
 		want    Outcome
@@ -58,6 +59,23 @@ func TestSQLRejects(t *testing.T) {
 			results: map[string]*Rows{null: empty},
 			errs:    map[string]error{dup: unique},
 			want:    Failed("statement 1 was accepted; it must be refused with SQLSTATE 23 (integrity constraint violation): INSERT INTO customers (email) VALUES (NULL)"),
+			queries: []string{null},
+		},
+		{
+			name:    "an accepted statement, hidden",
+			check:   SQLRejects{Statements: []string{dup, null}},
+			hidden:  true,
+			results: map[string]*Rows{null: empty},
+			errs:    map[string]error{dup: unique},
+			want:    Failed("statement 2 of 2 was accepted; it must be refused"),
+			queries: []string{dup, null},
+		},
+		{
+			name:    "another code, hidden",
+			check:   SQLRejects{Statements: []string{null}, SQLState: "23505"},
+			hidden:  true,
+			errs:    map[string]error{null: notNull},
+			want:    Failed("statement 1 of 1 was refused with SQLSTATE 23502 (not_null_violation), not the one expected"),
 			queries: []string{null},
 		},
 		{
@@ -101,7 +119,7 @@ func TestSQLRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.check
 			wantValidate(t, &c, "")
-			env := &fakeEnv{reveal: true, results: map[fakeKey]*Rows{}, errs: map[fakeKey]error{}}
+			env := &fakeEnv{reveal: !tt.hidden, results: map[fakeKey]*Rows{}, errs: map[fakeKey]error{}}
 			for q, r := range tt.results {
 				env.results[fakeKey{Learner, q}] = r
 			}
