@@ -33,12 +33,13 @@ import (
 //   - INSERT INTO customers (email, name) VALUES ('a@example.com', 'B')
 //     sqlstate: "23505"        # optional: a class ("23", the default) or a code
 type SQLRejects struct {
-	SQLSetup `yaml:",inline"`
 	// Statements must each be refused.
 	Statements []string `yaml:"statements" json:"statements"`
 	// SQLState is the SQLSTATE class (two characters) or code (five) the
 	// refusal must have; default "23".
 	SQLState string `yaml:"sqlstate,omitempty" json:"sqlstate,omitempty"`
+	// SQLSetup is the statements run before, each of which must succeed.
+	SQLSetup `yaml:",inline"`
 }
 
 var _ Check = (*SQLRejects)(nil)
@@ -51,7 +52,7 @@ func (c *SQLRejects) Validate() error {
 	}
 	for i, st := range c.Statements {
 		if strings.TrimSpace(stripSQLComments(st)) == "" {
-			errs = append(errs, fmt.Errorf("statements[%d]: must not be empty", i))
+			errs = append(errs, fmt.Errorf("statements: statement %d must not be empty", i+1))
 		}
 	}
 	if c.SQLState != "" && !validSQLState(c.SQLState) {

@@ -153,10 +153,10 @@ func TestSQLRejectsValidate(t *testing.T) {
 		{"a class", SQLRejects{Statements: []string{"x"}, SQLState: "23"}, ""},
 		{"a code with a letter", SQLRejects{Statements: []string{"x"}, SQLState: "23P01"}, ""},
 		{"no statements", SQLRejects{}, "statements: needs at least one statement"},
-		{"an empty statement", SQLRejects{Statements: []string{" -- nothing"}}, "statements[0]: must not be empty"},
+		{"an empty statement", SQLRejects{Statements: []string{" -- nothing"}}, "statements: statement 1 must not be empty"},
 		{"a bad sqlstate", SQLRejects{Statements: []string{"x"}, SQLState: "unique"}, `sqlstate: "unique" is not a SQLSTATE class`},
 		{"a lower-case sqlstate", SQLRejects{Statements: []string{"x"}, SQLState: "23p01"}, `sqlstate: "23p01" is not`},
-		{"an empty setup statement", SQLRejects{Statements: []string{"x"}, SQLSetup: SQLSetup{Setup: []string{""}}}, "setup[0]: must not be empty"},
+		{"an empty setup statement", SQLRejects{Statements: []string{"x"}, SQLSetup: SQLSetup{Setup: []string{""}}}, "setup: statement 1 must not be empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ func (s SQLSetup) validate() error {
 	var errs []error
 	for i, st := range s.Setup {
 		if strings.TrimSpace(stripSQLComments(st)) == "" {
-			errs = append(errs, fmt.Errorf("setup[%d]: must not be empty", i))
+			errs = append(errs, fmt.Errorf("setup: statement %d must not be empty", i+1))
 		}
 	}
 	return errors.Join(errs...)
