@@ -23,6 +23,7 @@ func TestArticle(t *testing.T) {
 		"sql.index":        "a sql.index",
 		"sql.intact":       "a sql.intact",
 		"sql.plan":         "a sql.plan",
+		"sql.rejects":      "a sql.rejects",
 		"sql.result":       "a sql.result",
 		"workload":         "a workload",
 		"nginx or runtime": "an nginx or runtime",
