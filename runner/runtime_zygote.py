@@ -21,6 +21,7 @@ del _name
 import _socket  # noqa: E402
 import array  # noqa: E402
 import builtins  # noqa: E402
+import fcntl  # noqa: E402
 import importlib.machinery  # noqa: E402
 import resource  # noqa: E402
 import select  # noqa: E402
@@ -228,6 +229,13 @@ def serve():
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
     d = os.path.dirname(SOCK)
     os.makedirs(d, mode=0o755, exist_ok=True)
+    # One zygote per socket: one started while another is still importing
+    # leaves.
+    lock = os.open(SOCK + ".lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os._exit(0)
     try:
         os.unlink(SOCK)
     except FileNotFoundError:
@@ -239,6 +247,7 @@ def serve():
     srv.listen(64)
     with open(SOCK + ".pid", "w") as f:
         f.write(f"{os.getpid()}\n")
+    os.set_inheritable(lock, False)
     while True:
         try:
             fd, _ = srv._accept()
@@ -252,6 +261,7 @@ def serve():
             continue
         if pid == 0:
             srv.close()
+            os.close(lock)
             return supervise(conn)
         conn.close()
 
