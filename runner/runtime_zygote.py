@@ -3,7 +3,7 @@
 # socket, a supervisor that forks the learner's program. It never runs a
 # learner's code itself, and nothing of a program reaches it: a program is
 # a copy made by fork, of another user, which cannot signal, trace or
-# write to it. Run as root: python3 -c <this> SOCKET USER PRELOAD...
+# write to it. Run as root: python3 - SOCKET USER PRELOAD... <this
 import os
 import pwd
 import signal
