@@ -18,9 +18,10 @@ import (
 // boxState is the serviceState of a box: a plain Linux container for
 // operating-system labs. Its files are copied in before it starts; Seed
 // runs its fixtures (shell scripts, as root, in order, stopping at the
-// first failure). Apply runs the learner's script as root. Reset removes
-// the container and starts a new one with the same name and network
-// alias, then seeds it again: nothing a submission did can survive.
+// first failure). Apply runs the learner's script as root. Reset swaps in
+// a spare box seeded ahead of time (box_spare.go), else removes the
+// container and starts a new one with the same name and network alias,
+// then seeds it again: nothing a submission did can survive.
 //
 // Recreating was measured against restarting from a `docker commit`
 // snapshot taken after seeding: both cost a container start (~0.3 s); the
