@@ -103,6 +103,11 @@ func (s *Service) Addr() string { return s.HostPort }
 func (s *Service) ID() string { return s.ContainerID }
 
 func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSpec) (*Service, error) {
+	return d.startServiceNamed(ctx, sess, spec, sess.containerName(spec.Name))
+}
+
+// startServiceNamed is startService with the container named name.
+func (d *Driver) startServiceNamed(ctx context.Context, sess *Session, spec ServiceSpec, name string) (*Service, error) {
 	defer phase.Begin("start " + spec.Name)()
 	kind := spec.Contract
 	image := spec.Image
@@ -135,7 +140,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 	maps.Copy(env, spec.Env)
 
 	opts := []testcontainers.ContainerCustomizer{
-		testcontainers.WithName("labrunner-" + sess.ID + "-" + spec.Name),
+		testcontainers.WithName(name),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithEnv(env),
 		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, host: d.Endpoint.DialHost, port: kind.Port, probe: kind.Probe, cli: d.cli.Client}),

@@ -42,6 +42,10 @@ type Session struct {
 	network    string
 	pubNetwork string
 	services   map[string]*Service
+
+	// aux is what the session has besides its services: spares, and
+	// used containers being removed (spare.go).
+	aux sessionAux
 }
 
 // NewSession returns an empty session for lab; nothing is created until
@@ -217,6 +221,9 @@ func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
 	// session's networks, were four more round trips of a warm check.)
 	s := &Session{ID: id, d: d, services: map[string]*Service{}}
 	for _, c := range list.Items {
+		if s.noteAux(c) {
+			continue
+		}
 		svc, err := d.serviceFromSummary(c)
 		if err != nil {
 			return nil, err

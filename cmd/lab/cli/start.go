@@ -157,6 +157,7 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 		return fmt.Errorf("save workspace: %w", err)
 	}
 	fmt.Fprintf(deps.IO.ErrOut, "%s is ready (%s)\n", lab.ID, since(t0))
+	spawnSpares(deps, env, dir)
 	fmt.Fprintf(deps.IO.Out, "workspace %s\n", dir)
 	for _, f := range created {
 		fmt.Fprintf(deps.IO.Out, "  + %s\n", f)
