@@ -55,8 +55,11 @@ func setupTestcontainers() {
 	setupOnce.Do(func() {
 		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
 		tclog.SetDefault(tclog.NewNoopLogger())
-		if os.Getenv("TESTCONTAINERS_PROVIDER") != "" {
-			return // the user chose one
+		// A child of a lab process (a test, `lab spare`) inherits
+		// TESTCONTAINERS_PROVIDER=labrunner: it must register the
+		// provider too. Any other value is the user's choice.
+		if p := os.Getenv("TESTCONTAINERS_PROVIDER"); p != "" && p != tcProvider {
+			return
 		}
 		if err := testcontainers.RegisterProvider(tcProvider, func() testcontainers.RuntimeProvider { return labRuntime{} }); err == nil {
 			os.Setenv("TESTCONTAINERS_PROVIDER", tcProvider)
