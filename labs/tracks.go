@@ -91,9 +91,9 @@ func difficultyRank(d string) int {
 	return len(Difficulties())
 }
 
-// implicitTracks is the curriculum of a catalog without tracks.yaml: one
+// ImplicitTracks returns the curriculum of a catalog without tracks.yaml: one
 // track of every lab, by difficulty then id.
-func implicitTracks(all []*Lab) *Tracks {
+func ImplicitTracks(all []*Lab) *Tracks {
 	sorted := slices.Clone(all)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		a, b := difficultyRank(sorted[i].Difficulty), difficultyRank(sorted[j].Difficulty)
@@ -134,7 +134,7 @@ func LoadTracks(fsys fs.FS, root string, all []*Lab) (*Tracks, error) {
 func loadTracks(fsys fs.FS, root, display string, all []*Lab) (*Tracks, error) {
 	name := path.Join(root, TracksFile)
 	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
-		return implicitTracks(all), nil
+		return ImplicitTracks(all), nil
 	}
 	el := &errorList{path: filepath.Join(display, TracksFile)}
 	data, ok := readDefinition(fsys, name, el)
