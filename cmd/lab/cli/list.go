@@ -265,9 +265,7 @@ func missingRequires(tracks *labs.Tracks, progress *workspace.Progress, id strin
 func listProgress(opts *ListOptions) *workspace.Progress {
 	load := opts.Progress
 	if load == nil {
-		load = func() (*workspace.Progress, error) {
-			return workspace.LoadProgress(workspace.ProgressPath(opts.Deps.Getenv))
-		}
+		load = opts.Deps.progress
 	}
 	p, err := load()
 	if err != nil {

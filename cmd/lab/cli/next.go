@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -76,7 +77,7 @@ func pickTrack(tracks *labs.Tracks, progress *workspace.Progress, want string) (
 		if tr := tracks.Track(want); tr != nil {
 			return tr, nil
 		}
-		return nil, &UsageError{Err: fmt.Errorf("no track %q in this catalog; its tracks: %s", want, joinIDs(tracks.IDs()))}
+		return nil, &UsageError{Err: fmt.Errorf("no track %q in this catalog; its tracks: %s", want, strings.Join(tracks.IDs(), ", "))}
 	}
 	if tr := tracks.Track(progress.Current.Track); tr != nil {
 		return tr, nil
@@ -132,9 +133,7 @@ func nextRun(ctx context.Context, opts *NextOptions) error {
 	}
 	load := opts.Progress
 	if load == nil {
-		load = func() (*workspace.Progress, error) {
-			return workspace.LoadProgress(workspace.ProgressPath(deps.Getenv))
-		}
+		load = deps.progress
 	}
 	progress, err := load()
 	if err != nil {
@@ -166,16 +165,4 @@ func nextRun(ctx context.Context, opts *NextOptions) error {
 		}
 	}
 	return startRun(ctx, &StartOptions{Deps: deps, Lab: pick.lab, Dir: dir, Track: pick.track, Progress: progress})
-}
-
-// joinIDs lists ids for a message.
-func joinIDs(ids []string) string {
-	if len(ids) == 0 {
-		return "none"
-	}
-	out := ids[0]
-	for _, id := range ids[1:] {
-		out += ", " + id
-	}
-	return out
 }

@@ -234,7 +234,7 @@ func recordStart(deps *Deps, opts *StartOptions, id string) {
 	p := opts.Progress
 	if p == nil {
 		var err error
-		if p, err = workspace.LoadProgress(workspace.ProgressPath(deps.Getenv)); err != nil {
+		if p, err = deps.progress(); err != nil {
 			fmt.Fprintf(deps.IO.ErrOut, "lab: warning: progress not recorded: %v\n", err)
 			return
 		}
