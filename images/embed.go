@@ -15,5 +15,5 @@ import "embed"
 
 // contexts holds the build context of every image, one folder each.
 //
-//go:embed postgres redis nginx box python backend
+//go:embed postgres redis nginx box python backend node golang
 var contexts embed.FS

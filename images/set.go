@@ -40,10 +40,12 @@ var (
 	Box      = Image{Name: "box", Version: "bookworm", About: "a plain Debian box for operating-system labs"}
 	Python   = Image{Name: "python", Version: "3.11", About: "Python 3.11 with psycopg2 and redis"}
 	Backend  = Image{Name: "backend", Version: "1", About: "the upstream HTTP server of nginx labs"}
+	Node     = Image{Name: "node", Version: "18", About: "Node.js 18 with pg and redis"}
+	Golang   = Image{Name: "golang", Version: "1.19", About: "Go 1.19 with lib/pq and redigo, build cache warmed"}
 )
 
 // All returns the images of the set, in a stable order.
-func All() []Image { return []Image{Postgres, Redis, Nginx, Box, Python, Backend} }
+func All() []Image { return []Image{Postgres, Redis, Nginx, Box, Python, Backend, Node, Golang} }
 
 // Lookup returns the image of the set called name.
 func Lookup(name string) (Image, bool) {

@@ -88,7 +88,7 @@ func TestLoadCatalog(t *testing.T) {
 			`cat/bad1/lab.yaml:1:1: missing field "submission" (the files the learner edits, e.g. - {file: solution.sql, apply: query, service: db})`,
 			`cat/bad1/lab.yaml:1:1: missing field "checks" (the checks that grade the submission)`,
 			`cat/bad1/lab.yaml:1:1: folder wrong/empty/ is not listed under wrong: (lab test proves only the listed ones)`,
-			`cat/bad1/lab.yaml:2:1: unknown field "titel" in the lab, did you mean "title"? (allowed: id, title, summary, difficulty, tags, estimate, services, submission, hints, checks, variants, solution, wrong, and x-… fields for anchors)`,
+			`cat/bad1/lab.yaml:2:1: unknown field "titel" in the lab, did you mean "title"? (allowed: id, title, summary, difficulty, tags, estimate, services, submission, hints, checks, variants, solution, wrong, languages, and x-… fields for anchors)`,
 			`cat/bad2/README.md: missing (every lab has a README.md with the task)`,
 			`cat/empty/lab.yaml: no such file (every lab folder holds a lab.yaml)`,
 		}

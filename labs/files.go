@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // maxListedFiles bounds the files listed in one solution folder.
@@ -48,29 +49,21 @@ type solutionFolder struct {
 // solutionFolders checks that every submission file is in starter/, the
 // solution and each wrong/<name>/, and that those hold no file starter/
 // lacks.
+//
+// A multi-language lab (languages:) has those folders once per language,
+// as starter/<lang>/, <solution>/<lang>/, wrong/<name>/<lang>/ and
+// alternatives/<name>/<lang>/, with {ext} in the submission file names
+// replaced by the language's extension. Every language has a starter and
+// a solution; a wrong solution or an alternative may be written in some
+// languages only, but in one at least.
 func (v *validator) solutionFolders() {
 	l := v.lab
-	starter := solutionFolder{StarterDir, v.at(l, "submission")}
-	if !v.isDir(StarterDir) {
-		v.errs.add(starter.pos, "starter/ is missing (it holds the files the learner starts from)")
-		starter.dir = ""
-	}
-	var others []solutionFolder
-	if validRelPath(l.Solution) {
-		if v.isDir(l.Solution) {
-			others = append(others, solutionFolder{l.Solution, v.at(l, "solution")})
-		} else {
-			v.errs.add(v.at(l, "solution"), "the solution folder %s/ is missing (it holds the reference solution)", l.Solution)
-		}
-	}
 	for _, w := range l.Wrong {
 		if !validSlug(w.Name) {
 			continue
 		}
 		dir := path.Join(WrongDir, w.Name)
-		if v.isDir(dir) {
-			others = append(others, solutionFolder{dir, v.at(w, "name")})
-		} else {
+		if !v.isDir(dir) {
 			v.errs.add(v.at(w, "name"), "wrong solution %q has no folder %s/", w.Name, dir)
 		}
 	}
@@ -85,46 +78,111 @@ func (v *validator) solutionFolders() {
 			}
 		}
 	}
+	if !l.MultiLanguage() {
+		v.solutionFoldersIn("")
+		return
+	}
+	inSome := map[string]bool{}
+	for _, lang := range l.Languages {
+		if _, ok := LookupLanguage(lang); ok {
+			for _, dir := range v.solutionFoldersIn(lang) {
+				inSome[dir] = true
+			}
+		}
+	}
+	for _, w := range l.Wrong {
+		dir := path.Join(WrongDir, w.Name)
+		if validSlug(w.Name) && v.isDir(dir) && !inSome[dir] {
+			v.errs.add(v.at(w, "name"), "wrong solution %q has no folder for any of the lab's languages (%s/<lang>/, <lang> one of %s)", w.Name, dir, strings.Join(l.Languages, ", "))
+		}
+	}
+}
+
+// solutionFoldersIn checks the folders of language lang ("" for a lab
+// without languages:) and returns the wrong/<name> and
+// alternatives/<name> folders that have one for it.
+func (v *validator) solutionFoldersIn(lang string) (found []string) {
+	l := v.lab
+	sub := func(dir string) string {
+		if lang == "" {
+			return dir
+		}
+		return path.Join(dir, lang)
+	}
+	file := func(f *SubmissionFile) string { return f.File }
+	if lang != "" {
+		language, _ := LookupLanguage(lang)
+		file = func(f *SubmissionFile) string { return strings.ReplaceAll(f.File, ExtPlaceholder, language.Ext) }
+	}
+	starter := solutionFolder{sub(StarterDir), v.at(l, "submission")}
+	if !v.isDir(starter.dir) {
+		v.errs.add(starter.pos, "%s/ is missing (it holds the files the learner starts from)", starter.dir)
+		starter.dir = ""
+	}
+	var others []solutionFolder
+	if validRelPath(l.Solution) {
+		if dir := sub(l.Solution); v.isDir(dir) {
+			others = append(others, solutionFolder{dir, v.at(l, "solution")})
+		} else {
+			v.errs.add(v.at(l, "solution"), "the solution folder %s/ is missing (it holds the reference solution)", dir)
+		}
+	}
+	for _, w := range l.Wrong {
+		if !validSlug(w.Name) {
+			continue
+		}
+		dir := path.Join(WrongDir, w.Name)
+		if v.isDir(sub(dir)) && (lang == "" || v.isDir(dir)) {
+			others = append(others, solutionFolder{sub(dir), v.at(w, "name")})
+			found = append(found, dir)
+		}
+	}
 	for _, name := range l.Alternatives() {
 		dir := path.Join(AlternativesDir, name)
 		if !validSlug(name) {
-			v.errs.addFile(filepath.Join(filepath.Dir(l.Path), dir), "invalid folder name %q (lower-case letters, digits and dashes)", name)
+			if lang == "" || lang == l.Languages[0] {
+				v.errs.addFile(filepath.Join(filepath.Dir(l.Path), dir), "invalid folder name %q (lower-case letters, digits and dashes)", name)
+			}
 			continue
 		}
-		others = append(others, solutionFolder{dir, Pos{}})
+		if v.isDir(sub(dir)) {
+			others = append(others, solutionFolder{sub(dir), Pos{}})
+			found = append(found, dir)
+		}
 	}
 	all := others
 	if starter.dir != "" {
 		all = append([]solutionFolder{starter}, others...)
 	}
 	for _, f := range l.Submission {
-		if !validRelPath(f.File) {
+		if !validRelPath(file(f)) {
 			continue
 		}
 		for _, folder := range all {
-			if !v.isFile(path.Join(folder.dir, f.File)) {
-				v.errs.add(v.at(f, "file"), "submission file %q is missing from %s/", f.File, folder.dir)
+			if !v.isFile(path.Join(folder.dir, file(f))) {
+				v.errs.add(v.at(f, "file"), "submission file %q is missing from %s/", file(f), folder.dir)
 			}
 		}
 	}
 	if starter.dir == "" {
-		return
+		return found
 	}
 	inStarter := map[string]bool{}
-	for _, f := range v.list(StarterDir) {
+	for _, f := range v.list(starter.dir) {
 		inStarter[f] = true
 	}
 	for _, f := range l.Submission {
 		// Reported above when missing from starter/.
-		inStarter[f.File] = true
+		inStarter[file(f)] = true
 	}
 	for _, folder := range others {
 		for _, f := range v.list(folder.dir) {
 			if !inStarter[f] {
-				v.errs.add(folder.pos, "%s/%s is not in starter/ (a solution holds the same files as starter/)", folder.dir, f)
+				v.errs.add(folder.pos, "%s/%s is not in %s/ (a solution holds the same files as %s/)", folder.dir, f, starter.dir, starter.dir)
 			}
 		}
 	}
+	return found
 }
 
 // labFile checks that p, written at pos as what, names a file (or, with

@@ -35,6 +35,16 @@ type Lab struct {
 	Solution string `yaml:"solution,omitempty"`
 	// Wrong are the known-wrong solutions `lab test` proves fail.
 	Wrong []*WrongSolution `yaml:"wrong,omitempty"`
+	// Languages are the languages a program lab is offered in, the first
+	// the default (see language.go); none means DefaultLanguage alone,
+	// with starter/ and the solutions holding its files directly. With
+	// languages, each of those folders holds one folder per language
+	// (starter/go/, solution/go/, wrong/<name>/go/, …).
+	Languages []string `yaml:"languages,omitempty"`
+
+	// Language is the language this view of a multi-language lab is in
+	// (see ForLanguage); "" for the lab as loaded.
+	Language string `yaml:"-"`
 
 	// Dir is the lab folder (on disk, or in the embedded catalog's FS).
 	Dir string `yaml:"-"`
@@ -69,6 +79,10 @@ type Service struct {
 	// (FLUSHALL, CONFIG, KEYS, DEBUG, INFO, …) are denied to it. The grader
 	// keeps using the default user.
 	ACL bool `yaml:"acl,omitempty"`
+
+	// Language is the language of a runtime service's programs in a view
+	// of a multi-language lab (see ForLanguage); "" is DefaultLanguage.
+	Language string `yaml:"-"`
 
 	// Name is the service's key in the services map.
 	Name string `yaml:"-"`

@@ -176,6 +176,8 @@ var schemaFields = map[string]map[string]any{
 	"Lab.variants":   desc("Hidden data sets: replacement fixtures of a postgres service that result checks also run on."),
 	"Lab.solution":   with(desc("The folder of the reference solution."), "default", DefaultSolution),
 	"Lab.wrong":      desc("Known-wrong solutions, each in wrong/<name>/, and the checks each must fail."),
+	"Lab.languages": with(with(with(desc("The languages a program lab is offered in, the first the default (`lab start --lang`). Each has its folder in starter/, the solution, wrong/<name>/ and alternatives/<name>/ (starter/go/); {ext} in a submission file name stands for its extension. Default: python alone, with the files directly in those folders."),
+		"items", map[string]any{"type": "string", "enum": LanguageNames()}), "uniqueItems", true), "minItems", 1),
 
 	"Service.kind":     with(desc("The service kind."), "enum", Kinds()),
 	"Service.image":    desc("An image instead of the configured one for the kind."),

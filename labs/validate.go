@@ -48,6 +48,7 @@ func (v *validator) validate() {
 	v.hints()
 	v.variants()
 	v.solutions()
+	v.languages()
 	v.files()
 }
 

@@ -76,12 +76,12 @@ func decodeImages(val *yaml.Node, cfg *Config, fail func(*yaml.Node, string, ...
 	}
 	for i := 0; i+1 < len(val.Content); i += 2 {
 		k, v := val.Content[i], alias(val.Content[i+1])
-		if _, ok := kinds[k.Value]; !ok {
+		if _, ok := setImage(k.Value); !ok {
 			msg := fmt.Sprintf("images: unknown service kind %q", k.Value)
-			if s := labs.Suggest(k.Value, Kinds()); s != "" {
+			if s := labs.Suggest(k.Value, imageKinds()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			fail(k, "%s; the kinds are %s", msg, strings.Join(Kinds(), ", "))
+			fail(k, "%s; the kinds are %s", msg, strings.Join(imageKinds(), ", "))
 			continue
 		}
 		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || v.Value == "" {

@@ -18,7 +18,7 @@ func TestConfigFileErrors(t *testing.T) {
 		{"unknown setting", "mirror: x\n",
 			`{path}:1:1: unknown setting "mirror"; the settings are registry, images`},
 		{"typo of a kind", "images:\n  postgress: p:16\n",
-			`{path}:2:3: images: unknown service kind "postgress" (did you mean "postgres"?); the kinds are backend, box, nginx, postgres, redis, runtime`},
+			`{path}:2:3: images: unknown service kind "postgress" (did you mean "postgres"?); the kinds are backend, box, nginx, postgres, redis, runtime, runtime-go, runtime-node`},
 		{"images not a mapping", "images:\n  - postgres:16\n",
 			`{path}:2:3: images: want a mapping of service kind to image (postgres: registry.example.edu/postgres:16), not a list`},
 		{"empty image", "images:\n  redis:\n",

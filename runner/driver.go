@@ -5,6 +5,7 @@ import (
 
 	"github.com/labrunner/labrunner/images"
 
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
@@ -62,6 +63,16 @@ func (d *Driver) Spec(name string, kind Kind, image string) (engine.ServiceSpec,
 		image = d.cfg.Image(kind)
 	}
 	return engine.ServiceSpec{Name: name, Kind: kind, Image: image, Contract: k.Contract}, nil
+}
+
+// serviceSpec is Spec for a lab's service: a runtime's is its language's
+// (runtime_lang.go).
+func (d *Driver) serviceSpec(name string, svc *labs.Service) (engine.ServiceSpec, error) {
+	spec, err := d.Spec(name, svc.Kind, svc.Image)
+	if err != nil || svc.Kind != labs.KindRuntime {
+		return spec, err
+	}
+	return d.langSpec(spec, svc)
 }
 
 // Probe runs the readiness probe of kind once against a container,

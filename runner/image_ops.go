@@ -23,7 +23,7 @@ type ImageRow struct {
 // ImageRows lists the image of every kind and whether it is present.
 func (d *Driver) ImageRows(ctx context.Context) ([]ImageRow, error) {
 	var rows []ImageRow
-	for _, kind := range Kinds() {
+	for _, kind := range imageKinds() {
 		ref := d.cfg.Image(kind)
 		row := ImageRow{Kind: kind, Ref: ref, HandSet: d.cfg.HandSet(kind)}
 		if w := d.cfg.want(kind, ref); w.Image != nil {
@@ -47,6 +47,18 @@ func (d *Driver) ImageRows(ctx context.Context) ([]ImageRow, error) {
 func (d *Driver) kindSpecs(kinds []Kind) ([]engine.ServiceSpec, error) {
 	var specs []engine.ServiceSpec
 	for _, k := range kinds {
+		if lang, ok := strings.CutPrefix(k, labs.KindRuntime+"-"); ok && runtimeLangs[lang].tool != "" {
+			spec, err := d.Spec(k, labs.KindRuntime, "")
+			if err != nil {
+				return nil, err
+			}
+			spec, err = d.langSpec(spec, &labs.Service{Kind: labs.KindRuntime, Language: lang})
+			if err != nil {
+				return nil, err
+			}
+			specs = append(specs, spec)
+			continue
+		}
 		spec, err := d.Spec(k, k, "")
 		if err != nil {
 			return nil, err
@@ -61,7 +73,7 @@ func (d *Driver) LabImageSpecs(lab *labs.Lab) ([]engine.ServiceSpec, error) {
 	var specs []engine.ServiceSpec
 	for _, name := range serviceNames(lab) {
 		svc := lab.Services[name]
-		spec, err := d.Spec(name, svc.Kind, svc.Image)
+		spec, err := d.serviceSpec(name, svc)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +86,7 @@ func (d *Driver) LabImageSpecs(lab *labs.Lab) ([]engine.ServiceSpec, error) {
 // as EnsureImages does.
 func (d *Driver) PullImages(ctx context.Context, kinds ...Kind) error {
 	if len(kinds) == 0 {
-		kinds = Kinds()
+		kinds = imageKinds()
 	}
 	specs, err := d.kindSpecs(kinds)
 	if err != nil {
@@ -89,12 +101,14 @@ func (d *Driver) PullImages(ctx context.Context, kinds ...Kind) error {
 // was set by hand are skipped and returned.
 func (d *Driver) BuildImages(ctx context.Context, kinds ...Kind) (skipped []Kind, err error) {
 	if len(kinds) == 0 {
-		kinds = Kinds()
+		kinds = imageKinds()
 	}
 	var wants []images.Want
 	for _, k := range kinds {
-		if _, err := lookupKind(k); err != nil {
-			return nil, err
+		if _, ok := setImage(k); !ok {
+			if _, err := lookupKind(k); err != nil {
+				return nil, err
+			}
 		}
 		w := d.cfg.want(k, d.cfg.Image(k))
 		if w.Image == nil {
@@ -118,11 +132,11 @@ func (d *Driver) PushImages(ctx context.Context, registry string) ([]string, err
 		return nil, err
 	}
 	var pushed []string
-	for _, k := range Kinds() {
+	for _, k := range imageKinds() {
 		if d.cfg.HandSet(k) {
 			continue
 		}
-		img := kinds[k].image
+		img, _ := setImage(k)
 		target := img.Ref(registry)
 		if err := images.Push(ctx, d.Client(), d.cfg.Image(k), target, d.cfg.Progress); err != nil {
 			return pushed, &EnvError{Err: err}
@@ -140,7 +154,7 @@ func (d *Driver) SaveImages(ctx context.Context, file string) ([]string, int64, 
 		return nil, 0, err
 	}
 	var refs []string
-	for _, k := range Kinds() {
+	for _, k := range imageKinds() {
 		refs = append(refs, d.cfg.Image(k))
 	}
 	n, err := images.Save(ctx, d.Client(), refs, file)

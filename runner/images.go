@@ -24,6 +24,7 @@ import (
 //	LAB_REGISTRY=...
 //	LAB_IMAGE_POSTGRES=...   LAB_IMAGE_REDIS=...   LAB_IMAGE_NGINX=...
 //	LAB_IMAGE_BOX=...        LAB_IMAGE_RUNTIME=...   LAB_IMAGE_BACKEND=...
+//	LAB_IMAGE_RUNTIME_NODE=...   LAB_IMAGE_RUNTIME_GO=...   (a runtime's other languages: runtime-node, runtime-go)
 //
 // labrunner's own images (package images) are the one image set; an image
 // set by hand is checked against its kind's contract before it is used.
@@ -54,11 +55,11 @@ func (c Config) Image(kind Kind) string {
 	if img := c.Images[kind]; img != "" {
 		return img
 	}
-	k, ok := kinds[kind]
+	img, ok := setImage(kind)
 	if !ok {
 		return ""
 	}
-	return k.image.Ref(c.Registry)
+	return img.Ref(c.Registry)
 }
 
 // ImageSource says where kind's image was set by hand: "LAB_IMAGE_NGINX",
@@ -74,9 +75,11 @@ func (c Config) HandSet(kind Kind) bool { return c.Images[kind] != "" }
 // is one.
 func (c Config) want(kind Kind, image string) images.Want {
 	w := images.Want{Ref: image, For: kind}
-	if k, ok := kinds[kind]; ok && image == k.image.Ref(c.Registry) {
-		img := k.image
-		w.Image = &img
+	for _, key := range imageKinds() {
+		if img, ok := setImage(key); ok && image == img.Ref(c.Registry) {
+			w.Image = &img
+			break
+		}
 	}
 	return w
 }
@@ -130,13 +133,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if r := getenv("LAB_REGISTRY"); r != "" {
 		cfg.Registry = r
 	}
-	for _, kind := range Kinds() {
-		if img := getenv("LAB_IMAGE_" + strings.ToUpper(kind)); img != "" {
+	for _, kind := range imageKinds() {
+		name := "LAB_IMAGE_" + strings.ToUpper(strings.ReplaceAll(kind, "-", "_"))
+		if img := getenv(name); img != "" {
 			if cfg.Images == nil {
 				cfg.Images = map[Kind]string{}
 			}
 			cfg.Images[kind] = img
-			cfg.setSource(kind, "LAB_IMAGE_"+strings.ToUpper(kind))
+			cfg.setSource(kind, name)
 		}
 	}
 	return cfg, cfg.validate(where)
@@ -162,13 +166,13 @@ func (c Config) validate(where string) error {
 	}
 	var unknown []string
 	for kind := range c.Images {
-		if _, ok := kinds[kind]; !ok {
+		if _, ok := setImage(kind); !ok {
 			unknown = append(unknown, kind)
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return fmt.Errorf("config images: unknown service kind %q (known: %s)", unknown[0], strings.Join(Kinds(), ", "))
+		return fmt.Errorf("config images: unknown service kind %q (known: %s)", unknown[0], strings.Join(imageKinds(), ", "))
 	}
 	return nil
 }

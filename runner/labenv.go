@@ -103,7 +103,7 @@ func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (*LabE
 // contract, its image, its environment and the files copied in.
 func (d *Driver) labSpec(lab *labs.Lab, name string) (engine.ServiceSpec, error) {
 	svc := lab.Services[name]
-	spec, err := d.Spec(name, svc.Kind, svc.Image)
+	spec, err := d.serviceSpec(name, svc)
 	if err != nil {
 		return spec, err
 	}

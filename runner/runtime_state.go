@@ -112,7 +112,17 @@ func (st *runtimeState) Seed(ctx context.Context) error {
 	if len(st.svc.Fixtures) > 0 {
 		return fmt.Errorf("service %s: a runtime service takes no fixtures (use files)", st.name)
 	}
-	return st.root(ctx, "prepare "+AppDir, prepareRuntime+"\n"+startZygote+"\nzy \"$@\"", append([]string{AppDir}, zygoteArgs()...)...)
+	tail, args := st.zygote()
+	return st.root(ctx, "prepare "+AppDir, prepareRuntime+tail, append([]string{AppDir}, args...)...)
+}
+
+// zygote is the tail of a root script that starts the zygote, and its
+// arguments: only a Python runtime has one (runtime_zygote.go).
+func (st *runtimeState) zygote() (string, []string) {
+	if name, _, _ := languageOf(st.svc); name != labs.DefaultLanguage {
+		return "", nil
+	}
+	return "\n" + startZygote + "\nzy \"$@\"", zygoteArgs()
 }
 
 // wipeProgramTmp, run as ProgramUser, deletes its files in the temporary
@@ -136,7 +146,8 @@ func (st *runtimeState) Reset(ctx context.Context) error {
 	}
 	// As root: the zygote is started again if it was killed (by the
 	// kernel for memory; a program cannot).
-	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete; shift`+"\n"+startZygote+"\nzy \"$@\"", append([]string{AppDir}, zygoteArgs()...)...)
+	tail, args := st.zygote()
+	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete; shift`+tail, append([]string{AppDir}, args...)...)
 }
 
 // Begin resets the runtime unless the run is live; checks' commands then
@@ -147,11 +158,15 @@ func (st *runtimeState) Begin(ctx context.Context, opts runOptions) (serviceRun,
 			return nil, err
 		}
 	}
-	return runtimeRun{st}, nil
+	return runtimeRun{st: st, build: &langBuild{}}, nil
 }
 
-// runtimeRun is a grading run on a runtime service.
-type runtimeRun struct{ st *runtimeState }
+// runtimeRun is a grading run on a runtime service; build is the build of
+// the learner's files, for languages that compile (runtime_lang_build.go).
+type runtimeRun struct {
+	st    *runtimeState
+	build *langBuild
+}
 
 func (r runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
 	return r.st.apply(ctx, f, content)
@@ -159,8 +174,14 @@ func (r runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content s
 
 func (runtimeRun) End(ctx context.Context) error { return nil }
 
-// Exec runs cmd as the learner's program (see runtimeState.run).
+// Exec runs cmd as the learner's program (see runtimeState.run); a
+// command that starts with labs.HarnessCommand runs the language's
+// harness, built first where the language compiles.
 func (r runtimeRun) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+	cmd, res, err := r.harness(ctx, cmd)
+	if err != nil {
+		return res, err
+	}
 	return r.st.run(ctx, cmd, opts)
 }
 
