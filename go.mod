@@ -6,7 +6,9 @@ require (
 	github.com/charmbracelet/glamour v1.0.0
 	github.com/containerd/errdefs v1.0.0
 	github.com/fsnotify/fsnotify v1.10.1
+	github.com/gomodule/redigo v1.8.3
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/lib/pq v1.10.7
 	github.com/mattn/go-isatty v0.0.24
 	github.com/mattn/go-runewidth v0.0.21
 	github.com/moby/moby/api v1.56.1

@@ -26,8 +26,18 @@ func (v *validator) files() {
 			v.labFile(v.atIndex(s, "fixtures", i), "fixture", f, false)
 		}
 		for _, f := range s.Files {
-			if f.Src != "" {
+			if f.Src == "" {
+				continue
+			}
+			if !strings.Contains(f.Src, ExtPlaceholder) || !l.MultiLanguage() {
 				v.labFile(v.at(f, "src"), "src", f.Src, true)
+				continue
+			}
+			// One file per language: harness.{ext} is harness.py, harness.js, …
+			for _, lang := range l.Languages {
+				if language, ok := LookupLanguage(lang); ok {
+					v.labFile(v.at(f, "src"), "src", strings.ReplaceAll(f.Src, ExtPlaceholder, language.Ext), true)
+				}
 			}
 		}
 	}

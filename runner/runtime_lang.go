@@ -20,7 +20,7 @@ import (
 //	language  image        ext  build (once per run, as root)        harness runs
 //	python    python:3.11  py   -                                    python3 /lab/harness.py
 //	node      node:18      js   node --check on each file            node /lab/harness.js
-//	go        golang:1.19  go   go build of /app/*.go + harness.go   /lab/build/harness
+//	go        golang:1.19  go   go build of harness.go + /app/*.go   /lab/build/harness
 //
 // Adding a language is a row here, a row in labs/language.go and an image.
 type runtimeLang struct {
@@ -41,6 +41,12 @@ type runtimeLang struct {
 	// harness is what a check's `harness` command runs; the check's
 	// arguments follow.
 	harness []string
+	// noAddressLimit drops the program's address-space limit (ulimit -v
+	// programMemory), for a runtime that reserves far more address space
+	// than it uses: Node.js aborts under it. Its programs are bounded by
+	// the container's memory (runtimeMemory) and the runtime's own heap
+	// limit (env).
+	noAddressLimit bool
 }
 
 // harnessBuild is the folder a compiled harness and its sources are in:
@@ -61,6 +67,11 @@ var runtimeLangs = map[string]runtimeLang{
 	},
 	"node": {
 		image: images.Node, tool: "node", probe: []string{"-e", "0"},
+		// V8's heap is bounded below the container's memory: a program
+		// that allocates without end gets JavaScript's out-of-memory
+		// error rather than the kernel's kill.
+		env:            map[string]string{"NODE_OPTIONS": "--max-old-space-size=256"},
+		noAddressLimit: true,
 		// A syntax error is a build error, with file:line, before any
 		// of the program runs.
 		build: `b=` + harnessBuild + `; rm -rf "$b"; mkdir -p "$b"; rc=0
@@ -70,10 +81,17 @@ if [ $rc -ne 0 ]; then sed -e "s#$PWD/##g" -e '/^    at /d' -e '/^Node\.js v/d' 
 	},
 	"go": {
 		image: images.Golang, tool: "go", probe: []string{"version"},
-		// GOPATH mode with Debian's driver sources; -p 1 keeps the
-		// compiler's threads within the container's process limit.
-		build: `set -e; b=` + harnessBuild + `; rm -rf "$b"; mkdir -p "$b/src"; cp ./*.go /lab/harness.go "$b/src/"
-cd "$b/src"; if ! go build -p 1 -o "$b/harness" . >"$b/log" 2>&1; then sed -e 's#^\./##' -e '/^# _\//d' "$b/log"; exit 1; fi
+		// lib/pq asks for TLS unless told; the lab's Postgres has none.
+		env: map[string]string{"PGSSLMODE": "disable"},
+		// GOPATH mode with Debian's driver sources: the learner's files
+		// are the package labapp, which the harness (main, build tag
+		// labharness) imports. -p 1 keeps the compiler's threads within
+		// the container's process limit; -s -w halves the link.
+		build: `set -e; b=` + harnessBuild + `; rm -rf "$b"; mkdir -p "$b/src/labapp" "$b/src/harness"
+cp ./*.go "$b/src/labapp/"; cp /lab/harness.go "$b/src/harness/"; cd "$b/src/labapp"
+if ! GOPATH="$b:$GOPATH" go build -p 1 -tags labharness -ldflags "-s -w" -o "$b/harness" harness >"$b/log" 2>&1; then
+  sed -e 's#^\./##' -e '/^# /d' "$b/log"; exit 1
+fi
 chmod -R a+rX "$b"`,
 		harness: []string{harnessBuild + "/harness"},
 	},

@@ -55,6 +55,43 @@ type langBuild struct {
 	done bool
 	res  checks.ExecResult
 	err  error
+	// files counts the program files applied in the run.
+	files int
+}
+
+// applied counts a program file applied to st; after the last of the
+// lab's program files for st, the build runs. Its failure is kept for the
+// harness calls; only an environment error is returned.
+func (b *langBuild) applied(ctx context.Context, st *runtimeState) error {
+	b.mu.Lock()
+	b.files++
+	last := b.files == programFiles(st)
+	b.mu.Unlock()
+	if !last {
+		return nil
+	}
+	name, lang, err := languageOf(st.svc)
+	if err != nil || lang.build == "" {
+		return nil
+	}
+	_, err = b.run(ctx, st, name, lang.build)
+	var be *BuildError
+	if err == nil || errors.As(err, &be) {
+		return nil
+	}
+	return err
+}
+
+// programFiles is how many of the lab's submission files are programs of
+// st's service.
+func programFiles(st *runtimeState) int {
+	n := 0
+	for _, f := range st.t.lab.Submission {
+		if f.Service == st.name && f.Apply == labs.ApplyProgram {
+			n++
+		}
+	}
+	return n
 }
 
 // harness returns cmd with its HarnessCommand replaced by what runs the

@@ -168,8 +168,14 @@ type runtimeRun struct {
 	build *langBuild
 }
 
+// Apply copies a program file; once the service's last one is in, the
+// language's build runs (runtime_lang_build.go), before any check: its
+// time is not taken from the first check's deadline.
 func (r runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
-	return r.st.apply(ctx, f, content)
+	if err := r.st.apply(ctx, f, content); err != nil {
+		return err
+	}
+	return r.build.applied(ctx, r.st)
 }
 
 func (runtimeRun) End(ctx context.Context) error { return nil }
@@ -280,8 +286,14 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	}
 	// The memory cgroup's counters go first and last on stderr (see
 	// runtime_memory.go).
-	script := fmt.Sprintf(memoryCounters+"\n"+`%smem before; ulimit -v %d; ulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; mem after; exit $rc`,
-		wipe, programMemory>>10, programFileSize>>9, seconds(programKillGrace), seconds(limit))
+	// A language whose runtime reserves more address space than it uses
+	// (V8) is bounded by the container's memory alone (runtime_lang.go).
+	addressLimit := fmt.Sprintf("ulimit -v %d; ", programMemory>>10)
+	if _, lang, _ := languageOf(st.svc); lang.noAddressLimit {
+		addressLimit = ""
+	}
+	script := fmt.Sprintf(memoryCounters+"\n"+`%smem before; %sulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; mem after; exit $rc`,
+		wipe, addressLimit, programFileSize>>9, seconds(programKillGrace), seconds(limit))
 	start := time.Now()
 	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, zygoteCommand(cmd, user)...), eo)
 	elapsed := time.Since(start)

@@ -12,8 +12,8 @@ import (
 	"os"
 	"strings"
 
-	_ "github.com/lib/pq"
 	"github.com/gomodule/redigo/redis"
+	_ "github.com/lib/pq"
 )
 
 func main() {

@@ -33,6 +33,9 @@ type State struct {
 	Lab string `json:"lab"`
 	// Catalog is the catalog folder the lab came from; "" is the bundled one.
 	Catalog string `json:"catalog,omitempty"`
+	// Language is the language the learner chose for a multi-language
+	// lab (`lab start --lang`); "" for a lab offered in one language.
+	Language string `json:"language,omitempty"`
 	// Session is the id of the running session, "" when stopped.
 	Session string `json:"session,omitempty"`
 	// Started is when the session started.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,6 +23,8 @@ type TestOptions struct {
 	Jobs int
 	// Repeat runs every case this many times, to catch flaky checks.
 	Repeat int
+	// Lang proves multi-language labs in this language only; "" in each.
+	Lang string
 }
 
 // NewCmdTest builds `lab test`.
@@ -37,12 +40,14 @@ checks aren't counted; an errored check is always a problem). --repeat N
 runs every case N times to catch flaky checks. Labs run in parallel (-j).
 
 path is a lab folder or a catalog folder; without one, the catalog in use
-(--labs, LAB_CATALOG or the bundled labs). Exit status: 0 all proven,
+(--labs, LAB_CATALOG or the bundled labs). A lab offered in several
+languages is proven in each (--lang: in that one), as "<lab> (<lang>)". Exit status: 0 all proven,
 1 a lab is wrong, 2 a lab definition is invalid, 3 environment error,
 130 interrupted.`,
 		Example: `  lab test                   # every lab of the catalog
   lab test labs/sql-join
-  lab test my-labs/ --repeat 3`,
+  lab test my-labs/ --repeat 3
+  lab test labs/redis-cache-aside --lang go`,
 		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -57,6 +62,7 @@ path is a lab folder or a catalog folder; without one, the catalog in use
 	}
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 2, "labs proven at once")
 	cmd.Flags().IntVar(&opts.Repeat, "repeat", 1, "run every case this many times")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "prove labs offered in several languages in this one only")
 	addPullFlag(cmd, deps)
 	return cmd
 }
@@ -113,6 +119,9 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	if err != nil {
 		return printDefinitionErrors(deps.IO.ErrOut, err)
 	}
+	if all, err = languageViews(all, opts.Lang); err != nil {
+		return err
+	}
 	d, err := deps.Driver(ctx)
 	if err != nil {
 		return err
@@ -134,12 +143,12 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 			switch {
 			case err != nil:
 				errored++
-				fmt.Fprintf(deps.IO.Out, "%s %s: %v\n", p.Red("!"), lf.ID, err)
+				fmt.Fprintf(deps.IO.Out, "%s %s: %v\n", p.Red("!"), labLabel(lf), err)
 			case bad:
 				failed++
-				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Red("✗"), lf.ID, since(t0))
+				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Red("✗"), labLabel(lf), since(t0))
 			default:
-				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Green("✓"), lf.ID, since(t0))
+				fmt.Fprintf(deps.IO.Out, "%s %s (%s)\n", p.Green("✓"), labLabel(lf), since(t0))
 			}
 			for _, l := range lines {
 				fmt.Fprintln(deps.IO.Out, "    "+l)
@@ -159,6 +168,43 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 		return &ExitError{Code: ExitEnvironment}
 	}
 	return nil
+}
+
+// languageViews replaces each multi-language lab by its view in each of
+// its languages, or in lang alone; a lab not offered in lang is left out,
+// and a lang no lab is offered in is a usage error.
+func languageViews(all []*labs.Lab, lang string) ([]*labs.Lab, error) {
+	if lang != "" {
+		if _, ok := labs.LookupLanguage(lang); !ok {
+			return nil, &UsageError{Err: fmt.Errorf("unknown language %q (known: %s)", lang, strings.Join(labs.LanguageNames(), ", "))}
+		}
+	}
+	var out []*labs.Lab
+	for _, l := range all {
+		for _, name := range l.Offered() {
+			if lang != "" && name != lang {
+				continue
+			}
+			v, err := l.ForLanguage(name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &UsageError{Err: fmt.Errorf("no lab here is offered in %s", lang)}
+	}
+	return out, nil
+}
+
+// labLabel names a lab in lab test's lines: its id, and the language of
+// a multi-language lab's view.
+func labLabel(l *labs.Lab) string {
+	if l.Language == "" {
+		return l.ID
+	}
+	return l.ID + " (" + l.Language + ")"
 }
 
 // proveLab starts a lab once and proves it repeat times; it returns a line

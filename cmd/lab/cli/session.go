@@ -48,6 +48,11 @@ func loadWorkspaceLab(deps *Deps, ws *workspace.Workspace) (*workspaceLab, error
 		}
 		return nil, err
 	}
+	// The language the workspace was started in; one the lab no longer
+	// offers is said, with what it offers.
+	if lab, err = lab.ForLanguage(ws.State.Language); err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("workspace %s: %w", ws.Dir, err)}
+	}
 	if remember {
 		ws.State.Catalog = catalog
 		if err := ws.Save(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/internal/workspace"
+	"github.com/labrunner/labrunner/labs"
 )
 
 // StartOptions are the inputs of `lab start`.
@@ -29,6 +30,9 @@ type StartOptions struct {
 	// Progress is the learner's progress, already read (by `lab next`);
 	// nil reads it.
 	Progress *workspace.Progress
+	// Lang is the language of a multi-language lab's program (--lang);
+	// "" is the lab's first language, or the workspace's.
+	Lang string
 }
 
 // NewCmdStart builds `lab start`.
@@ -43,8 +47,14 @@ them. Files already in the folder are kept. Run the other commands (check,
 hint, reset, stop) inside the workspace.
 
 Inside a workspace, 'lab start' (with or without its lab id) resumes it:
-the services start again (or are shown, when they run), the files stay.`,
+the services start again (or are shown, when they run), the files stay.
+
+A lab where you write a program may be offered in several languages
+(lab show lists them): --lang picks one, default the first. The workspace
+remembers it; lab check builds (where the language compiles) and runs your
+program in that language.`,
 		Example: `  lab start sql-join         # workspace ./sql-join
+  lab start redis-cache-aside --lang go
   lab start sql-join ~/labs/joins
   lab --labs my-labs start joins
   lab start                  # in a workspace: resume it`,
@@ -62,6 +72,7 @@ the services start again (or are shown, when they run), the files stay.`,
 			return startRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "the language of your program, for labs offered in several ("+strings.Join(labs.LanguageNames(), ", ")+")")
 	addPullFlag(cmd, deps)
 	return cmd
 }
@@ -82,6 +93,9 @@ func startTarget(deps *Deps, opts *StartOptions) (*workspaceLab, bool, error) {
 		switch {
 		case err == nil && (opts.Lab == "" || opts.Lab == ws.State.Lab):
 			w, err := loadWorkspaceLab(deps, ws)
+			if err == nil {
+				err = sameLanguage(w, opts.Lang)
+			}
 			return w, false, err
 		case err == nil:
 			return nil, false, &UsageError{Err: fmt.Errorf("the current folder is in the workspace of lab %q (%s); to start %s, leave it or name a folder: lab start %s <dir>",
@@ -99,6 +113,9 @@ func startTarget(deps *Deps, opts *StartOptions) (*workspaceLab, bool, error) {
 		return nil, false, &UsageError{Err: fmt.Errorf("%s is a workspace of lab %q; choose another folder", dir, ws.State.Lab)}
 	case err == nil:
 		w, err := loadWorkspaceLab(deps, ws)
+		if err == nil {
+			err = sameLanguage(w, opts.Lang)
+		}
 		return w, false, err
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, false, err
@@ -109,11 +126,14 @@ func startTarget(deps *Deps, opts *StartOptions) (*workspaceLab, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	if lab, err = lab.ForLanguage(opts.Lang); err != nil {
+		return nil, false, &UsageError{Err: err}
+	}
 	catalog, err := absCatalog(deps.Catalog)
 	if err != nil {
 		return nil, false, &UsageError{Err: err}
 	}
-	ws = &workspace.Workspace{Dir: dir, State: workspace.State{Lab: lab.ID, Catalog: catalog}}
+	ws = &workspace.Workspace{Dir: dir, State: workspace.State{Lab: lab.ID, Catalog: catalog, Language: lab.Language}}
 	return &workspaceLab{ws: ws, lab: lab}, true, nil
 }
 
@@ -182,6 +202,20 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 		fmt.Fprintf(deps.IO.Out, "next: cd %s, read README.md, edit your files, then `lab check`\n", rel)
 	}
 	return nil
+}
+
+// sameLanguage refuses a --lang other than the language an existing
+// workspace was started in: its files are that language's.
+func sameLanguage(w *workspaceLab, lang string) error {
+	if lang == "" || lang == w.lab.Language || (w.lab.Language == "" && lang == labs.DefaultLanguage) {
+		return nil
+	}
+	if _, err := w.lab.ForLanguage(lang); err != nil {
+		return &UsageError{Err: err}
+	}
+	have := w.lab.Language
+	return &UsageError{Err: fmt.Errorf("the workspace %s holds %s's files in %s; to write it in %s, start it in another folder: lab start %s --lang %s <dir>",
+		w.ws.Dir, w.lab.ID, have, lang, w.lab.ID, lang)}
 }
 
 func mustGetwd() string {
