@@ -43,7 +43,7 @@ type runtimeLang struct {
 	harness []string
 	// noAddressLimit drops the program's address-space limit (ulimit -v
 	// programMemory), for a runtime that reserves far more address space
-	// than it uses: Node.js aborts under it. Its programs are bounded by
+	// than it uses: Node.js and Go programs abort under it. Its programs are bounded by
 	// the container's memory (runtimeMemory) and the runtime's own heap
 	// limit (env).
 	noAddressLimit bool
@@ -82,7 +82,11 @@ if [ $rc -ne 0 ]; then sed -e "s#$PWD/##g" -e '/^    at /d' -e '/^Node\.js v/d' 
 	"go": {
 		image: images.Golang, tool: "go", probe: []string{"version"},
 		// lib/pq asks for TLS unless told; the lab's Postgres has none.
-		env: map[string]string{"PGSSLMODE": "disable"},
+		// Go's runtime reserves its page summaries up front and dies
+		// under ulimit -v; GOMEMLIMIT makes its collector keep the heap
+		// below the container's memory.
+		env:            map[string]string{"PGSSLMODE": "disable", "GOMEMLIMIT": "384MiB"},
+		noAddressLimit: true,
 		// GOPATH mode with Debian's driver sources: the learner's files
 		// are the package labapp, which the harness (main, build tag
 		// labharness) imports. -p 1 keeps the compiler's threads within

