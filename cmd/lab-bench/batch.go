@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -129,18 +131,12 @@ func classMix(n int, right, wrong []string) []classMember {
 // and wrong solutions: its reference solution and alternatives/, and its
 // wrong/ solutions as lab.yaml lists them.
 func classSources(lab string) (l *labs.Lab, right, wrong []string, err error) {
-	if l, err = labs.Load(os.DirFS("labs"), lab); err != nil {
+	if l, err = loadLab(os.DirFS("labs"), lab); err != nil {
 		return nil, nil, nil, err
 	}
 	right = []string{l.Solution}
-	alts, err := os.ReadDir(filepath.Join("labs", lab, "alternatives"))
-	if err != nil && !os.IsNotExist(err) {
-		return nil, nil, nil, err
-	}
-	for _, a := range alts {
-		if a.IsDir() {
-			right = append(right, filepath.Join("alternatives", a.Name()))
-		}
+	for _, a := range l.Alternatives() {
+		right = append(right, path.Join("alternatives", a))
 	}
 	for _, w := range l.Wrong {
 		wrong = append(wrong, filepath.Join("wrong", w.Name))
@@ -163,7 +159,7 @@ func writeClass(dir, lab string, n int) error {
 			return err
 		}
 		for _, f := range l.Submission {
-			b, err := os.ReadFile(filepath.Join("labs", lab, m.src, f.File))
+			b, err := fs.ReadFile(l.FS(), path.Join(m.src, f.File))
 			if err != nil {
 				return err
 			}

@@ -41,7 +41,7 @@ func coldCheckLab(lab string) benchmark {
 		ws     string
 		floors []floorService
 	)
-	l, loadErr := labs.Load(os.DirFS("labs"), lab)
+	l, loadErr := loadLab(os.DirFS("labs"), lab)
 	return benchmark{
 		name: "check-cold-" + lab,
 		rows: []row{{op: "cold lab check " + lab, unit: unitSeconds, note: coldNote(l)}},
@@ -107,7 +107,7 @@ type floorService struct {
 // service's container what the floor must run the same way.
 func learnLabConfigs(ctx context.Context, e *env, lab string) (_ []floorService, err error) {
 	fsys := os.DirFS("labs")
-	l, err := labs.Load(fsys, lab)
+	l, err := loadLab(fsys, lab)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ func warmCheckLab(lab string) benchmark {
 				stopWorkspace(e, ws)
 				os.RemoveAll(dir)
 			}
-			if l, err = labs.Load(os.DirFS("labs"), lab); err != nil {
+			if l, err = loadLab(os.DirFS("labs"), lab); err != nil {
 				return teardown, err
 			}
 			sess, err = startLabWorkspace(ctx, e, lab, ws)

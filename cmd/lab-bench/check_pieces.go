@@ -51,7 +51,7 @@ func checkPieces() benchmark {
 		maxRuns: 3, // each run starts and removes a lab: seconds
 		setup: func(ctx context.Context, e *env) (func(), error) {
 			var err error
-			if lab, err = labs.Load(fsys, labLab); err != nil {
+			if lab, err = loadLab(fsys, labLab); err != nil {
 				return nil, err
 			}
 			sol, err := os.ReadFile(filepath.Join("labs", labLab, "solution", "solution.sql"))

@@ -15,7 +15,6 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/labrunner/labrunner/images"
-	"github.com/labrunner/labrunner/labs"
 )
 
 // firstRun is one first-run row's state: the engine made cold, the
@@ -122,7 +121,7 @@ func firstRunBuild() benchmark {
 // prepare finds the images the lab needs, makes the engine cold for them
 // (extra: more images to remove) and makes a fresh HOME.
 func (fr *firstRun) prepare(ctx context.Context, e *env, registry string, extra []string) (func(), error) {
-	lab, err := labs.Load(os.DirFS("labs"), labLab)
+	lab, err := loadLab(os.DirFS("labs"), labLab)
 	if err != nil {
 		return nil, err
 	}

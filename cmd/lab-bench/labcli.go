@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,7 +18,6 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/labrunner/labrunner/internal/workspace"
-	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
@@ -214,12 +215,12 @@ func newWorkspace(dir, lab string) error {
 // copySolution copies every file of lab's `submission:` list from its
 // reference solution into the workspace dir.
 func copySolution(dir, lab string) error {
-	l, err := labs.Load(os.DirFS("labs"), lab)
+	l, err := loadLab(os.DirFS("labs"), lab)
 	if err != nil {
 		return err
 	}
 	for _, f := range l.Submission {
-		b, err := os.ReadFile(filepath.Join("labs", lab, l.Solution, f.File))
+		b, err := fs.ReadFile(l.FS(), path.Join(l.Solution, f.File))
 		if err != nil {
 			return err
 		}

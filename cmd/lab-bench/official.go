@@ -42,7 +42,7 @@ type labTask struct {
 // query of its sql.result check.
 func loadTask(lab string) (labTask, error) {
 	fsys := os.DirFS("labs")
-	l, err := labs.Load(fsys, lab)
+	l, err := loadLab(fsys, lab)
 	if err != nil {
 		return labTask{}, err
 	}

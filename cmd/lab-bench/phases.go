@@ -157,7 +157,7 @@ func checkPhases(lab string) benchmark {
 		session        string
 		warned         bool
 	)
-	l, loadErr := labs.Load(os.DirFS("labs"), lab)
+	l, loadErr := loadLab(os.DirFS("labs"), lab)
 	if loadErr == nil {
 		rows = phaseRows(l)
 	}

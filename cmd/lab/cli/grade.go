@@ -26,6 +26,9 @@ type GradeOptions struct {
 	Lab string
 	// Path is one submission (a file or a folder) or a folder of them.
 	Path string
+	// Lang is the language of the submissions, for a lab offered in
+	// several (--lang); "" is the lab's first.
+	Lang string
 	// Jobs grade at once.
 	Jobs int
 	// Isolation is shared or container.
@@ -132,6 +135,7 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 		},
 	}
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "submissions graded at once")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "the language of the submissions, for a lab offered in several (default its first)")
 	cmd.Flags().StringVar(&opts.Isolation, "isolation", runner.IsolationShared, "shared (fast) or container (fresh containers per submission)")
 	cmd.Flags().DurationVar(&opts.Deadline, "deadline", 2*time.Minute, "time limit for grading one submission")
 	cmd.Flags().StringVar(&opts.Shard, "shard", "", "grade only shard i of n (i/n), for a CI matrix")
@@ -157,6 +161,9 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	lab, err := deps.LoadLab(opts.Lab, "")
 	if err != nil {
 		return err
+	}
+	if lab, err = lab.ForLanguage(opts.Lang); err != nil {
+		return &UsageError{Err: err}
 	}
 	entries, src, err := readSubmissions(lab, opts.Path, deps.IO.ErrOut)
 	if err != nil {

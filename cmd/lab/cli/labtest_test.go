@@ -183,15 +183,63 @@ func TestTestRunBundled(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := outputLines(out.String())
+	// A lab offered in several languages is proven in each.
+	views := 0
 	for _, l := range all {
-		if !slices.Contains(outputLines(durations(out.String())), "✓ "+l.ID+" (…)") {
-			t.Errorf("no line for %s in:\n%s", l.ID, out)
+		for _, lang := range l.Offered() {
+			views++
+			label := l.ID
+			if l.MultiLanguage() {
+				label += " (" + lang + ")"
+			}
+			if !slices.Contains(outputLines(durations(out.String())), "✓ "+label+" (…)") {
+				t.Errorf("no line for %s in:\n%s", label, out)
+			}
 		}
 	}
-	if len(drv.kept) != len(all) {
-		t.Errorf("%d labs started for %d bundled labs", len(drv.kept), len(all))
+	if len(drv.kept) != views {
+		t.Errorf("%d labs started for %d bundled labs in their languages", len(drv.kept), views)
 	}
-	if want := fmt.Sprintf("%d labs: %d proven, 0 wrong, 0 could not run", len(all), len(all)); !strings.HasSuffix(lines[len(lines)-1], want) {
+	if want := fmt.Sprintf("%d labs: %d proven, 0 wrong, 0 could not run", views, views); !strings.HasSuffix(lines[len(lines)-1], want) {
 		t.Errorf("last line %q, want it to end with %q", lines[len(lines)-1], want)
+	}
+}
+
+// TestLanguageViews: lab test's --lang picks one language of the labs
+// offered in several, and says so when none is.
+func TestLanguageViews(t *testing.T) {
+	multi := &labs.Lab{ID: "m", Languages: []string{"python", "go"}}
+	single := &labs.Lab{ID: "s"}
+	tests := []struct {
+		name, lang string
+		want       []string
+		err        string
+	}{
+		{"every language", "", []string{"m (python)", "m (go)", "s"}, ""},
+		{"one", "go", []string{"m (go)"}, ""},
+		{"python takes the single-language labs", "python", []string{"m (python)", "s"}, ""},
+		{"offered nowhere", "node", nil, "no lab here is offered in node"},
+		{"unknown", "cobol", nil, `unknown language "cobol" (known: python, node, go)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := languageViews([]*labs.Lab{multi, single}, tt.lang)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err || !isUsage(err) {
+					t.Fatalf("err %v, want the usage error %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var labels []string
+			for _, l := range got {
+				labels = append(labels, labLabel(l))
+			}
+			if !slices.Equal(labels, tt.want) {
+				t.Errorf("got %v, want %v", labels, tt.want)
+			}
+		})
 	}
 }

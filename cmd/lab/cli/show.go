@@ -83,8 +83,15 @@ func showRun(_ context.Context, opts *ShowOptions) error {
 		meta = append(meta, "~"+shortDuration(lab.Estimate.Duration))
 	}
 	meta = append(meta, "services: "+strings.Join(serviceKinds(lab), ", "))
+	if lab.MultiLanguage() {
+		meta = append(meta, "languages: "+strings.Join(lab.Languages, ", "))
+	}
 	fmt.Fprintln(io.Out, dim(strings.Join(meta, " · ")))
 	fmt.Fprint(io.Out, out)
+	if lab.MultiLanguage() {
+		fmt.Fprintln(io.Out, dim(fmt.Sprintf("Start it with `lab start %s` (in %s), or `lab start %s --lang %s`.", lab.ID, lab.Languages[0], lab.ID, lab.Languages[len(lab.Languages)-1])))
+		return nil
+	}
 	fmt.Fprintln(io.Out, dim(fmt.Sprintf("Start it with `lab start %s`.", lab.ID)))
 	return nil
 }
