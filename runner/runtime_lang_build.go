@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/phase"
 	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner/engine"
 )
@@ -128,6 +129,7 @@ func (b *langBuild) run(ctx context.Context, st *runtimeState, name, script stri
 // build runs the language's build script as root in AppDir, under its own
 // deadline (buildTimeout) but stopped when ctx is cancelled.
 func build(ctx context.Context, st *runtimeState, name, script string) (checks.ExecResult, error) {
+	defer phase.Begin("build " + st.name)()
 	svc, err := st.service()
 	if err != nil {
 		return checks.ExecResult{}, err
