@@ -59,12 +59,17 @@ func TestLanguagePrograms(t *testing.T) {
 		// badSays is what the fail's message and output must hold; a
 		// build error names the learner's file as in the workspace.
 		badSays []string
+		// hog allocates without end: without ulimit -v (Node.js, Go) the
+		// container's memory and the runtime's own limit stop it, a fail.
+		hog string
 	}{
-		{"python", "def hello():\n    return 'hello'\n", "def hello():\n    return undefined_name\n", []string{"NameError"}},
+		{"python", "def hello():\n    return 'hello'\n", "def hello():\n    return undefined_name\n", []string{"NameError"}, ""},
 		{"node", "exports.hello = () => 'hello';\n", "exports.hello = () => {\n  return 'hello'\n}}\n",
-			[]string{"the node program does not build: prog.js:3", "SyntaxError"}},
+			[]string{"the node program does not build: prog.js:3", "SyntaxError"},
+			"exports.hello = () => { const a = []; for (;;) a.push(new Array(1 << 20).fill(1)); };\n"},
 		{"go", "package prog\n\n// Hello greets.\nfunc Hello() string { return \"hello\" }\n", "package prog\n\nfunc Hello() string {\n\treturn greeting\n}\n",
-			[]string{"the go program does not build: prog.go:4:9: undefined: greeting"}},
+			[]string{"the go program does not build: prog.go:4:9: undefined: greeting"},
+			"package prog\n\nvar keep [][]byte\n\n// Hello hogs.\nfunc Hello() string {\n\tfor {\n\t\tb := make([]byte, 1<<20)\n\t\tfor i := range b {\n\t\t\tb[i] = 1\n\t\t}\n\t\tkeep = append(keep, b)\n\t}\n}\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.lang, func(t *testing.T) {
@@ -99,8 +104,15 @@ func TestLanguagePrograms(t *testing.T) {
 			if c.lang != "python" && (strings.Contains(r.Message+r.Output, "/lab/build") || strings.Contains(r.Message+r.Output, "/app/")) {
 				t.Errorf("the fail names the runner's folders, not the learner's file:\n%s\n%s", r.Message, r.Output)
 			}
-			// The right program after the wrong one: the build is the
-			// run's own.
+			if c.hog != "" {
+				rep := grade(c.hog)
+				if statuses(rep) != "hello:fail again:fail" {
+					t.Fatalf("a program that allocates without end: %s\n%+v", statuses(rep), rep.Results)
+				}
+				t.Logf("the hog: %s", rep.Results[0].Message)
+			}
+			// The right program after the wrong ones: the build is the
+			// run's own, and the container outlived the hog.
 			if rep := grade(c.good); statuses(rep) != "hello:pass again:pass" {
 				t.Fatalf("the right %s again: %s\n%+v", file, statuses(rep), rep.Results)
 			}
