@@ -53,6 +53,9 @@ type Lab struct {
 
 	// fsys holds Dir; FS returns the lab folder in it.
 	fsys fs.FS
+	// origin is the lab as loaded, of which this is a language's view
+	// (ForLanguage); nil for the lab as loaded.
+	origin *Lab
 	// idPos is where the id is written, for catalog-wide messages.
 	idPos Pos
 }

@@ -18,6 +18,10 @@ import (
 // out of the view. A lab without languages: is offered in DefaultLanguage
 // only and is returned as it is.
 func (l *Lab) ForLanguage(lang string) (*Lab, error) {
+	if l.origin != nil {
+		// A view of a view is a view of the lab as loaded.
+		return l.origin.ForLanguage(lang)
+	}
 	if !l.MultiLanguage() {
 		if lang == "" || lang == DefaultLanguage {
 			return l, nil
@@ -32,6 +36,7 @@ func (l *Lab) ForLanguage(lang string) (*Lab, error) {
 		return nil, &LanguageError{Lab: l.ID, Language: lang, Offered: l.Offered()}
 	}
 	v := *l
+	v.origin = l
 	v.Language = lang
 	v.fsys = &languageFS{base: l.fsys, dir: l.Dir, lang: lang, solution: l.Solution}
 	if l.fsys == nil {

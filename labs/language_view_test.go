@@ -53,6 +53,15 @@ func TestForLanguage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A view of another language's view is the same view.
+			other, _ := base.ForLanguage("python")
+			if tt.lang != "" {
+				other, _ = base.ForLanguage("go")
+				other, _ = other.ForLanguage("python")
+			}
+			if v, err = other.ForLanguage(tt.lang); err != nil {
+				t.Fatal(err)
+			}
 			if v.Language != tt.wantLang || v.Services["app"].Language != tt.wantLang || v.Services["db"].Language != "" {
 				t.Errorf("language: lab %q, app %q, db %q", v.Language, v.Services["app"].Language, v.Services["db"].Language)
 			}

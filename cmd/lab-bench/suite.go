@@ -117,6 +117,8 @@ func suite(e *env) []benchmark {
 	for _, lab := range batchLabs {
 		bs = append(bs, batchGrade(lab, e.batch))
 	}
+	// Issue 19: the compile time of each language that builds.
+	bs = append(bs, langBuild())
 	return append(bs, catalogTest())
 }
 
