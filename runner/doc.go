@@ -30,4 +30,12 @@
 // port, environment, command, readiness probe, limits) and its
 // serviceState, which sees only its stateTarget. The row names the kind's
 // image in labrunner's set (package images: a folder with its Dockerfile).
+//
+// # Adding a language of the runtime
+//
+// Add one row to runtimeLangs in runtime_lang.go (image, probe, build
+// script, how the harness runs, environment and limits), one row to the
+// table of labs/language.go (name, title, extension) and the image's
+// folder in package images. TestLanguagesMatchRunner keeps the two tables
+// to the same languages.
 package runner

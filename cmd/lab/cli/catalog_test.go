@@ -95,6 +95,15 @@ func TestKindsMatchRunner(t *testing.T) {
 	}
 }
 
+// TestLanguagesMatchRunner keeps the two language tables, labs' (names,
+// extensions) and runner's (images, builds), to the same languages.
+func TestLanguagesMatchRunner(t *testing.T) {
+	got := slices.Sorted(slices.Values(labs.LanguageNames()))
+	if want := runner.RuntimeLanguages(); !slices.Equal(got, want) {
+		t.Errorf("labs.LanguageNames() = %v, runner.RuntimeLanguages() = %v", got, want)
+	}
+}
+
 func TestShortDuration(t *testing.T) {
 	for in, want := range map[string]string{"15m0s": "15m", "1h30m0s": "1h30m", "2h0m0s": "2h", "45s": "45s", "1m30s": "1m30s"} {
 		d, err := time.ParseDuration(in)
