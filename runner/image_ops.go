@@ -69,15 +69,28 @@ func (d *Driver) kindSpecs(kinds []Kind) ([]engine.ServiceSpec, error) {
 }
 
 // LabImageSpecs are the specs of lab's services, for fetching its images.
+// A multi-language lab as loaded (not a language's view) needs the
+// runtime image of each of its languages: the learner picks one later.
 func (d *Driver) LabImageSpecs(lab *labs.Lab) ([]engine.ServiceSpec, error) {
 	var specs []engine.ServiceSpec
 	for _, name := range serviceNames(lab) {
 		svc := lab.Services[name]
-		spec, err := d.serviceSpec(name, svc)
-		if err != nil {
-			return nil, err
+		defs := []*labs.Service{svc}
+		if svc.Kind == labs.KindRuntime && lab.MultiLanguage() && lab.Language == "" {
+			defs = nil
+			for _, lang := range lab.Languages {
+				c := *svc
+				c.Language = lang
+				defs = append(defs, &c)
+			}
 		}
-		specs = append(specs, spec)
+		for _, def := range defs {
+			spec, err := d.serviceSpec(name, def)
+			if err != nil {
+				return nil, err
+			}
+			specs = append(specs, spec)
+		}
 	}
 	return specs, nil
 }
