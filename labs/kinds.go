@@ -48,6 +48,7 @@ var applyModes = []struct{ mode, kind string }{
 	{ApplySQL, KindPostgres},
 	{ApplyNginxConfig, KindNginx},
 	{ApplyShell, KindBox},
+	{ApplyScript, KindBox},
 	{ApplyProgram, KindRuntime},
 }
 

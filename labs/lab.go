@@ -98,6 +98,9 @@ const (
 	ApplyNginxConfig = "nginx-config"
 	// ApplyShell runs the file as a shell script as root in a box.
 	ApplyShell = "shell"
+	// ApplyScript copies the file into a box's /app, executable and
+	// read-only, without running it; checks run it.
+	ApplyScript = "script"
 	// ApplyProgram copies the file into a runtime's /app, read-only.
 	ApplyProgram = "program"
 )
@@ -106,8 +109,8 @@ const (
 type SubmissionFile struct {
 	// File is the name in the workspace, starter/, solution/ and wrong/*.
 	File string `yaml:"file"`
-	// Apply says how the file is applied: query, sql, nginx-config, shell
-	// or program.
+	// Apply says how the file is applied: query, sql, nginx-config, shell,
+	// script or program.
 	Apply string `yaml:"apply"`
 	// Service is where it is applied.
 	Service string `yaml:"service"`

@@ -190,7 +190,7 @@ var schemaFields = map[string]map[string]any{
 	"FileCopy.mode": with(with(desc("Permission bits of the copied files, in octal."), "pattern", "^[0-7]{3,4}$"), "default", "0644"),
 
 	"SubmissionFile.file":    desc("The file's name in the workspace, starter/, the solution and wrong/<name>/."),
-	"SubmissionFile.apply":   with(desc("How the file is applied: query (checks run it), sql (run as the learner's role), nginx-config, shell (in a box), program (in a runtime)."), "enum", ApplyModes()),
+	"SubmissionFile.apply":   with(desc("How the file is applied: query (checks run it), sql (run as the learner's role), nginx-config, shell (run in a box), script (copied into a box's /app; checks run it), program (in a runtime)."), "enum", ApplyModes()),
 	"SubmissionFile.service": desc("The service the file is applied to; default the lab's only service."),
 
 	"Hint.text":  desc("The hint."),

@@ -216,6 +216,9 @@ func (r boxRun) End(ctx context.Context) error {
 }
 
 func (st *boxState) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+	if f.Apply == labs.ApplyScript {
+		return st.installScript(ctx, f, content)
+	}
 	if f.Apply != labs.ApplyShell {
 		return fmt.Errorf("apply mode %q is not supported on a box service", f.Apply)
 	}
