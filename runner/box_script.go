@@ -26,19 +26,41 @@ const boxScriptCopy = `set -e; umask 022; f="$1/$2"; mkdir -p "$(dirname "$f")";
 // learner edits it in the workspace, not in the box. Checks run the
 // learner's code, so the box is no longer pristine.
 func (st *boxState) installScript(ctx context.Context, f *labs.SubmissionFile, content string) error {
+	st.pristine = false
+	return st.scriptCopy(ctx, "copy "+f.File+" into "+BoxScriptDir, boxScriptCopy, content, f.File)
+}
+
+// syncFile copies a script file into BoxScriptDir as a check does, for
+// `lab shell`, or removes the copy of one the learner deleted. A shell
+// file is run by checks only: the shell leaves it alone.
+func (st *boxState) syncFile(ctx context.Context, f *labs.SubmissionFile, content string, present bool) error {
+	switch {
+	case f.Apply != labs.ApplyScript:
+		return nil
+	case present:
+		return st.installScript(ctx, f, content)
+	}
+	return st.scriptCopy(ctx, "remove "+f.File+" from "+BoxScriptDir, `rm -f "$1/$2"`, "", f.File)
+}
+
+// scriptCopy runs script as root in the box with BoxScriptDir and file as
+// its arguments and stdin on its input; what names it in an error.
+func (st *boxState) scriptCopy(ctx context.Context, what, script, stdin, file string) error {
 	svc, err := st.t.service()
 	if err != nil {
 		return err
 	}
-	st.pristine = false
+	// A copy of the probe stays trusted only while nothing else ran.
 	st.probes.drop()
-	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", boxScriptCopy, "labrunner", BoxScriptDir, f.File},
-		engine.ExecOptions{User: "0", Stdin: strings.NewReader(content)})
+	res, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script, "labrunner", BoxScriptDir, file},
+		engine.ExecOptions{User: "0", Stdin: strings.NewReader(stdin)})
 	if err != nil {
 		return err
 	}
 	if res.ExitCode != 0 {
-		return envErr(fmt.Errorf("copy %s into %s: exit %d: %s", f.File, st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
+		return envErr(fmt.Errorf("%s in %s: exit %d: %s", what, st.name, res.ExitCode, strings.TrimSpace(res.Stderr)))
 	}
 	return nil
 }
+
+var _ fileSyncer = (*boxState)(nil)
