@@ -2,6 +2,7 @@ package runner
 
 import (
 	"maps"
+	"strings"
 
 	"github.com/labrunner/labrunner/labs"
 )
@@ -65,6 +66,28 @@ var cheats = []cheat{
 		},
 	},
 	{
+		// A script checks run: should a check run it as root, it swaps
+		// the tools of the checks after it (git, the inspection tools,
+		// /bin/sh) for programs that succeed, before doing its work.
+		name: "tool-swap", apply: labs.ApplyScript, neutral: true,
+		about: "a script that, where it may, replaces git, the box's inspection tools and /bin/sh with programs that succeed",
+		change: func(s string) string {
+			return afterShebang(s, "# lab test cheat: swap the tools\n"+
+				"for t in /usr/bin/git /usr/bin/stat /bin/ls /usr/bin/ls /usr/bin/id /usr/bin/test /usr/bin/find; do\n"+
+				"  [ -e \"$t\" ] && cp /bin/true \"$t\" 2>/dev/null\n"+
+				"done\n"+
+				"ln -sf /bin/true /bin/sh 2>/dev/null\n")
+		},
+	},
+	{
+		name: "data-reader", apply: labs.ApplyScript,
+		about: "a script that prints where it runs, its environment and everything it can read there instead of doing the task",
+		change: func(string) string {
+			return "#!/bin/sh\n# lab test cheat: print everything\npwd\nenv\nls -la\ncat ./* 2>/dev/null\n" +
+				"git log --all --format=%H 2>/dev/null\nexit 0\n"
+		},
+	},
+	{
 		name: "canned-answers", apply: labs.ApplyNginxConfig,
 		about: "a server that answers every request with 200 and a canned body",
 		change: func(string) string {
@@ -80,6 +103,17 @@ var cheats = []cheat{
 			return "import os, sys\nprint(sys.argv)\nprint(dict(os.environ))\nsys.stdout.flush()\n"
 		},
 	},
+}
+
+// afterShebang returns script with code inserted after its #! line, or
+// at its start when it has none, so that the interpreter stays the one
+// the script names.
+func afterShebang(script, code string) string {
+	if !strings.HasPrefix(script, "#!") {
+		return code + script
+	}
+	line, rest, _ := strings.Cut(script, "\n")
+	return line + "\n" + code + rest
 }
 
 // cheatsFor returns the cheats that apply to lab's submission files, each
