@@ -6,13 +6,16 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -209,7 +212,7 @@ func (t *HTTPTLS) explain(err error) string {
 	var verify *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &unknown):
-		return fmt.Sprintf("the server's certificate (%s) is not signed by the lab CA (%s); serve the certificate the lab provides", describeCert(unknown.Cert), t.CA)
+		return fmt.Sprintf("the server's certificate (%s) is not signed by the lab CA (%s); serve the certificate the lab provides", describeCert(unknown.Cert), path.Base(t.CA))
 	case errors.As(err, &host):
 		return fmt.Sprintf("the server's certificate (%s) is not valid for %s; serve the certificate for that name", describeCert(host.Certificate), t.ServerName)
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
@@ -218,8 +221,16 @@ func (t *HTTPTLS) explain(err error) string {
 		return "the server's certificate was not accepted: " + verify.Err.Error()
 	}
 	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+	var record tls.RecordHeaderError
+	switch {
+	case errors.As(err, &op) && op.Op == "dial":
 		return "no HTTPS answer (" + shortTLSErr(err) + "); is the server listening with ssl on port 443?"
+	case errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET):
+		// A published port with nothing behind it: the engine's proxy
+		// takes the connection, then closes it.
+		return "no TLS handshake: the connection was closed before any answer; is the server listening with ssl on port 443 (listen 443 ssl)?"
+	case errors.As(err, &record):
+		return "port 443 answers, but not with TLS (plain HTTP?); the server must listen with ssl there (listen 443 ssl)"
 	}
 	return "no TLS handshake (" + shortTLSErr(err) + "); is the server listening with ssl on port 443, with a certificate and its key?"
 }

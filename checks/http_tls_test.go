@@ -122,6 +122,25 @@ func TestHTTPTLSRun(t *testing.T) {
 	}
 	closed := "https://" + l.Addr().String()
 	l.Close()
+	// A port that takes connections and closes them, as the engine's
+	// proxy does for a published port nothing listens on.
+	hangup, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hangup.Close() })
+	go func() {
+		for {
+			c, err := hangup.Accept()
+			if err != nil {
+				return
+			}
+			c.Read(make([]byte, 4096)) // the ClientHello, so that the close is no reset
+			c.Close()
+		}
+	}()
+	plain := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(plain.Close)
 
 	files := map[string][]byte{"fixtures/ca.pem": ca.pem, "fixtures/notes.txt": []byte("not a certificate")}
 	hostIs := func(h string) *HTTPExpect {
@@ -152,7 +171,7 @@ func TestHTTPTLSRun(t *testing.T) {
 			want: Fail, msg: `header Strict-Transport-Security is "max-age=63072000; includeSubDomains"`},
 		{name: "self-signed", server: tlsServer(t, self, tls.VersionTLS12, 0),
 			check: &HTTP{TLS: tlsOf("shop.example", ""), Expect: hostIs("shop.example")},
-			want:  Fail, msg: "the server's certificate (for shop.example, self-signed) is not signed by the lab CA (fixtures/ca.pem)"},
+			want:  Fail, msg: "the server's certificate (for shop.example, self-signed) is not signed by the lab CA (ca.pem)"},
 		{name: "signed by another CA", server: tlsServer(t, foreign, tls.VersionTLS12, 0),
 			check: &HTTP{TLS: tlsOf("shop.example", ""), Expect: hostIs("shop.example")},
 			want:  Fail, msg: "(for shop.example, issued by Other CA) is not signed by the lab CA"},
@@ -165,6 +184,12 @@ func TestHTTPTLSRun(t *testing.T) {
 		{name: "nothing listening", server: closed,
 			check: &HTTP{TLS: tlsOf("shop.example", ""), Expect: hostIs("shop.example")},
 			want:  Fail, msg: "no HTTPS answer"},
+		{name: "closed at once", server: "https://" + hangup.Addr().String(),
+			check: &HTTP{TLS: tlsOf("shop.example", ""), Expect: hostIs("shop.example")},
+			want:  Fail, msg: "no TLS handshake: the connection was closed before any answer"},
+		{name: "plain HTTP on the HTTPS port", server: strings.Replace(plain.URL, "http:", "https:", 1),
+			check: &HTTP{TLS: tlsOf("shop.example", ""), Expect: hostIs("shop.example")},
+			want:  Fail, msg: "port 443 answers, but not with TLS"},
 		{name: "TLS 1.2 and newer only", server: good,
 			check: &HTTP{TLS: tlsOf("shop.example", "TLSv1.2"), Expect: hostIs("shop.example")}, want: Pass},
 		{name: "TLS 1.1 accepted where it must be refused", server: legacy,

@@ -6,6 +6,7 @@ import (
 	"path"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/labs"
 )
 
 // nginxHTTPSPort is the container port nginx serves HTTPS on, published
@@ -48,4 +49,31 @@ func (e *checkEnv) LabFile(name string) ([]byte, error) {
 		return nil, fmt.Errorf("lab file %q: %w", name, err)
 	}
 	return b, nil
+}
+
+// LearnerHTTPSURL returns the https://host:port of service name where the
+// lab grades HTTPS there (an http check with tls on it), else "": the
+// other labs of the kind serve nothing on that port.
+func (e *LabEnv) LearnerHTTPSURL(name string) string {
+	def := e.Lab.Services[name]
+	if def == nil || !gradesHTTPS(e.Lab, name) {
+		return ""
+	}
+	port := kinds[Kind(def.Kind)].httpsPort
+	p, ok := e.sess.lookup(name).(interface{ AddrOf(port string) string })
+	if port == "" || !ok || p.AddrOf(port) == "" {
+		return ""
+	}
+	return "https://" + p.AddrOf(port)
+}
+
+// gradesHTTPS reports whether an http check of lab sends requests over
+// HTTPS to service name.
+func gradesHTTPS(lab *labs.Lab, name string) bool {
+	for _, c := range lab.Checks {
+		if h, ok := c.Check.(*checks.HTTP); ok && h.TLS != nil && c.Service == name {
+			return true
+		}
+	}
+	return false
 }
