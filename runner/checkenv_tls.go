@@ -29,7 +29,7 @@ func (e *checkEnv) HTTPSURL() (string, error) {
 	svc := e.run.env.sess.lookup(e.service)
 	p, ok := svc.(interface{ AddrOf(port string) string })
 	if svc == nil || !ok || p.AddrOf(port) == "" {
-		return "", fmt.Errorf("service %q has no published HTTPS port", e.service)
+		return "", fmt.Errorf("service %q has no published HTTPS port (a lab started by an older lab publishes none: lab stop, then lab start)", e.service)
 	}
 	return "https://" + p.AddrOf(port), nil
 }
