@@ -361,6 +361,16 @@ func (r *HTTPRequest) target() (method, path string) {
 	return method, path
 }
 
+// hasHost reports whether headers set Host, in any case.
+func hasHost(headers map[string]string) bool {
+	for k := range headers {
+		if strings.EqualFold(k, "Host") {
+			return true
+		}
+	}
+	return false
+}
+
 // envError is a failure of the grader's own means (a client in another
 // service that could not run), not of the server under test.
 type envError struct{ err error }
@@ -402,9 +412,9 @@ func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client,
 		vars[placeholderClient] = addr
 		return resp, s.Expect.filled(vars), nil
 	}
-	if c := client.Transport.(*http.Transport).TLSClientConfig; c != nil && !slices.ContainsFunc(slices.Collect(maps.Keys(headers)), func(k string) bool { return strings.EqualFold(k, "Host") }) {
+	if tr, ok := client.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil && !hasHost(headers) {
 		// Over HTTPS, the Host a browser sends is the name it asked for.
-		headers["Host"] = c.ServerName
+		headers["Host"] = tr.TLSClientConfig.ServerName
 	}
 	resp, err := s.send(ctx, client, base+p, method, headers)
 	if err != nil {
