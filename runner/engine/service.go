@@ -29,7 +29,8 @@ type Contract struct {
 	// "" for services reached only by exec.
 	Port string
 	// MorePorts are other container ports published the same way beside
-	// Port ("443/tcp" of nginx, for HTTPS); see Service.AddrOf.
+	// Port ("443/tcp" of nginx, for HTTPS), found again from the
+	// container's labels; see Service.AddrOf. They need a Port.
 	MorePorts []string
 	// Env is the environment every container of the kind gets.
 	Env map[string]string
