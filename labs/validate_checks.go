@@ -72,7 +72,7 @@ func (v *validator) checkFields(c *CheckDef) {
 				if v.d.failed(c.Check, f) {
 					continue
 				}
-				pos = v.d.at(c.Check, f, c.Pos)
+				pos = v.checkFieldPos(c, f)
 			}
 			v.errs.add(pos, "%s", line)
 		}
@@ -90,6 +90,31 @@ func (v *validator) checkFields(c *CheckDef) {
 			v.errs.add(v.d.at(c.Check, f.name, c.Pos), "%s %q is not a submission file (submission files: %s)", f.name, fv.String(), v.submissionNames())
 		}
 	}
+}
+
+// checkFieldPos is where field f of c's own fields is written: a field
+// of a nested object ("tls.ca") where the decoder saw it, else the
+// object's own field ("tls"), else the check.
+func (v *validator) checkFieldPos(c *CheckDef, f string) Pos {
+	if p := v.d.at(c.Check, f, Pos{}); p != (Pos{}) {
+		return p
+	}
+	head, rest, ok := strings.Cut(f, ".")
+	if !ok {
+		return c.Pos
+	}
+	parent := v.d.at(c.Check, head, c.Pos)
+	rv := reflect.ValueOf(c.Check)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return parent
+	}
+	for _, fd := range fieldsOf(rv.Elem().Type()) {
+		fv := rv.Elem().FieldByIndex(fd.index)
+		if fd.name == head && fv.Kind() == reflect.Pointer && !fv.IsNil() && fv.Elem().Kind() == reflect.Struct {
+			return v.d.at(fv.Interface(), rest, parent)
+		}
+	}
+	return parent
 }
 
 // needCycles reports each cycle of `needs` once, at the check that closes
