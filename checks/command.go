@@ -52,6 +52,10 @@ type Command struct {
 	Stdout *Match `yaml:"stdout,omitempty" json:"stdout,omitempty"`
 	// Stderr is what the standard error must be.
 	Stderr *Match `yaml:"stderr,omitempty" json:"stderr,omitempty"`
+	// ExpectedShell (box only) is a script run by /bin/sh -c as root in
+	// the box as seeded, before the submission; the command's stdout must
+	// equal its stdout. Not with stdout.
+	ExpectedShell string `yaml:"expected_shell,omitempty" json:"expected_shell,omitempty"`
 	// Message is shown to the learner when the check fails.
 	Message string `yaml:"message,omitempty" json:"message,omitempty"`
 	// Before are commands the grader sends to other services first.
@@ -68,7 +72,15 @@ type Setup struct {
 	Redis []string `yaml:"redis" json:"redis"`
 }
 
-var _ Check = (*Command)(nil)
+var _ Referenced = (*Command)(nil)
+
+// ReferenceCommand implements Referenced: expected_shell, run by /bin/sh.
+func (c *Command) ReferenceCommand() []string {
+	if strings.TrimSpace(c.ExpectedShell) == "" {
+		return nil
+	}
+	return []string{"/bin/sh", "-c", c.ExpectedShell}
+}
 
 // Validate implements Check.
 func (c *Command) Validate() error {
@@ -91,6 +103,12 @@ func (c *Command) Validate() error {
 		case len(b.Redis) == 0 || strings.TrimSpace(b.Redis[0]) == "":
 			errs = append(errs, fmt.Errorf("before.%d.redis: needs a command and its arguments", i))
 		}
+	}
+	if c.ExpectedShell != "" && c.Stdout != nil {
+		errs = append(errs, errors.New("expected_shell: set stdout or expected_shell, not both"))
+	}
+	if c.ExpectedShell != "" && strings.TrimSpace(c.ExpectedShell) == "" {
+		errs = append(errs, errors.New("expected_shell: must not be blank"))
 	}
 	if c.ExitCode != nil && (*c.ExitCode < 0 || *c.ExitCode > 255) {
 		errs = append(errs, errors.New("exit_code: must be between 0 and 255"))
@@ -122,6 +140,15 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 			return execError(ctx, fmt.Errorf("set up %s before the command: %w", b.Service, err))
 		}
 	}
+	stdout := c.Stdout
+	if c.ReferenceCommand() != nil {
+		ref, out := reference(ctx, env)
+		if out != nil {
+			return *out
+		}
+		want := normalizeLines(ref.Stdout)
+		stdout = &Match{Equals: &want}
+	}
 	res, err := env.Exec(ctx, c.argv(), ExecOptions{User: c.User, Stdin: c.Stdin, Env: envList(c.Env)})
 	if err != nil {
 		out := commandError(ctx, err)
@@ -136,8 +163,12 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 	if res.ExitCode != want {
 		problems = append(problems, exitProblem(res, want))
 	}
-	if c.Stdout != nil {
-		if p := matchOutput(c.Stdout, res.Stdout, env.Reveal()); p != "" {
+	if stdout != nil {
+		got := res.Stdout
+		if c.ReferenceCommand() != nil {
+			got = normalizeLines(got)
+		}
+		if p := matchOutput(stdout, got, env.Reveal()); p != "" {
 			problems = append(problems, "the command's output "+p)
 		}
 	}

@@ -1,0 +1,78 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Referenced is implemented by a check that compares with a reference:
+// a command the runner runs in the check's service as seeded, on the main
+// data and on every variant, before the submission is applied there, so
+// that nothing the submission does (a replaced tool, an edited data file)
+// can change what it is compared with. The check reads the result with
+// ReferenceReader.
+type Referenced interface {
+	Check
+	// ReferenceCommand returns the reference command, or nil when the
+	// check has none.
+	ReferenceCommand() []string
+}
+
+// ReferenceReader is implemented by an Env whose runner ran the check's
+// reference command (see Referenced).
+type ReferenceReader interface {
+	// Reference returns the result of the check's reference command, run
+	// as root in the service as seeded, before the submission; an error
+	// when it could not be run.
+	Reference(ctx context.Context) (ExecResult, error)
+}
+
+// ErrNoReference is the error of Reference where the runner has no
+// result: the service's kind runs no references, or the run did not
+// start from the seeded state (`lab check --live`).
+var ErrNoReference = errors.New("the expected output is computed on a freshly seeded box before the submission is applied, and this run did not start from one (lab check --live grades the box as you left it); run lab check without --live")
+
+// reference returns the reference result of the check env runs, or the
+// outcome to return instead when there is none or it failed.
+func reference(ctx context.Context, env Env) (ExecResult, *Outcome) {
+	rr, ok := env.(ReferenceReader)
+	if !ok {
+		out := Errored("expected_shell needs a box service, where the reference runs as seeded")
+		return ExecResult{}, &out
+	}
+	res, err := rr.Reference(ctx)
+	if err != nil {
+		out := execError(ctx, fmt.Errorf("the lab's reference command: %w", err))
+		return res, &out
+	}
+	if res.ExitCode != 0 {
+		out := Errored(fmt.Sprintf("the lab's reference command failed with exit code %d%s", res.ExitCode, tail(res.Stderr)))
+		return res, &out
+	}
+	if res.Truncated {
+		out := Errored("the lab's reference command printed more than the grader keeps")
+		return res, &out
+	}
+	return res, nil
+}
+
+// tail is ": " and the last line of s that says something, or "".
+func tail(s string) string {
+	if l := lastLine(s); l != "" {
+		return ": " + quoteShort(l)
+	}
+	return ""
+}
+
+// normalizeLines drops the trailing spaces, tabs and carriage returns of
+// each line and the blank lines at the end: what a terminal does not
+// show is not graded.
+func normalizeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
