@@ -34,6 +34,24 @@ import (
 // with the grader's rights and outside the program's reach: a copy planted
 // in the cache proves that the program reads the cache, whatever else it
 // does.
+//
+// In a box, expected_shell instead of stdout compares with the lab's own
+// answer computed from the box's data, which a hidden variant changes:
+//
+//	- name: top-ips
+//	  type: command
+//	  service: box
+//	  on_variants: true
+//	  command: [cat, /srv/report/top-ips.txt]
+//	  expected_shell: |              # run as root in the box as seeded
+//	    awk '{print $1}' /var/log/nginx/access.log | sort | uniq -c | …
+//
+// The reference runs before the submission is applied (on every variant
+// too), so nothing the submission does reaches it; outputs are compared
+// line by line as words (runs of blanks are one space; blanks at the ends
+// of lines, and blank lines at the start and end, are ignored). It is
+// never shown in the check's source (it is the answer); with reveal, a
+// failure on the lab's own data shows the expected output.
 type Command struct {
 	// Command is the program and its arguments.
 	Command []string `yaml:"command,omitempty" json:"command,omitempty"`

@@ -66,13 +66,15 @@ func tail(s string) string {
 	return ""
 }
 
-// normalizeLines drops the trailing spaces, tabs and carriage returns of
-// each line and the blank lines at the end: what a terminal does not
-// show is not graded.
+// normalizeLines compares output as words: each line's runs of blanks
+// (spaces, tabs, a carriage return) are one space, blanks at either end
+// of a line and blank lines at the start and end are dropped. How
+// `uniq -c` pads its counts, or a trailing space after the last field,
+// is not what a task asks for.
 func normalizeLines(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t\r")
+		lines[i] = strings.Join(strings.Fields(l), " ")
 	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
 }

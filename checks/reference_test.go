@@ -29,7 +29,9 @@ func TestCommandExpectedShell(t *testing.T) {
 	}{
 		{"same output passes", ExecResult{Stdout: "3 a\n2 b\n"}, nil, false, "3 a\n2 b\n", true, Pass, ""},
 		{"trailing blanks and blank lines ignored", ExecResult{Stdout: "3 a\n2 b\n"}, nil, false, "3 a  \n2 b\t\r\n\n\n", true, Pass, ""},
-		{"leading blanks count", ExecResult{Stdout: "3 a\n"}, nil, false, "  3 a\n", true, Fail, `expected "3 a"`},
+		{"blanks between and before words ignored", ExecResult{Stdout: "3 a\n"}, nil, false, "\n      3\t  a\n", true, Pass, ""},
+		{"words count", ExecResult{Stdout: "3 a\n"}, nil, false, "3a\n", true, Fail, `expected "3 a"`},
+		{"a blank line between counts", ExecResult{Stdout: "3 a\n2 b\n"}, nil, false, "3 a\n\n2 b\n", true, Fail, "the command's output"},
 		{"other line shown with reveal", ExecResult{Stdout: "3 a\n2 b\n"}, nil, false, "3 a\n2 c\n", true, Fail, `"2 b"`},
 		{"expected hidden without reveal", ExecResult{Stdout: "3 a\n2 b\n"}, nil, false, "3 a\n2 c\n", false, Fail, "which is not the expected value"},
 		{"missing line", ExecResult{Stdout: "3 a\n2 b\n"}, nil, false, "3 a\n", true, Fail, "the command's output"},
