@@ -38,13 +38,14 @@ import (
 // In a box, expected_shell instead of stdout compares with the lab's own
 // answer computed from the box's data, which a hidden variant changes:
 //
-//   - name: top-ips
-//     type: command
-//     service: box
-//     on_variants: true
-//     command: [cat, /srv/report/top-ips.txt]
-//     expected_shell: |              # run as root in the box as seeded
-//     awk '{print $1}' /var/log/nginx/access.log | sort | uniq -c | …
+//	checks:
+//	- name: top-ips
+//	  type: command
+//	  service: box
+//	  on_variants: true
+//	  command: [cat, /srv/report/top-ips.txt]
+//	  expected_shell: |              # run as root in the box as seeded
+//	    awk '{print $1}' /var/log/nginx/access.log | sort | uniq -c | …
 //
 // The reference runs before the submission is applied (on every variant
 // too), so nothing the submission does reaches it; outputs are compared
