@@ -31,6 +31,9 @@ type variantOutcomes map[string][]variantOutcome
 type variantOutcome struct {
 	variant string
 	status  checks.Status
+	// notApplied is the submission file that did not apply there, if
+	// one did not.
+	notApplied string
 }
 
 // boxVariants returns the variants of the lab's box services that have
@@ -66,16 +69,17 @@ func (e *LabEnv) checkVariants(ctx context.Context, sub Submission, opts CheckOp
 		if err != nil {
 			return nil, err
 		}
-		for name, st := range res {
-			out[name] = append(out[name], variantOutcome{variant: va.Name, status: st})
+		for name, o := range res {
+			o.variant = va.Name
+			out[name] = append(out[name], o)
 		}
 	}
 	return out, nil
 }
 
-// checkVariant grades sub on variant va and returns the status of each
-// on_variants check of its service.
-func (e *LabEnv) checkVariant(ctx context.Context, sub Submission, va *labs.Variant) (map[string]checks.Status, error) {
+// checkVariant grades sub on variant va and returns the outcome of each
+// on_variants check of its service (its variant field unset).
+func (e *LabEnv) checkVariant(ctx context.Context, sub Submission, va *labs.Variant) (map[string]variantOutcome, error) {
 	defer phase.Begin("variant " + va.Name)()
 	var defs []*labs.CheckDef
 	in := map[string]bool{}
@@ -111,7 +115,7 @@ func (e *LabEnv) checkVariant(ctx context.Context, sub Submission, va *labs.Vari
 		return nil, err
 	}
 	run.runs[va.Service] = sr
-	status := map[string]checks.Status{}
+	status := map[string]variantOutcome{}
 	for _, f := range e.Lab.Submission {
 		if f.Service != va.Service {
 			continue
@@ -126,9 +130,10 @@ func (e *LabEnv) checkVariant(ctx context.Context, sub Submission, va *labs.Vari
 			return nil, applyErr
 		}
 		if !ok || applyErr != nil {
-			// The main run reports why; here, only that it did not apply.
+			// Only that it did not apply: its output, even its exit
+			// status, could spell out the variant's data.
 			for _, d := range defs {
-				status[d.Name] = checks.Fail
+				status[d.Name] = variantOutcome{status: checks.Fail, notApplied: f.File}
 			}
 			return status, nil
 		}
@@ -158,7 +163,7 @@ func (e *LabEnv) checkVariant(ctx context.Context, sub Submission, va *labs.Vari
 		return nil, &EnvError{Err: fmt.Errorf("the environment failed during the check of a hidden variant, so there is no grade: %w", failure)}
 	}
 	for _, r := range results {
-		status[r.Name] = r.Status
+		status[r.Name] = variantOutcome{status: r.Status}
 	}
 	return status, nil
 }
@@ -213,8 +218,14 @@ func mergeVariants(lab *labs.Lab, results []checks.Result, vo variantOutcomes) [
 // a hidden variant: nothing of what the run saw there.
 func hiddenVariantResult(r checks.Result, o variantOutcome) checks.Result {
 	r.Score, r.Output = 0, ""
-	switch o.status {
-	case checks.Error:
+	switch {
+	case o.notApplied != "":
+		r.Status = checks.Fail
+		r.Message = fmt.Sprintf("it passes on the lab's data, but on a hidden data set (%q) %s did not run to its end "+
+			"(it exited with an error or was stopped), so nothing there could be checked. "+
+			"Make sure it works on any data of the kind the task describes (a grep that finds nothing exits 1 under set -e); the hidden data is not shown.",
+			o.variant, o.notApplied)
+	case o.status == checks.Error:
 		r.Status = checks.Error
 		r.Message = fmt.Sprintf("it passes on the lab's data, but could not be run on a hidden data set (%q); the hidden data is not shown", o.variant)
 	default:

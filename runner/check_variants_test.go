@@ -29,19 +29,22 @@ func TestMergeVariants(t *testing.T) {
 		want string
 	}{
 		{"passes everywhere", []checks.Result{pass("a", 2), pass("b", 1), pass("c", 1), pass("d", 1)},
-			variantOutcomes{"a": {{"v1", checks.Pass}, {"v2", checks.Pass}}, "b": {{"v1", checks.Pass}, {"v2", checks.Pass}}},
+			variantOutcomes{"a": {{"v1", checks.Pass, ""}, {"v2", checks.Pass, ""}}, "b": {{"v1", checks.Pass, ""}, {"v2", checks.Pass, ""}}},
 			"a=pass:2 b=pass:1 c=pass:1 d=pass:1"},
 		{"fails on the second variant", []checks.Result{pass("a", 2), pass("b", 1), pass("c", 1), pass("d", 1)},
-			variantOutcomes{"a": {{"v1", checks.Pass}, {"v2", checks.Fail}}, "b": {{"v1", checks.Pass}, {"v2", checks.Skip}}},
+			variantOutcomes{"a": {{"v1", checks.Pass, ""}, {"v2", checks.Fail, ""}}, "b": {{"v1", checks.Pass, ""}, {"v2", checks.Skip, ""}}},
 			"a=fail:0 b=skip:0 c=pass:1 d=pass:1"},
 		{"an error there is an error", []checks.Result{pass("a", 2), pass("b", 1), pass("c", 1), pass("d", 1)},
-			variantOutcomes{"a": {{"v1", checks.Error}}, "b": {{"v1", checks.Skip}}},
+			variantOutcomes{"a": {{"v1", checks.Error, ""}}, "b": {{"v1", checks.Skip, ""}}},
 			"a=error:0 b=skip:0 c=pass:1 d=pass:1"},
 		{"a fail on the main data stays as it is", []checks.Result{{Name: "a", Status: checks.Fail, Message: "main"}, {Name: "b", Status: checks.Skip}, pass("c", 1), pass("d", 1)},
-			variantOutcomes{"a": {{"v1", checks.Fail}}},
+			variantOutcomes{"a": {{"v1", checks.Fail, ""}}},
 			"a=fail:0 b=skip:0 c=pass:1 d=pass:1"},
+		{"did not apply there", []checks.Result{pass("a", 2), pass("b", 1), pass("c", 1), pass("d", 1)},
+			variantOutcomes{"a": {{"v1", checks.Fail, "count.sh"}}, "b": {{"v1", checks.Fail, "count.sh"}}},
+			"a=fail:0 b=fail:0 c=pass:1 d=pass:1"},
 		{"checks not on variants are left alone", []checks.Result{{Name: "apply x.sh", Status: checks.Fail}, pass("a", 2), pass("b", 1), pass("c", 1), pass("d", 1)},
-			variantOutcomes{"c": {{"v1", checks.Fail}}},
+			variantOutcomes{"c": {{"v1", checks.Fail, ""}}},
 			"apply x.sh=fail:0 a=pass:2 b=pass:1 c=pass:1 d=pass:1"},
 	}
 	for _, tt := range tests {
@@ -57,6 +60,9 @@ func TestMergeVariants(t *testing.T) {
 			for _, r := range got {
 				if r.Name == "a" && r.Status != checks.Pass && r.Message != "main" {
 					if r.Output != "" || !strings.Contains(r.Message, "hidden data set (\"v") || r.Hint != "count from the data" {
+						t.Errorf("a variant's failure: %+v", r)
+					}
+					if strings.Contains(r.Message, "did not run to its end") != (tt.name == "did not apply there") {
 						t.Errorf("a variant's failure: %+v", r)
 					}
 				}
