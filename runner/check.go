@@ -24,8 +24,9 @@ type CheckOptions struct {
 	// reset.
 	Slot *Slot
 	// Started, when set, is called as each step of the run begins, with
-	// its name as in the report ("apply site.conf", a check's name), so
-	// that a caller can show what runs; it must return at once.
+	// its name as in the report ("apply site.conf", a check's name) or,
+	// for a box's hidden variant, "hidden variant <name>", so that a
+	// caller can show what runs; it must return at once.
 	Started func(step string)
 }
 
