@@ -32,7 +32,7 @@ type ReferenceReader interface {
 // ErrNoReference is the error of Reference where the runner has no
 // result: the service's kind runs no references, or the run did not
 // start from the seeded state (`lab check --live`).
-var ErrNoReference = errors.New("the expected output is computed on a freshly seeded box before the submission is applied, and this run did not start from one (lab check --live grades the box as you left it); run lab check without --live")
+var ErrNoReference = errors.New("this check compares with an answer computed on a freshly seeded box before the submission runs, and lab check --live grades the box as you left it; run lab check without --live")
 
 // reference returns the reference result of the check env runs, or the
 // outcome to return instead when there is none or it failed.
@@ -43,6 +43,10 @@ func reference(ctx context.Context, env Env) (ExecResult, *Outcome) {
 		return ExecResult{}, &out
 	}
 	res, err := rr.Reference(ctx)
+	if errors.Is(err, ErrNoReference) {
+		out := Errored(err.Error())
+		return res, &out
+	}
 	if err != nil {
 		out := execError(ctx, fmt.Errorf("the lab's reference command: %w", err))
 		return res, &out

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -37,7 +38,8 @@ func TestCommandExpectedShell(t *testing.T) {
 		{"missing line", ExecResult{Stdout: "3 a\n2 b\n"}, nil, false, "3 a\n", true, Fail, "the command's output"},
 		{"reference failed is an error", ExecResult{ExitCode: 2, Stderr: "awk: syntax error\n"}, nil, false, "", true, Error, `the lab's reference command failed with exit code 2: "awk: syntax error"`},
 		{"reference cut is an error", ExecResult{Stdout: "x", Truncated: true}, nil, false, "x", true, Error, "more than the grader keeps"},
-		{"no reference in a live run", ExecResult{}, ErrNoReference, false, "", true, Error, "lab check without --live"},
+		{"no reference in a live run", ExecResult{}, ErrNoReference, false, "", true, Error, "this check compares with an answer computed on a freshly seeded box"},
+		{"reference could not run", ExecResult{}, errors.New("exec in box: no such container"), false, "", true, Error, "the lab's reference command: exec in box: no such container"},
 		{"env without references", ExecResult{}, nil, true, "", true, Error, "expected_shell needs a box service"},
 	}
 	for _, tt := range tests {
