@@ -29,7 +29,8 @@ type Lab struct {
 	Hints []*Hint `yaml:"hints,omitempty"`
 	// Checks grade the submission, in order.
 	Checks []*CheckDef `yaml:"checks"`
-	// Variants are hidden data sets that result checks also run on.
+	// Variants are hidden data sets: result checks of a postgres service
+	// and the on_variants checks of a box also run on each.
 	Variants []*Variant `yaml:"variants,omitempty"`
 	// Solution is the folder of the reference solution; default "solution".
 	Solution string `yaml:"solution,omitempty"`
@@ -150,6 +151,10 @@ type CheckDef struct {
 	Reveal bool `yaml:"reveal"`
 	// Needs are checks that must pass first; otherwise this one is skipped.
 	Needs []string `yaml:"needs,omitempty"`
+	// OnVariants runs the check again on each hidden variant of its box
+	// service: the box is seeded with the variant's files and fixtures,
+	// the submission applied again, and the check must pass there too.
+	OnVariants bool `yaml:"on_variants,omitempty"`
 
 	// Check is the type's own fields, decoded strictly.
 	Check checks.Check `yaml:"-"`
@@ -162,15 +167,20 @@ type CheckDef struct {
 	Pos Pos `yaml:"-"`
 }
 
-// Variant is a hidden data set: the service's fixtures replaced by these.
+// Variant is a hidden data set of a postgres or box service: the
+// service's fixtures (and, in a box, files) replaced by these.
 type Variant struct {
 	// Name identifies the variant in messages.
 	Name string `yaml:"name"`
-	// Service is the postgres service the variant seeds; default the lab's
-	// only postgres service.
+	// Service is the postgres or box service the variant seeds; default
+	// the lab's only service of those kinds.
 	Service string `yaml:"service,omitempty"`
-	// Fixtures replace the service's fixtures for this variant.
-	Fixtures []string `yaml:"fixtures"`
+	// Fixtures replace the service's fixtures for this variant; a box
+	// variant without them keeps the service's.
+	Fixtures []string `yaml:"fixtures,omitempty"`
+	// Files (box only) replace the service's files copied to the same
+	// dst, and add the others.
+	Files []*FileCopy `yaml:"files,omitempty"`
 	// Pos is where the variant is defined.
 	Pos Pos `yaml:"-"`
 }

@@ -151,7 +151,7 @@ var schemaRequired = map[string][]string{
 	"SubmissionFile": {"file", "apply"},
 	"Hint":           {"text"},
 	"CheckDef":       {"name", "type"},
-	"Variant":        {"name", "fixtures"},
+	"Variant":        {"name"},
 	"WrongSolution":  {"name", "fails"},
 }
 
@@ -173,7 +173,7 @@ var schemaFields = map[string]map[string]any{
 	"Lab.submission": with(desc("The files the learner edits, and how each is applied."), "minItems", 1),
 	"Lab.hints":      desc("Hints for `lab hint`; a hint tied to a check comes first when that check fails."),
 	"Lab.checks":     with(desc("The checks that grade the submission, in order."), "minItems", 1),
-	"Lab.variants":   desc("Hidden data sets: replacement fixtures of a postgres service that result checks also run on."),
+	"Lab.variants":   desc("Hidden data sets: replacement fixtures of a postgres service, which its result checks also run on, or replacement files and fixtures of a box, which its on_variants checks run again on."),
 	"Lab.solution":   with(desc("The folder of the reference solution."), "default", DefaultSolution),
 	"Lab.wrong":      desc("Known-wrong solutions, each in wrong/<name>/, and the checks each must fail."),
 
@@ -196,18 +196,20 @@ var schemaFields = map[string]map[string]any{
 	"Hint.text":  desc("The hint."),
 	"Hint.check": desc("Ties the hint to a check: it comes first when that check fails."),
 
-	"CheckDef.name":    with(desc(`Identifies the check in results, needs, hints and wrong ("matches-reference").`), "pattern", slugRe.String()),
-	"CheckDef.type":    desc("The check type; its own fields sit beside the common ones."),
-	"CheckDef.service": desc("The service the check runs against; default the lab's only service."),
-	"CheckDef.points":  with(with(desc("What the check is worth."), "default", DefaultPoints), "minimum", 0),
-	"CheckDef.hint":    desc("Shown when the check fails."),
-	"CheckDef.timeout": with(desc("Bounds the check."), "default", "10s"),
-	"CheckDef.reveal":  with(desc("Whether expected values may be shown to the learner."), "default", true),
-	"CheckDef.needs":   desc("Checks that must pass first; otherwise this one is skipped."),
+	"CheckDef.name":        with(desc(`Identifies the check in results, needs, hints and wrong ("matches-reference").`), "pattern", slugRe.String()),
+	"CheckDef.type":        desc("The check type; its own fields sit beside the common ones."),
+	"CheckDef.service":     desc("The service the check runs against; default the lab's only service."),
+	"CheckDef.points":      with(with(desc("What the check is worth."), "default", DefaultPoints), "minimum", 0),
+	"CheckDef.hint":        desc("Shown when the check fails."),
+	"CheckDef.timeout":     with(desc("Bounds the check."), "default", "10s"),
+	"CheckDef.reveal":      with(desc("Whether expected values may be shown to the learner."), "default", true),
+	"CheckDef.needs":       desc("Checks that must pass first; otherwise this one is skipped."),
+	"CheckDef.on_variants": desc("box only: run the check again on each hidden variant of its service (the box seeded with the variant, the submission applied again); a failure there does not show the variant's data."),
 
 	"Variant.name":     with(desc("Identifies the variant in messages."), "pattern", slugRe.String()),
-	"Variant.service":  desc("The postgres service the variant seeds; default the lab's only postgres service."),
-	"Variant.fixtures": with(desc("Fixtures that replace the service's fixtures for this variant."), "minItems", 1),
+	"Variant.service":  desc("The postgres or box service the variant seeds; default the lab's only service of those kinds."),
+	"Variant.fixtures": desc("Fixtures that replace the service's fixtures for this variant (required for postgres; a box variant without them keeps the box's)."),
+	"Variant.files":    desc("box only: files or folders of the lab that replace the box's files copied to the same dst (others are added)."),
 
 	"WrongSolution.name":  with(desc("The folder under wrong/."), "pattern", slugRe.String()),
 	"WrongSolution.fails": with(desc("The checks this solution must fail (and no others)."), "minItems", 1),

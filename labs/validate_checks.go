@@ -44,6 +44,9 @@ func (v *validator) checkDefs() {
 		case c.Timeout.Duration > MaxTimeout:
 			v.errs.add(v.at(c, "timeout"), "timeout: at most %s", "10m")
 		}
+		if r, ok := c.Check.(checks.Referenced); ok && r.ReferenceCommand() != nil && s != nil && knownKind(s.Kind) && s.Kind != KindBox {
+			v.errs.add(v.d.at(c.Check, "expected_shell", c.Pos), "expected_shell: the reference runs in a box as seeded; %q is %s service", c.Service, a(s.Kind))
+		}
 		if c.Check != nil {
 			v.checkFields(c)
 			v.httpServices(c)

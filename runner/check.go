@@ -24,8 +24,9 @@ type CheckOptions struct {
 	// reset.
 	Slot *Slot
 	// Started, when set, is called as each step of the run begins, with
-	// its name as in the report ("apply site.conf", a check's name), so
-	// that a caller can show what runs; it must return at once.
+	// its name as in the report ("apply site.conf", a check's name) or,
+	// for a box's hidden variant, "hidden variant <name>", so that a
+	// caller can show what runs; it must return at once.
 	Started func(step string)
 }
 
@@ -105,6 +106,11 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			run.end(context.WithoutCancel(ctx))
 		}
 	}()
+	// A box's hidden variants are graded first (check_variants.go).
+	variants, err := e.checkVariants(ctx, sub, opts)
+	if err != nil {
+		return nil, err
+	}
 	ro := runOptions{Live: opts.Live, Slot: opts.Slot, Programs: e.programs()}
 	for _, name := range serviceNames(e.Lab) {
 		end := phase.Begin("reset " + name)
@@ -144,7 +150,7 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 	results, abandoned := runChecks(ctx, e.Lab, notApplied, opts.Started, &run.pending, func(def *labs.CheckDef) checks.Env {
 		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal, def: def}
 	})
-	rep.Results = append(rep.Results, results...)
+	rep.Results = append(rep.Results, mergeVariants(e.Lab, results, variants)...)
 	if e.programs() && !allPassed(results) {
 		run.noteEnv(e.health(ctx))
 	}
