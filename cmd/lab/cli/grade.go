@@ -107,7 +107,9 @@ each tenth of the class and at least every 10 s. The last line says how many
 submissions were graded, reused and could not be graded (errors).
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
-3 environment error, 130 interrupted.`,
+3 environment error: some submission could not be graded, whatever the
+others' results (the gradebook lacks its grade; run again), 130
+interrupted.`,
 		Example: `  lab grade sql-join submissions/ann
   lab grade sql-join submissions/ --format csv,junit --out results/
   lab grade sql-join submissions/ --format csv,junit --out results/ --regrade
