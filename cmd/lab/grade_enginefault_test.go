@@ -1,0 +1,126 @@
+//go:build enginefault
+
+package main_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labrunner/labrunner/internal/dockertest"
+)
+
+// These tests stop a Docker engine, so they run on a private one
+// (private_engine_test.go) and only with the enginefault build tag:
+// scripts/test.sh runs them in a step of their own.
+//
+//	go test -tags enginefault -count=1 -run TestGradeEngine ./cmd/lab
+
+// TestGradeEngineRestarted: the Docker engine is stopped (SIGTERM, as an
+// administrator or systemd does) and started again while a batch grades
+// its slow third submission. The batch waits for it, starts its services
+// again and grades that submission again: no result is lost, none is an
+// error, the gradebook equals an uninterrupted run's, and nothing of the
+// batch is left on the engine. The engine then stops for good in the
+// middle of a second batch: the submissions still to grade are error
+// results that name the cause (never fails), the batch exits 3, the
+// journal keeps every result made before, and once the engine is back a
+// rerun finishes the class and the stale containers are removed.
+func TestGradeEngineRestarted(t *testing.T) {
+	e := startPrivateEngine(t, postgresImage(t))
+	d := dockertest.Driver(t)
+	c := labCmd{t: t, bin: buildLab(t), dir: t.TempDir(), state: t.TempDir()}
+	subs := smallClass(t)
+	whole := t.TempDir()
+	if _, errOut, code := c.run("grade", "sql-join", subs, "-j", "1", "--format", "json,csv", "--out", whole); code != 1 {
+		t.Fatalf("uninterrupted grade on the private engine: exit %d, want 1\n%s", code, errOut)
+	}
+	gradebook := string(mustRead(t, filepath.Join(whole, "gradebook.csv")))
+
+	t.Run("restarted", func(t *testing.T) {
+		out := t.TempDir()
+		cmd, errOut := startGrade(t, c, "grade", "sql-join", subs, "-j", "1", "--format", "json,csv", "--out", out)
+		pid := cmd.Process.Pid
+		t.Cleanup(func() { removeSessionsOf(t, d, pid) })
+		waitKept(t, out, 2)
+		e.stop(t)
+		e.start(t)
+		cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 1 {
+			t.Fatalf("grade across an engine restart: exit %d, want 1 (some fail, none is an error)\n%s", code, errOut)
+		}
+		if want := "8 submissions: 8 graded, 0 reused, 0 errors"; !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errOut)
+		}
+		if got := string(mustRead(t, filepath.Join(out, "gradebook.csv"))); got != gradebook {
+			t.Errorf("gradebook across the restart:\n%s\nwant the uninterrupted run's:\n%s", got, gradebook)
+		}
+		if n := leftBy(t, d, pid); n > 0 {
+			t.Errorf("the batch left %d objects on the engine", n)
+		}
+		_, rerunErr, code := c.run("grade", "sql-join", subs, "--format", "json,csv", "--out", out)
+		if want := "8 submissions: 0 graded, 8 reused, 0 errors"; code != 1 || !strings.Contains(rerunErr, want) {
+			t.Errorf("rerun: exit %d, want 1 and %q\n%s", code, want, rerunErr)
+		}
+	})
+
+	t.Run("gone for good", func(t *testing.T) {
+		out := t.TempDir()
+		cmd, errOut := startGrade(t, c, "grade", "sql-join", subs, "-j", "1", "--engine-wait", "3s", "--format", "json,csv", "--out", out)
+		pid := cmd.Process.Pid
+		waitKept(t, out, 2)
+		e.stop(t)
+		cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 3 {
+			t.Fatalf("grade on an engine gone for good: exit %d, want 3 (some results are errors)\n%s", code, errOut)
+		}
+		uninterrupted := indexStatuses(t, whole)
+		errors := 0
+		for name, s := range indexStatuses(t, out) {
+			switch {
+			case s.Status == "error":
+				errors++
+				if !strings.Contains(s.Message, "the Docker engine went away at ") || !strings.Contains(s.Message, "did not come back within 3s (--engine-wait)") {
+					t.Errorf("%s: error %q, want the engine's going away as the cause", name, s.Message)
+				}
+			case s.Status != uninterrupted[name].Status:
+				t.Errorf("%s: %s %q, want %s as in the uninterrupted run (the engine's going away is never a fail)", name, s.Status, s.Message, uninterrupted[name].Status)
+			}
+		}
+		if errors < 1 || errors > 6 {
+			t.Fatalf("%d errors, want the submissions from the slow third on (1 to 6)\n%s", errors, errOut)
+		}
+		if want := fmt.Sprintf("8 submissions: %d graded, 0 reused, %d errors", 8-errors, errors); !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errOut)
+		}
+		// The journal keeps every result made before the engine went.
+		for _, name := range []string{"01-reference", "02-count-star"} {
+			files, _ := filepath.Glob(filepath.Join(out, ".lab-journal", "sql-join", name+"-*.json"))
+			if len(files) != 1 {
+				t.Errorf("the journal has %d results of %s, want the one made before the engine went", len(files), name)
+			}
+		}
+
+		e.start(t)
+		_, rerunErr, code := c.run("grade", "sql-join", subs, "-j", "2", "--format", "json,csv", "--out", out)
+		if want := fmt.Sprintf("8 submissions: %d graded, %d reused, 0 errors", errors, 8-errors); code != 1 || !strings.Contains(rerunErr, want) {
+			t.Errorf("rerun once the engine is back: exit %d, want 1 and %q\n%s", code, want, rerunErr)
+		}
+		if got := string(mustRead(t, filepath.Join(out, "gradebook.csv"))); got != gradebook {
+			t.Errorf("gradebook after the rerun:\n%s\nwant the uninterrupted run's:\n%s", got, gradebook)
+		}
+		// The batch could not remove its containers from an engine that
+		// was gone: the next lab command says so, and lab gc --stale
+		// removes them.
+		if !strings.Contains(rerunErr, "`lab gc --stale` removes them") {
+			t.Errorf("the rerun does not point at the stale containers:\n%s", rerunErr)
+		}
+		if _, gcErr, code := c.run("gc", "--stale"); code != 0 {
+			t.Errorf("lab gc --stale: exit %d\n%s", code, gcErr)
+		}
+		if n := leftBy(t, d, pid); n > 0 {
+			t.Errorf("%d objects of the batch are left on the engine after lab gc --stale", n)
+		}
+	})
+}
