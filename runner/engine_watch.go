@@ -219,6 +219,11 @@ func (l dockerLink) follow(ctx context.Context, opened func()) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Events returns once the request is answered, or failed: a failure
+	// comes on res.Err at once, and follow returns it. (An engine that
+	// goes away between the ping and this request is then counted back
+	// for an instant: the services started again on it fail to start,
+	// an error of that submission's, and the watch sees it go.)
 	res := l.c.Events(ctx, client.EventsListOptions{Filters: make(client.Filters).Add("type", "daemon")})
 	opened()
 	for {
