@@ -123,11 +123,17 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 				}
 				for i := range queue {
 					grade(i, func(ctx context.Context) (*checks.Report, error) {
-						env, err := d.StartLab(ctx, lab)
+						env, err := started.start(ctx, d, lab)
 						if err != nil {
 							return nil, err
 						}
-						defer env.Close(ctx)
+						defer func() {
+							// Not removed (the engine went away): the
+							// batch removes it at its end.
+							if env.Close(ctx) != nil {
+								started.add(env)
+							}
+						}()
 						return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name})
 					}, heal)
 				}
@@ -208,7 +214,7 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 						return err
 					}
 					env.Close(ctx)
-					fresh, err := d.StartLab(ctx, lab)
+					fresh, err := started.start(ctx, d, lab)
 					if err != nil {
 						return fmt.Errorf("start the lab again after the Docker engine came back: %w", err)
 					}

@@ -22,7 +22,8 @@ import (
 // its slow third submission. The batch waits for it, starts its services
 // again and grades that submission again: no result is lost, none is an
 // error, the gradebook equals an uninterrupted run's, and nothing of the
-// batch is left on the engine. The engine then stops for good in the
+// batch is left on the engine; the same with fresh containers per
+// submission (--isolation container). The engine then stops for good in the
 // middle of a second batch: the submissions still to grade are error
 // results that name the cause (never fails), the batch exits 3, the
 // journal keeps every result made before, and once the engine is back a
@@ -62,6 +63,26 @@ func TestGradeEngineRestarted(t *testing.T) {
 		_, rerunErr, code := c.run("grade", "sql-join", subs, "--format", "json,csv", "--out", out)
 		if want := "8 submissions: 0 graded, 8 reused, 0 errors"; code != 1 || !strings.Contains(rerunErr, want) {
 			t.Errorf("rerun: exit %d, want 1 and %q\n%s", code, want, rerunErr)
+		}
+	})
+
+	t.Run("restarted, --isolation container", func(t *testing.T) {
+		out := t.TempDir()
+		cmd, errOut := startGrade(t, c, "grade", "sql-join", subs, "-j", "1", "--isolation", "container", "--format", "json,csv", "--out", out)
+		pid := cmd.Process.Pid
+		t.Cleanup(func() { removeSessionsOf(t, d, pid) })
+		waitKept(t, out, 2)
+		e.stop(t)
+		e.start(t)
+		cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 1 {
+			t.Fatalf("grade across an engine restart: exit %d, want 1 (some fail, none is an error)\n%s", code, errOut)
+		}
+		if got := string(mustRead(t, filepath.Join(out, "gradebook.csv"))); got != gradebook {
+			t.Errorf("gradebook across the restart:\n%s\nwant the uninterrupted run's:\n%s", got, gradebook)
+		}
+		if n := leftBy(t, d, pid); n > 0 {
+			t.Errorf("the batch left %d objects on the engine", n)
 		}
 	})
 
