@@ -251,9 +251,10 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 // Before it is graded again, heal (when set) mends what the engine's
 // going away broke: it returns nil when it started the services again
 // (grade again now), errEngineUp when the engine never went away (grade
-// again after the usual wait), and any other error when the submission
-// cannot be graded (the engine did not come back): that error is its
-// result's cause.
+// again after the usual wait), an engineGone when the engine did not come
+// back (no more attempts: that is the result's cause), and any other
+// error when the services would not start again (that error is the
+// cause, and the usual retries go on).
 func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.Duration, check func(ctx context.Context) (*checks.Report, error), heal func(ctx context.Context) error) *checks.Report {
 	// An attempt that the engine's going away explains (heal started the
 	// services again after it) is not counted against the submission;
@@ -272,11 +273,16 @@ func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.D
 			case herr == nil:
 				restarts++
 				continue
-			case !errors.Is(herr, errEngineUp):
+			case errors.Is(herr, errEngineUp):
+			case errors.As(herr, new(*engineGone)) || ctx.Err() != nil:
 				retry = false
 				if ctx.Err() == nil {
 					err = herr
 				}
+			default:
+				// The services did not start again: graded again,
+				// if attempts remain, after the usual wait.
+				err = herr
 			}
 		}
 		switch {

@@ -204,14 +204,16 @@ func TestRunChecksSkipsWhatDidNotApply(t *testing.T) {
 // is graded again, heal mends what the engine's going away broke. A
 // restart (heal returns nil) grades it again at once, and is not counted
 // against the submission's attempts, up to a bound; an engine that did
-// not go away leaves the usual retries; one that did not come back is the
-// result's cause at once; a hung submission asks nothing.
+// not go away leaves the usual retries, and so do services that would not
+// start again; an engine that did not come back is the result's cause at
+// once; a hung submission asks nothing.
 func TestGradeEntryHeals(t *testing.T) {
 	defer func(w time.Duration) { envRetryWait = w }(envRetryWait)
 	envRetryWait = time.Millisecond
 	lab := &labs.Lab{ID: "l", Checks: []*labs.CheckDef{{Name: "c", Points: 1}}}
 	lost := &EnvError{Err: errors.New("lost the connection to db: unexpected EOF")}
-	gone := &EnvError{Err: errors.New("the Docker engine went away at 10:00:00 (connection refused) and did not come back within 1m0s (--engine-wait)")}
+	gone := &EnvError{Err: &engineGone{"the Docker engine went away at 10:00:00 (connection refused) and did not come back within 1m0s (--engine-wait)"}}
+	noStart := &EnvError{Err: errors.New("start the lab again after the Docker engine came back: create container: daemon is shutting down")}
 	ok := &checks.Report{Lab: "l", Status: checks.Pass}
 	tests := []struct {
 		name string
@@ -232,6 +234,8 @@ func TestGradeEntryHeals(t *testing.T) {
 			wantMessage: "lost the connection to db: unexpected EOF (graded 3 times"},
 		{name: "engine gone: its cause, at once", fails: 100, heal: gone, wantChecks: 1, wantHeals: 1, wantStatus: checks.Error,
 			wantMessage: gone.Error()},
+		{name: "services would not start again: the usual retries, with that cause", fails: 100, heal: noStart, wantChecks: envAttempts, wantHeals: envAttempts, wantStatus: checks.Error,
+			wantMessage: "start the lab again after the Docker engine came back: create container: daemon is shutting down (graded 3 times"},
 		{name: "hung: no heal", hung: true, wantChecks: 1, wantHeals: 0, wantStatus: checks.Fail},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,12 @@ const DefaultEngineWait = time.Minute
 // starting the services again is not the answer to.
 var errEngineUp = errors.New("the Docker engine did not go away")
 
+// engineGone is the verdict on an engine that stayed away longer than the
+// batch waits: no submission can be graded any more.
+type engineGone struct{ msg string }
+
+func (e *engineGone) Error() string { return e.msg }
+
 // engineLink is what an engineWatch needs of the engine.
 type engineLink interface {
 	// follow opens the engine's event stream, calls opened once it is
@@ -166,8 +172,8 @@ func (w *engineWatch) since(ctx context.Context, life int) (int, error) {
 		}
 		left := time.Until(w.lostAt.Add(w.wait))
 		if left <= 0 {
-			w.gone = &EnvError{Err: fmt.Errorf("the Docker engine went away at %s (%s) and did not come back within %s (--engine-wait)",
-				w.lostAt.Format("15:04:05"), shortCause(w.cause), w.wait)}
+			w.gone = &EnvError{Err: &engineGone{fmt.Sprintf("the Docker engine went away at %s (%s) and did not come back within %s (--engine-wait)",
+				w.lostAt.Format("15:04:05"), shortCause(w.cause), w.wait)}}
 			return 0, w.gone
 		}
 		changed := w.changed

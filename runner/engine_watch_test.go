@@ -155,8 +155,8 @@ func TestEngineWatchGoneForGood(t *testing.T) {
 	f.stopEngine(true)
 	_, err := w.since(ctx, 1)
 	var ee *EnvError
-	if !errors.As(err, &ee) {
-		t.Fatalf("since: %v, want an EnvError", err)
+	if !errors.As(err, &ee) || !errors.As(err, new(*engineGone)) {
+		t.Fatalf("since: %v, want an EnvError that is an engineGone", err)
 	}
 	for _, want := range []string{"the Docker engine went away at ", "connection refused", "did not come back within 20ms (--engine-wait)"} {
 		if !strings.Contains(err.Error(), want) {
