@@ -7,9 +7,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labrunner/labrunner/internal/dockertest"
+	"github.com/labrunner/labrunner/labs"
 )
+
+// waitKeptOf waits until the journal of lab in out holds n results.
+func waitKeptOf(t *testing.T, out, lab string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		files, _ := filepath.Glob(filepath.Join(out, ".lab-journal", lab, "*.json"))
+		if len(files) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d results of %s kept after 2 minutes, want %d", out, len(files), lab, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
 
 // These tests stop a Docker engine, so they run on a private one
 // (private_engine_test.go) and only with the enginefault build tag:
@@ -23,13 +41,14 @@ import (
 // again and grades that submission again: no result is lost, none is an
 // error, the gradebook equals an uninterrupted run's, and nothing of the
 // batch is left on the engine; the same with fresh containers per
-// submission (--isolation container). The engine then stops for good in the
+// submission (--isolation container), and for a box lab, whose workers
+// have services of their own. The engine then stops for good in the
 // middle of a second batch: the submissions still to grade are error
 // results that name the cause (never fails), the batch exits 3, the
 // journal keeps every result made before, and once the engine is back a
 // rerun finishes the class and the stale containers are removed.
 func TestGradeEngineRestarted(t *testing.T) {
-	e := startPrivateEngine(t, postgresImage(t))
+	e := startPrivateEngine(t, imageOf(t, labs.KindPostgres), imageOf(t, labs.KindBox))
 	d := dockertest.Driver(t)
 	c := labCmd{t: t, bin: buildLab(t), dir: t.TempDir(), state: t.TempDir()}
 	subs := smallClass(t)
@@ -80,6 +99,44 @@ func TestGradeEngineRestarted(t *testing.T) {
 		}
 		if got := string(mustRead(t, filepath.Join(out, "gradebook.csv"))); got != gradebook {
 			t.Errorf("gradebook across the restart:\n%s\nwant the uninterrupted run's:\n%s", got, gradebook)
+		}
+		if n := leftBy(t, d, pid); n > 0 {
+			t.Errorf("the batch left %d objects on the engine", n)
+		}
+	})
+
+	t.Run("restarted, services per worker", func(t *testing.T) {
+		// A box lab: each worker has its own box, reset between
+		// submissions by a swap to a spare prepared meanwhile.
+		boxSubs := t.TempDir()
+		sol := string(mustRead(t, "../../labs/linux-permissions/solution/solution.sh"))
+		for name, sh := range map[string]string{
+			"01-reference": sol,
+			"02-chmod-777": string(mustRead(t, "../../labs/linux-permissions/wrong/chmod-777/solution.sh")),
+			"03-slow":      "sleep 3\n" + sol,
+			"04-reference": sol,
+			"05-no-setgid": string(mustRead(t, "../../labs/linux-permissions/wrong/no-setgid/solution.sh")),
+		} {
+			writeFile(t, filepath.Join(boxSubs, name, "solution.sh"), sh)
+		}
+		boxWhole := t.TempDir()
+		if _, errOut, code := c.run("grade", "linux-permissions", boxSubs, "-j", "1", "--format", "json,csv", "--out", boxWhole); code != 1 {
+			t.Fatalf("uninterrupted grade: exit %d, want 1\n%s", code, errOut)
+		}
+		out := t.TempDir()
+		cmd, errOut := startGrade(t, c, "grade", "linux-permissions", boxSubs, "-j", "1", "--format", "json,csv", "--out", out)
+		pid := cmd.Process.Pid
+		t.Cleanup(func() { removeSessionsOf(t, d, pid) })
+		waitKeptOf(t, out, "linux-permissions", 2)
+		e.stop(t)
+		e.start(t)
+		cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 1 {
+			t.Fatalf("grade across an engine restart: exit %d, want 1 (some fail, none is an error)\n%s", code, errOut)
+		}
+		want := string(mustRead(t, filepath.Join(boxWhole, "gradebook.csv")))
+		if got := string(mustRead(t, filepath.Join(out, "gradebook.csv"))); got != want {
+			t.Errorf("gradebook across the restart:\n%s\nwant the uninterrupted run's:\n%s", got, want)
 		}
 		if n := leftBy(t, d, pid); n > 0 {
 			t.Errorf("the batch left %d objects on the engine", n)

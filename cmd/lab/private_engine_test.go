@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner"
 )
 
@@ -170,12 +169,12 @@ func tail(s string, n int) string {
 	return s
 }
 
-// postgresImage is the image labs' postgres services run, as configured.
-func postgresImage(t *testing.T) string {
+// imageOf is the image labs' services of kind run, as configured.
+func imageOf(t *testing.T, kind string) string {
 	t.Helper()
 	cfg, err := runner.LoadConfig(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg.Image(labs.KindPostgres)
+	return cfg.Image(kind)
 }
