@@ -11,6 +11,7 @@ import (
 
 	"github.com/labrunner/labrunner/internal/dockertest"
 	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/runner"
 )
 
 // waitKeptOf waits until the journal of lab in out holds n results.
@@ -58,32 +59,9 @@ func TestGradeEngineRestarted(t *testing.T) {
 	}
 	gradebook := string(mustRead(t, filepath.Join(whole, "gradebook.csv")))
 
-	t.Run("restarted", func(t *testing.T) {
-		out := t.TempDir()
-		cmd, errOut := startGrade(t, c, "grade", "sql-join", subs, "-j", "1", "--format", "json,csv", "--out", out)
-		pid := cmd.Process.Pid
-		t.Cleanup(func() { removeSessionsOf(t, d, pid) })
-		waitKept(t, out, 2)
-		e.stop(t)
-		e.start(t)
-		cmd.Wait()
-		if code := cmd.ProcessState.ExitCode(); code != 1 {
-			t.Fatalf("grade across an engine restart: exit %d, want 1 (some fail, none is an error)\n%s", code, errOut)
-		}
-		if want := "8 submissions: 8 graded, 0 reused, 0 errors"; !strings.Contains(errOut.String(), want) {
-			t.Errorf("stderr does not say %q:\n%s", want, errOut)
-		}
-		if got := string(mustRead(t, filepath.Join(out, "gradebook.csv"))); got != gradebook {
-			t.Errorf("gradebook across the restart:\n%s\nwant the uninterrupted run's:\n%s", got, gradebook)
-		}
-		if n := leftBy(t, d, pid); n > 0 {
-			t.Errorf("the batch left %d objects on the engine", n)
-		}
-		_, rerunErr, code := c.run("grade", "sql-join", subs, "--format", "json,csv", "--out", out)
-		if want := "8 submissions: 0 graded, 8 reused, 0 errors"; code != 1 || !strings.Contains(rerunErr, want) {
-			t.Errorf("rerun: exit %d, want 1 and %q\n%s", code, want, rerunErr)
-		}
-	})
+	for _, jobs := range []string{"1", "2"} {
+		t.Run("restarted, -j "+jobs, func(t *testing.T) { restartedBatch(t, e, d, c, subs, jobs, gradebook) })
+	}
 
 	t.Run("restarted, --isolation container", func(t *testing.T) {
 		out := t.TempDir()
@@ -201,4 +179,34 @@ func TestGradeEngineRestarted(t *testing.T) {
 			t.Errorf("%d objects of the batch are left on the engine after lab gc --stale", n)
 		}
 	})
+}
+
+// restartedBatch grades subs with -j jobs while the engine is stopped and
+// started again, and checks that the class comes out whole.
+func restartedBatch(t *testing.T, e *privateEngine, d *runner.Driver, c labCmd, subs, jobs, gradebook string) {
+	t.Helper()
+	out := t.TempDir()
+	cmd, errOut := startGrade(t, c, "grade", "sql-join", subs, "-j", jobs, "--format", "json,csv", "--out", out)
+	pid := cmd.Process.Pid
+	t.Cleanup(func() { removeSessionsOf(t, d, pid) })
+	waitKept(t, out, 2)
+	e.stop(t)
+	e.start(t)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Fatalf("grade across an engine restart: exit %d, want 1 (some fail, none is an error)\n%s", code, errOut)
+	}
+	if want := "8 submissions: 8 graded, 0 reused, 0 errors"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr does not say %q:\n%s", want, errOut)
+	}
+	if got := string(mustRead(t, filepath.Join(out, "gradebook.csv"))); got != gradebook {
+		t.Errorf("gradebook across the restart:\n%s\nwant the uninterrupted run's:\n%s", got, gradebook)
+	}
+	if n := leftBy(t, d, pid); n > 0 {
+		t.Errorf("the batch left %d objects on the engine", n)
+	}
+	_, rerunErr, code := c.run("grade", "sql-join", subs, "--format", "json,csv", "--out", out)
+	if want := "8 submissions: 0 graded, 8 reused, 0 errors"; code != 1 || !strings.Contains(rerunErr, want) {
+		t.Errorf("rerun: exit %d, want 1 and %q\n%s", code, want, rerunErr)
+	}
 }
