@@ -54,6 +54,14 @@ func startPrivateEngine(t *testing.T, images ...string) *privateEngine {
 	if os.Geteuid() != 0 {
 		unable("not root")
 	}
+	// A dockerd started with --bridge deletes the default docker0 bridge
+	// of its network namespace: in the shared engine's, that cuts off
+	// every container on its default network, and no container can start
+	// there again until that dockerd restarts. The test runs only in a
+	// network namespace of its own.
+	if exec.Command("ip", "link", "show", "docker0").Run() == nil {
+		unable("this network namespace holds docker0, the shared engine's bridge, which a private dockerd would delete; run the test in a namespace of its own, as scripts/test.sh does: unshare --net sh -c 'ip link set lo up && go test -tags enginefault -run TestGradeEngine ./cmd/lab'")
+	}
 	// A short folder: a unix socket's path has at most 107 bytes.
 	dir, err := os.MkdirTemp("", "labef-")
 	if err != nil {
