@@ -90,3 +90,24 @@ func TestExitSentence(t *testing.T) {
 		}
 	}
 }
+
+func TestProgramOutput(t *testing.T) {
+	long := ""
+	for i := range 30 {
+		long += "line " + string(rune('a'+i%26)) + "\n"
+	}
+	tests := []struct {
+		name, out, want string
+	}{
+		{"nothing", "", "[lab] the program printed nothing"},
+		{"short", "listening\nboom\n", "[lab] the program's output:\nlistening\nboom"},
+		{"long", long, "[lab] the end of the program's output (its last 3 lines at most):\nline b\nline c\nline d"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := programOutput(tt.out, 3); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

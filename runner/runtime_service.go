@@ -29,6 +29,11 @@ const (
 	// serviceLogTail is how much of the program's output a result shows:
 	// its end, where the error is.
 	serviceLogTail = 4 << 10
+	// startOutputLines and checkOutputLines are how many of its last
+	// lines a failing start shows, and a failing check under the
+	// check's own output: a traceback, within what a terminal shows.
+	startOutputLines = 16
+	checkOutputLines = 10
 	// serviceLifetime bounds a program server that End never stopped
 	// (the grader was killed): as long as the longest check.
 	serviceLifetime = labs.MaxTimeout
@@ -243,20 +248,27 @@ func (st *runtimeState) serveFailure(ctx context.Context, sv *labs.Serve, reason
 				sv.Port, sv.Timeout.Duration, listenDiagnosis(look.listens, sv))
 		}
 	}
-	return &ServeError{Entry: sv.Entry, Reason: reason, Output: programOutput(look.output)}
+	return &ServeError{Entry: sv.Entry, Reason: reason, Output: programOutput(look.output, startOutputLines)}
 }
 
-// programOutput is a program's output for a result, marked when it is only
-// its end.
-func programOutput(out string) string {
+// programOutput is a program's output for a result: its last lines,
+// at most lines of them (where an error is, and what a terminal shows),
+// marked when it is only its end.
+func programOutput(out string, lines int) string {
+	out = strings.TrimRight(out, "\n")
 	if out == "" {
 		return "[lab] the program printed nothing"
 	}
-	head := "[lab] the program's output:\n"
-	if len(out) >= serviceLogTail {
-		head = fmt.Sprintf("[lab] the end of the program's output (its last %d KiB):\n", serviceLogTail>>10)
+	all := strings.Split(out, "\n")
+	cut := len(out) >= serviceLogTail
+	if len(all) > lines {
+		all, cut = all[len(all)-lines:], true
 	}
-	return head + strings.TrimRight(out, "\n")
+	head := "[lab] the program's output:\n"
+	if cut {
+		head = fmt.Sprintf("[lab] the end of the program's output (its last %d lines at most):\n", lines)
+	}
+	return head + strings.Join(all, "\n")
 }
 
 // serverReport implements serverRun.
@@ -271,7 +283,7 @@ func (r *runtimeRun) serverReport(ctx context.Context) (exited, output string, o
 	if look.exited {
 		exited = exitSentence(look.code)
 	}
-	return exited, programOutput(look.output), true
+	return exited, programOutput(look.output, checkOutputLines), true
 }
 
 // stopServer kills the program server of the run, if one was started.
