@@ -107,6 +107,19 @@ func TestServeLab(t *testing.T) {
 		{name: "a fork loop before it listens",
 			prog: "import os\nfor _ in range(200):\n    try:\n        os.fork()\n    except OSError:\n        pass\n" + server("0.0.0.0", 8000, false, ""),
 			want: "*"},
+		{name: "a server cannot reach out of the lab",
+			// It serves only when every way out failed; one that
+			// worked ends it before it listens.
+			prog: server("0.0.0.0", 8000, false, `import socket, sys
+for addr in [("1.1.1.1", 80), ("8.8.8.8", 53)]:
+    try:
+        socket.create_connection(addr, timeout=2).close()
+        print("reached", addr, flush=True)
+        sys.exit(0)
+    except OSError as e:
+        print("no way to", addr, e, flush=True)
+`),
+			want: "hello:pass survives:pass"},
 		{name: "a server that answers passes after them",
 			prog: server("0.0.0.0", 8000, false, ""),
 			want: "hello:pass survives:pass"},
