@@ -81,7 +81,7 @@ func listenDiagnosis(ls []listenAddr, sv *labs.Serve) string {
 	}
 	switch {
 	case onPort:
-		return fmt.Sprintf("it listens on port %d, but gave no HTTP answer to GET %s", sv.Port, sv.Ready)
+		return fmt.Sprintf("it listens on port %d, but gave no HTTP answer to GET %s", sv.Port, readyPath(sv))
 	case loopback:
 		return fmt.Sprintf("it listens on port %d of the loopback address only; listen on all addresses (0.0.0.0), where the checks reach it", sv.Port)
 	case len(others) == 1:
@@ -90,4 +90,12 @@ func listenDiagnosis(ls []listenAddr, sv *labs.Serve) string {
 		return fmt.Sprintf("it listens on ports %s, not %d", strings.Join(others, ", "), sv.Port)
 	}
 	return fmt.Sprintf("nothing listens on port %d", sv.Port)
+}
+
+// readyPath is the path GET until sv's program answers.
+func readyPath(sv *labs.Serve) string {
+	if sv.Ready == "" {
+		return labs.DefaultServeReady
+	}
+	return sv.Ready
 }

@@ -113,11 +113,7 @@ func (r *runtimeRun) Serve(ctx context.Context) error {
 // await waits until the program answers GET sv.Ready at base, whatever
 // the status, within sv.Timeout; it fails early when the program exits.
 func (r *runtimeRun) await(ctx context.Context, base string, sv *labs.Serve) error {
-	limit := sv.Timeout.Duration
-	if limit <= 0 {
-		limit = labs.DefaultServeTimeout
-	}
-	wait, cancel := context.WithTimeout(ctx, limit)
+	wait, cancel := context.WithTimeout(ctx, serveTimeout(sv))
 	defer cancel()
 	client := &http.Client{
 		Transport:     &http.Transport{DisableKeepAlives: true},
@@ -127,7 +123,7 @@ func (r *runtimeRun) await(ctx context.Context, base string, sv *labs.Serve) err
 	defer client.CloseIdleConnections()
 	var looked time.Time
 	for {
-		req, err := http.NewRequestWithContext(wait, http.MethodGet, base+sv.Ready, nil)
+		req, err := http.NewRequestWithContext(wait, http.MethodGet, base+readyPath(sv), nil)
 		if err != nil {
 			return fmt.Errorf("serve.ready %q: %w", sv.Ready, err)
 		}
@@ -150,6 +146,14 @@ func (r *runtimeRun) await(ctx context.Context, base string, sv *labs.Serve) err
 		case <-time.After(servePoll):
 		}
 	}
+}
+
+// serveTimeout is how long sv's program has to answer.
+func serveTimeout(sv *labs.Serve) time.Duration {
+	if sv.Timeout.Duration <= 0 {
+		return labs.DefaultServeTimeout
+	}
+	return sv.Timeout.Duration
 }
 
 // exitSentence says how a program with exit status code ended.
@@ -235,7 +239,7 @@ func (st *runtimeState) serveFailure(ctx context.Context, sv *labs.Serve, reason
 		// A program that took every process of the container leaves no
 		// room for a look into it.
 		if reason == "" {
-			reason = fmt.Sprintf("the program did not answer HTTP on port %d within %s", sv.Port, sv.Timeout.Duration)
+			reason = fmt.Sprintf("the program did not answer HTTP on port %d within %s", sv.Port, serveTimeout(sv))
 		}
 		return &ServeError{Entry: sv.Entry, Reason: fmt.Sprintf("%s (the runner could not look into the container, whose processes it may have used up: the limit is %d)", reason, runtimePids)}
 	}
@@ -245,7 +249,7 @@ func (st *runtimeState) serveFailure(ctx context.Context, sv *labs.Serve, reason
 			reason = exitSentence(look.code) + " before it answered on port " + strconv.Itoa(sv.Port)
 		default:
 			reason = fmt.Sprintf("the program did not answer HTTP on port %d within %s: %s",
-				sv.Port, sv.Timeout.Duration, listenDiagnosis(look.listens, sv))
+				sv.Port, serveTimeout(sv), listenDiagnosis(look.listens, sv))
 		}
 	}
 	return &ServeError{Entry: sv.Entry, Reason: reason, Output: programOutput(look.output, startOutputLines)}
