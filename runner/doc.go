@@ -22,6 +22,13 @@
 // Redis, Exec) as optional capabilities of a service's run; the generic
 // code names no kind.
 //
+// A run whose service can start a program server (serverRun: a runtime
+// with serve, runtime_service.go) starts it once the files are applied and
+// before the checks; one that does not come up is a failing result
+// "start <entry>", and the checks of its service are skipped as after a
+// file that did not apply. Its checks reach it through a relay container
+// (runtime_relay.go), the session's only way into its internal network.
+//
 // # Adding a service kind
 //
 // Add one row to the table in kinds.go, keyed by the kind's name in labs
