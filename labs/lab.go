@@ -50,7 +50,7 @@ type Lab struct {
 
 // Service is one container of a lab.
 type Service struct {
-	// Kind is postgres, redis, nginx, box or runtime.
+	// Kind is postgres, redis, nginx, box, runtime or backend.
 	Kind string `yaml:"kind"`
 	// Image overrides the configured image of the kind.
 	Image string `yaml:"image,omitempty"`
@@ -70,6 +70,10 @@ type Service struct {
 	// (FLUSHALL, CONFIG, KEYS, DEBUG, INFO, …) are denied to it. The grader
 	// keeps using the default user.
 	ACL bool `yaml:"acl,omitempty"`
+	// Serve makes a runtime's program a service: the runner starts it,
+	// waits until it answers HTTP on the port, and http checks target it
+	// (see Serve).
+	Serve *Serve `yaml:"serve,omitempty"`
 
 	// Name is the service's key in the services map.
 	Name string `yaml:"-"`

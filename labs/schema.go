@@ -148,6 +148,7 @@ var schemaRequired = map[string][]string{
 	"Lab":            {"id", "title", "difficulty", "services", "submission", "checks"},
 	"Service":        {"kind"},
 	"FileCopy":       {"src", "dst"},
+	"Serve":          {"port", "entry"},
 	"SubmissionFile": {"file", "apply"},
 	"Hint":           {"text"},
 	"CheckDef":       {"name", "type"},
@@ -184,6 +185,13 @@ var schemaFields = map[string]map[string]any{
 	"Service.files":    desc("Files or folders of the lab copied into the container before it starts (nginx, box, runtime)."),
 	"Service.database": with(desc("The lab database of a postgres service."), "default", DefaultDatabase),
 	"Service.acl":      desc("redis only: create a user learner (password learner) with dangerous commands (FLUSHALL, CONFIG, KEYS, INFO, …) denied; runtimes connect as it. The grader keeps the default user."),
+
+	"Service.serve": desc("runtime only: the program is a server. The runner starts the entry file before the checks, waits until it answers HTTP on the port, and http checks of the service send their requests to it; command, workload and access checks cannot target the service then."),
+
+	"Serve.port":    with(with(desc("The TCP port the program listens on, on all addresses (0.0.0.0)."), "minimum", minServePort), "maximum", maxServePort),
+	"Serve.entry":   desc("The submission file the program starts from (applied as a program to this service); the language says how it runs (python3 app.py)."),
+	"Serve.ready":   with(with(desc("The path GET until the program answers; any HTTP answer means it is up."), "pattern", "^/"), "default", DefaultServeReady),
+	"Serve.timeout": with(desc("The program must answer within this, from its start; at most 1m."), "default", "10s"),
 
 	"FileCopy.src":  desc("A file or folder of the lab, relative to the lab folder."),
 	"FileCopy.dst":  desc("The absolute path in the container."),

@@ -44,6 +44,7 @@ func (v *validator) validate() {
 	v.meta()
 	v.services()
 	v.submission()
+	v.serves()
 	v.checkDefs()
 	v.hints()
 	v.variants()

@@ -31,9 +31,10 @@ func (v *validator) checkDefs() {
 			v.checks[c.Name] = c
 		}
 		s := v.service(c, &c.Service)
-		if t, ok := checks.Lookup(c.Type); ok && s != nil && knownKind(s.Kind) && !slices.Contains(t.Kinds, s.Kind) {
+		if t, ok := checks.Lookup(c.Type); ok && s != nil && knownKind(s.Kind) && !slices.Contains(t.Kinds, s.Kind) && !t.HTTP {
 			v.errs.add(v.at(c, "service"), "%s check cannot run against %q, %s service (it needs %s)", a(c.Type), c.Service, a(s.Kind), strings.Join(t.Kinds, " or "))
 		}
+		v.httpTarget(c, s)
 		if c.Points < 0 {
 			v.errs.add(v.at(c, "points"), "points: must not be negative")
 		}

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"fmt"
 	"maps"
 	"strings"
 
@@ -24,6 +25,10 @@ type cheat struct {
 	neutral bool
 	// change returns the cheating file from the honest one.
 	change func(content string) string
+	// serve, when set, makes it a cheat on a program that is a server
+	// (labs.Serve): it replaces the entry file of each serving runtime,
+	// returning the cheating program for the port it must listen on.
+	serve func(port int) string
 }
 
 // cheats is the kit, by apply mode.
@@ -97,6 +102,28 @@ var cheats = []cheat{
 		},
 	},
 	{
+		name: "canned-server", apply: labs.ApplyProgram,
+		about: "a server that answers every request with 200, JSON and the headers an API check looks for",
+		serve: func(port int) string {
+			return fmt.Sprintf(`import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b'{"id": 1, "items": [], "error": "x", "ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Location", "/items/1")
+        self.send_header("Allow", "GET, POST, PUT, PATCH, DELETE")
+        self.send_header("Cache-Control", "public, max-age=60")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = answer
+http.server.ThreadingHTTPServer(("0.0.0.0", %d), H).serve_forever()
+`, port)
+		},
+	},
+	{
 		name: "harness-reader", apply: labs.ApplyProgram,
 		about: "a program that prints what the harness passes it instead of doing the task",
 		change: func(string) string {
@@ -121,6 +148,12 @@ func afterShebang(script, code string) string {
 func cheatsFor(lab *labs.Lab) []cheat {
 	var out []cheat
 	for _, c := range cheats {
+		if c.serve != nil {
+			if len(serveEntries(lab)) > 0 {
+				out = append(out, c)
+			}
+			continue
+		}
 		for _, f := range lab.Submission {
 			if f.Apply == c.apply {
 				out = append(out, c)
@@ -134,9 +167,27 @@ func cheatsFor(lab *labs.Lab) []cheat {
 // cheated returns sub with c applied to every file of c's apply mode.
 func cheated(lab *labs.Lab, c cheat, sub Submission) Submission {
 	out := maps.Clone(sub)
+	if c.serve != nil {
+		for file, port := range serveEntries(lab) {
+			out[file] = c.serve(port)
+		}
+		return out
+	}
 	for _, f := range lab.Submission {
 		if f.Apply == c.apply {
 			out[f.File] = c.change(sub[f.File])
+		}
+	}
+	return out
+}
+
+// serveEntries maps the entry file of each serving runtime of lab to the
+// port it listens on.
+func serveEntries(lab *labs.Lab) map[string]int {
+	out := map[string]int{}
+	for _, s := range lab.Services {
+		if s.Serve != nil {
+			out[s.Serve.Entry] = s.Serve.Port
 		}
 	}
 	return out

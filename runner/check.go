@@ -121,14 +121,14 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 		}
 		run.runs[name] = sr
 	}
-	notApplied := map[string]string{} // service → the file that did not apply
+	notApplied := map[string]string{} // service → why its checks are skipped ("site.conf did not apply")
 	for _, f := range e.Lab.Submission {
 		content, ok := sub[f.File]
 		if !ok {
 			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
 				Message: fmt.Sprintf("the submission has no file %s", f.File)})
 			if notApplied[f.Service] == "" {
-				notApplied[f.Service] = f.File
+				notApplied[f.Service] = f.File + " did not apply"
 			}
 			continue
 		}
@@ -143,13 +143,17 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
 				Message: err.Error()})
 			if notApplied[f.Service] == "" {
-				notApplied[f.Service] = f.File
+				notApplied[f.Service] = f.File + " did not apply"
 			}
 		}
+	}
+	if err := e.serve(ctx, run, rep, notApplied, opts.Started); err != nil {
+		return nil, err
 	}
 	results, abandoned := runChecks(ctx, e.Lab, notApplied, opts.Started, &run.pending, func(def *labs.CheckDef) checks.Env {
 		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal, def: def}
 	})
+	e.serverReports(ctx, run, results)
 	rep.Results = append(rep.Results, mergeVariants(e.Lab, results, variants)...)
 	if e.programs() && !allPassed(results) {
 		run.noteEnv(e.health(ctx))

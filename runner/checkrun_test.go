@@ -176,7 +176,7 @@ func TestRunChecksSkipsWhatDidNotApply(t *testing.T) {
 	var pending sync.WaitGroup
 	var ran []string
 	started := func(name string) { ran = append(ran, name) }
-	results, _ := runChecks(context.Background(), lab, map[string]string{"web": "site.conf"}, started, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	results, _ := runChecks(context.Background(), lab, map[string]string{"web": "site.conf did not apply"}, started, &pending, func(*labs.CheckDef) checks.Env { return nil })
 	want := []struct {
 		status checks.Status
 		score  int

@@ -28,6 +28,12 @@
 // marked on_variants run, and their failures merged into the main
 // report without the variant's data. A box run first runs the reference
 // commands of its checks (checks.Referenced), on the box as seeded.
+// A run whose service can start a program server (serverRun: a runtime
+// with serve, runtime_service.go) starts it once the files are applied and
+// before the checks; one that does not come up is a failing result
+// "start <entry>", and the checks of its service are skipped as after a
+// file that did not apply. Its checks reach it through a relay container
+// (runtime_relay.go), the session's only way into its internal network.
 //
 // # Adding a service kind
 //

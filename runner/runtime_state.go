@@ -147,20 +147,26 @@ func (st *runtimeState) Begin(ctx context.Context, opts runOptions) (serviceRun,
 			return nil, err
 		}
 	}
-	return runtimeRun{st}, nil
+	return &runtimeRun{st: st}, nil
 }
 
 // runtimeRun is a grading run on a runtime service.
-type runtimeRun struct{ st *runtimeState }
+type runtimeRun struct {
+	st *runtimeState
+	// served: the learner's program was started as a server
+	// (runtime_service.go); End stops it.
+	served bool
+}
 
-func (r runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
+func (r *runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
 	return r.st.apply(ctx, f, content)
 }
 
-func (runtimeRun) End(ctx context.Context) error { return nil }
+// End stops the program server, if the run started one.
+func (r *runtimeRun) End(ctx context.Context) error { return r.stopServer(ctx) }
 
 // Exec runs cmd as the learner's program (see runtimeState.run).
-func (r runtimeRun) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+func (r *runtimeRun) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
 	return r.st.run(ctx, cmd, opts)
 }
 

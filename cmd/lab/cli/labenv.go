@@ -186,6 +186,10 @@ func (e runnerEnv) SessionID() string { return e.env.Session.ID }
 func (e runnerEnv) Services() []labService {
 	var out []labService
 	for _, svc := range e.env.Session.Services() {
+		if e.env.Lab.Services[svc.Name] == nil {
+			// The runner's own containers (a serving runtime's port).
+			continue
+		}
 		out = append(out, labService{Name: svc.Name, Kind: svc.Kind, URL: e.env.LearnerURL(svc.Name), HTTPSURL: e.env.LearnerHTTPSURL(svc.Name)})
 	}
 	return out
