@@ -103,12 +103,12 @@ var Learner = DB{}
 // Reference is the pristine copy of the main data.
 var Reference = DB{Reference: true}
 
-// ReferenceReader is a check that may read a SQL service's reference
+// ReferenceDBReader is a check that may read a SQL service's reference
 // copies (DB.Reference). The runner opens the references' connections
 // ahead, with the learner's, for a lab that has one; a check that is not a
-// ReferenceReader can still read them, later.
-type ReferenceReader interface {
-	ReadsReference() bool
+// ReferenceDBReader can still read them, later.
+type ReferenceDBReader interface {
+	ReadsReferenceDB() bool
 }
 
 // SQL runs queries on a Postgres service's lab databases.

@@ -163,6 +163,6 @@ func rowsFromYAML(rows [][]any, columns []string) *Rows {
 	return out
 }
 
-// ReadsReference implements ReferenceReader: the expected query runs on
+// ReadsReference implements ReferenceDBReader: the expected query runs on
 // the references; expected rows need none.
-func (c *SQLResult) ReadsReference() bool { return c.ExpectedQuery != "" }
+func (c *SQLResult) ReadsReferenceDB() bool { return c.ExpectedQuery != "" }
