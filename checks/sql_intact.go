@@ -142,6 +142,6 @@ func (c *SQLIntact) compare(ctx context.Context, db SQL, reveal bool, variant, t
 	return Passed()
 }
 
-// ReadsReference implements ReferenceDBReader: the pristine copy is what
+// ReadsReferenceDB implements ReferenceDBReader: the pristine copy is what
 // the tables are compared with.
 func (c *SQLIntact) ReadsReferenceDB() bool { return true }

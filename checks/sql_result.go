@@ -163,6 +163,6 @@ func rowsFromYAML(rows [][]any, columns []string) *Rows {
 	return out
 }
 
-// ReadsReference implements ReferenceDBReader: the expected query runs on
+// ReadsReferenceDB implements ReferenceDBReader: the expected query runs on
 // the references; expected rows need none.
 func (c *SQLResult) ReadsReferenceDB() bool { return c.ExpectedQuery != "" }
