@@ -103,6 +103,14 @@ var Learner = DB{}
 // Reference is the pristine copy of the main data.
 var Reference = DB{Reference: true}
 
+// ReferenceDBReader is a check that may read a SQL service's reference
+// copies (DB.Reference). The runner opens the references' connections
+// ahead, with the learner's, for a lab that has one; a check that is not a
+// ReferenceDBReader can still read them, later.
+type ReferenceDBReader interface {
+	ReadsReferenceDB() bool
+}
+
 // SQL runs queries on a Postgres service's lab databases.
 type SQL interface {
 	// Query runs query on db and returns all rows, values converted by

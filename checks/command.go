@@ -34,6 +34,25 @@ import (
 // with the grader's rights and outside the program's reach: a copy planted
 // in the cache proves that the program reads the cache, whatever else it
 // does.
+//
+// In a box, expected_shell instead of stdout compares with the lab's own
+// answer computed from the box's data, which a hidden variant changes:
+//
+//	checks:
+//	- name: top-ips
+//	  type: command
+//	  service: box
+//	  on_variants: true
+//	  command: [cat, /srv/report/top-ips.txt]
+//	  expected_shell: |              # run as root in the box as seeded
+//	    awk '{print $1}' /var/log/nginx/access.log | sort | uniq -c | …
+//
+// The reference runs before the submission is applied (on every variant
+// too), so nothing the submission does reaches it; outputs are compared
+// line by line as words (runs of blanks are one space; blanks at the ends
+// of lines, and blank lines at the start and end, are ignored). It is
+// never shown in the check's source (it is the answer); with reveal, a
+// failure on the lab's own data shows the expected output.
 type Command struct {
 	// Command is the program and its arguments.
 	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
@@ -52,6 +71,10 @@ type Command struct {
 	Stdout *Match `yaml:"stdout,omitempty" json:"stdout,omitempty"`
 	// Stderr is what the standard error must be.
 	Stderr *Match `yaml:"stderr,omitempty" json:"stderr,omitempty"`
+	// ExpectedShell (box only) is a script run by /bin/sh -c as root in
+	// the box as seeded, before the submission; the command's stdout must
+	// equal its stdout. Not with stdout.
+	ExpectedShell string `yaml:"expected_shell,omitempty" json:"expected_shell,omitempty"`
 	// Message is shown to the learner when the check fails.
 	Message string `yaml:"message,omitempty" json:"message,omitempty"`
 	// Before are commands the grader sends to other services first.
@@ -68,7 +91,15 @@ type Setup struct {
 	Redis []string `yaml:"redis" json:"redis"`
 }
 
-var _ Check = (*Command)(nil)
+var _ Referenced = (*Command)(nil)
+
+// ReferenceCommand implements Referenced: expected_shell, run by /bin/sh.
+func (c *Command) ReferenceCommand() []string {
+	if strings.TrimSpace(c.ExpectedShell) == "" {
+		return nil
+	}
+	return []string{"/bin/sh", "-c", c.ExpectedShell}
+}
 
 // Validate implements Check.
 func (c *Command) Validate() error {
@@ -91,6 +122,12 @@ func (c *Command) Validate() error {
 		case len(b.Redis) == 0 || strings.TrimSpace(b.Redis[0]) == "":
 			errs = append(errs, fmt.Errorf("before.%d.redis: needs a command and its arguments", i))
 		}
+	}
+	if c.ExpectedShell != "" && c.Stdout != nil {
+		errs = append(errs, errors.New("expected_shell: set stdout or expected_shell, not both"))
+	}
+	if c.ExpectedShell != "" && strings.TrimSpace(c.ExpectedShell) == "" {
+		errs = append(errs, errors.New("expected_shell: must not be blank"))
 	}
 	if c.ExitCode != nil && (*c.ExitCode < 0 || *c.ExitCode > 255) {
 		errs = append(errs, errors.New("exit_code: must be between 0 and 255"))
@@ -122,6 +159,15 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 			return execError(ctx, fmt.Errorf("set up %s before the command: %w", b.Service, err))
 		}
 	}
+	stdout := c.Stdout
+	if c.ReferenceCommand() != nil {
+		ref, out := reference(ctx, env)
+		if out != nil {
+			return *out
+		}
+		want := normalizeLines(ref.Stdout)
+		stdout = &Match{Equals: &want}
+	}
 	res, err := env.Exec(ctx, c.argv(), ExecOptions{User: c.User, Stdin: c.Stdin, Env: envList(c.Env)})
 	if err != nil {
 		out := commandError(ctx, err)
@@ -136,8 +182,12 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 	if res.ExitCode != want {
 		problems = append(problems, exitProblem(res, want))
 	}
-	if c.Stdout != nil {
-		if p := matchOutput(c.Stdout, res.Stdout, env.Reveal()); p != "" {
+	if stdout != nil {
+		got := res.Stdout
+		if c.ReferenceCommand() != nil {
+			got = normalizeLines(got)
+		}
+		if p := matchOutput(stdout, got, env.Reveal()); p != "" {
 			problems = append(problems, "the command's output "+p)
 		}
 	}

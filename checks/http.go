@@ -64,6 +64,9 @@ type HTTP struct {
 	// BackendHits are counts read from lab backends once every request
 	// has been answered (see HTTPBackendHits).
 	BackendHits []*HTTPBackendHits `yaml:"backend_hits,omitempty" json:"backend_hits,omitempty"`
+	// TLS sends the requests over HTTPS, verified against the lab's CA
+	// (see HTTPTLS).
+	TLS *HTTPTLS `yaml:"tls,omitempty" json:"tls,omitempty"`
 }
 
 // HTTPRequest is one request. The scheme, host and port are the
@@ -116,6 +119,12 @@ var (
 // Validate implements Check.
 func (c *HTTP) Validate() error {
 	var errs []error
+	if c.TLS != nil {
+		errs = append(errs, c.TLS.validate()...)
+		if c.From != "" || slices.ContainsFunc(c.Requests, func(s *HTTPStep) bool { return s != nil && s.From != "" }) {
+			errs = append(errs, errors.New("tls: requests sent from a service (from) go over the lab's network in plain HTTP; send them from the grader"))
+		}
+	}
 	for i, h := range c.BackendHits {
 		if h == nil {
 			errs = append(errs, fmt.Errorf("backend_hits: entry %d is empty", i+1))
@@ -234,17 +243,25 @@ type httpResponse struct {
 
 // Run implements Check.
 func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
-	base, err := env.BaseURL()
-	if err != nil {
-		return Errored(err.Error())
-	}
-	base = strings.TrimRight(base, "/")
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 		DisableCompression:  true, // requests are exactly what the lab wrote
 		MaxIdleConnsPerHost: 4,
 		IdleConnTimeout:     5 * time.Second,
 	}
+	var base string
+	if c.TLS != nil {
+		var out *Outcome
+		if base, out = c.TLS.prepare(ctx, env, tr); out != nil {
+			return *out
+		}
+	} else {
+		var err error
+		if base, err = env.BaseURL(); err != nil {
+			return Errored(err.Error())
+		}
+	}
+	base = strings.TrimRight(base, "/")
 	defer tr.CloseIdleConnections()
 	client := &http.Client{
 		Transport: tr,
@@ -344,6 +361,16 @@ func (r *HTTPRequest) target() (method, path string) {
 	return method, path
 }
 
+// hasHost reports whether headers set Host, in any case.
+func hasHost(headers map[string]string) bool {
+	for k := range headers {
+		if strings.EqualFold(k, "Host") {
+			return true
+		}
+	}
+	return false
+}
+
 // envError is a failure of the grader's own means (a client in another
 // service that could not run), not of the server under test.
 type envError struct{ err error }
@@ -384,6 +411,10 @@ func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client,
 		resp.nonce = nonce
 		vars[placeholderClient] = addr
 		return resp, s.Expect.filled(vars), nil
+	}
+	if tr, ok := client.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil && !hasHost(headers) {
+		// Over HTTPS, the Host a browser sends is the name it asked for.
+		headers["Host"] = tr.TLSClientConfig.ServerName
 	}
 	resp, err := s.send(ctx, client, base+p, method, headers)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +17,9 @@ import (
 type HTTPExpect struct {
 	// Status is the expected status code; 0 accepts any.
 	Status int `yaml:"status,omitempty" json:"status,omitempty"`
+	// StatusIn are statuses of which the response's must be one, where
+	// the task allows several ([301, 308]: a permanent redirect).
+	StatusIn []int `yaml:"status_in,omitempty" json:"status_in,omitempty"`
 	// Headers are expectations on response headers by name (case does
 	// not matter); several values of a header are joined with ", ".
 	// Compare structured headers by meaning (directives, media_type).
@@ -76,6 +80,14 @@ func (e *HTTPExpect) validate(prefix string) []error {
 	var errs []error
 	if e.Status != 0 && (e.Status < 100 || e.Status > 599) {
 		errs = append(errs, fmt.Errorf("%s.status: %d is not an HTTP status", prefix, e.Status))
+	}
+	if e.Status != 0 && len(e.StatusIn) > 0 {
+		errs = append(errs, fmt.Errorf("%s.status_in: set one of status and status_in", prefix))
+	}
+	for _, st := range e.StatusIn {
+		if st < 100 || st > 599 {
+			errs = append(errs, fmt.Errorf("%s.status_in: %d is not an HTTP status", prefix, st))
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
 		if !headerNameRe.MatchString(k) {
@@ -148,6 +160,12 @@ func (e *HTTPExpect) check(ctx context.Context, env Env, resp *httpResponse, rev
 			return fmt.Sprintf("expected status %d, got %d", e.Status, resp.status), focusBody
 		}
 		return fmt.Sprintf("the status %d is not the expected one", resp.status), focusBody
+	}
+	if len(e.StatusIn) > 0 && !slices.Contains(e.StatusIn, resp.status) {
+		if reveal {
+			return fmt.Sprintf("expected status %s, got %d", orList(e.StatusIn), resp.status), focusBody
+		}
+		return fmt.Sprintf("the status %d is not one of the expected ones", resp.status), focusBody
 	}
 	// After the status, which says more when the upstream failed (502).
 	if e.FromBackend {
@@ -286,4 +304,16 @@ func (r *httpResponse) transcript(f focus) string {
 		b.WriteString("\n… (body shortened)")
 	}
 	return b.String()
+}
+
+// orList spells statuses as "301 or 308", "200, 201 or 204".
+func orList(sts []int) string {
+	var s []string
+	for _, st := range sts {
+		s = append(s, strconv.Itoa(st))
+	}
+	if len(s) == 1 {
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }

@@ -21,10 +21,14 @@ import (
 //	  allow_directives: [public]       # may also be there; no others
 //	Content-Type:
 //	  media_type: text/css             # type/subtype, parameters ignored
+//	Strict-Transport-Security:
+//	  min_directives: {max-age: 31536000}  # a number at least this
+//	  allow_directives: [includeSubDomains, preload]
 //
 // Directives reads the header as a list of directives (Cache-Control,
 // Pragma, Surrogate-Control…): several lines of the header and the items
-// of each, separated by commas, in any order, names in any case, values
+// of each, separated by commas (semicolons in Strict-Transport-Security,
+// as RFC 6797 has them), in any order, names in any case, values
 // quoted or not, numbers as numbers (max-age=02592000 is max-age=2592000).
 // A directive given twice with different values fails. When max-age is
 // required and the header has none, the response's Expires minus its Date
@@ -36,6 +40,9 @@ type HTTPHeader struct {
 	// Directives are the directives the header must have, by name, each
 	// with its value ("" for a directive without one, as no-cache).
 	Directives map[string]string `yaml:"directives,omitempty" json:"directives,omitempty"`
+	// MinDirectives are directives the header must have with a number at
+	// least this one (Strict-Transport-Security: {max-age: 31536000}).
+	MinDirectives map[string]uint64 `yaml:"min_directives,omitempty" json:"min_directives,omitempty"`
 	// AllowDirectives are other directives the header may have.
 	AllowDirectives []string `yaml:"allow_directives,omitempty" json:"allow_directives,omitempty"`
 	// MediaType is the media type (type/subtype) of a Content-Type like
@@ -49,18 +56,26 @@ func (h *HTTPHeader) validate(field string) error {
 		errs = append(errs, err)
 	}
 	text := h.Equals != nil || h.Contains != "" || h.Matches != "" || h.Absent
-	if (h.Directives != nil || h.MediaType != "") && text {
-		errs = append(errs, fmt.Errorf("%s: directives and media_type compare by meaning; they cannot be combined with equals, contains, matches or absent", field))
+	if (h.byDirectives() || h.MediaType != "") && text {
+		errs = append(errs, fmt.Errorf("%s: directives, min_directives and media_type compare by meaning; they cannot be combined with equals, contains, matches or absent", field))
 	}
-	if h.Directives != nil && h.MediaType != "" {
-		errs = append(errs, fmt.Errorf("%s: set one of directives and media_type", field))
+	if h.byDirectives() && h.MediaType != "" {
+		errs = append(errs, fmt.Errorf("%s: set one of directives (or min_directives) and media_type", field))
 	}
-	if len(h.AllowDirectives) > 0 && h.Directives == nil {
-		errs = append(errs, fmt.Errorf("%s.allow_directives: needs directives", field))
+	if len(h.AllowDirectives) > 0 && !h.byDirectives() {
+		errs = append(errs, fmt.Errorf("%s.allow_directives: needs directives or min_directives", field))
 	}
 	for _, k := range slices.Sorted(maps.Keys(h.Directives)) {
 		if !headerNameRe.MatchString(k) {
 			errs = append(errs, fmt.Errorf("%s.directives: %q is not a directive name", field, k))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(h.MinDirectives)) {
+		switch {
+		case !headerNameRe.MatchString(k):
+			errs = append(errs, fmt.Errorf("%s.min_directives: %q is not a directive name", field, k))
+		case slices.ContainsFunc(slices.Collect(maps.Keys(h.Directives)), func(d string) bool { return strings.EqualFold(d, k) }):
+			errs = append(errs, fmt.Errorf("%s.min_directives: %s is in directives too; give it once", field, k))
 		}
 	}
 	if h.MediaType != "" {
@@ -86,11 +101,15 @@ func (h *HTTPHeader) check(k string, hdr http.Header, reveal bool) string {
 			return fmt.Sprintf("is %s", quoteShort(value)) + revealed(reveal, ", expected the type "+h.MediaType)
 		}
 		return ""
-	case h.Directives != nil:
+	case h.byDirectives():
 		return h.checkDirectives(k, value, len(vals) > 0, hdr, reveal)
 	}
 	return h.Match.check(value, len(vals) > 0, reveal)
 }
+
+// byDirectives reports whether h compares the header as a list of
+// directives.
+func (h *HTTPHeader) byDirectives() bool { return h.Directives != nil || h.MinDirectives != nil }
 
 func revealed(reveal bool, s string) string {
 	if reveal {
@@ -110,6 +129,9 @@ func (h *HTTPHeader) describeDirectives() string {
 			want = append(want, strings.ToLower(k))
 		}
 	}
+	for _, k := range slices.Sorted(maps.Keys(h.MinDirectives)) {
+		want = append(want, fmt.Sprintf("%s=%d or more", strings.ToLower(k), h.MinDirectives[k]))
+	}
 	s := strings.Join(want, ", ")
 	if len(h.AllowDirectives) > 0 {
 		s += " (" + strings.Join(h.AllowDirectives, ", ") + " may be there too)"
@@ -118,7 +140,7 @@ func (h *HTTPHeader) describeDirectives() string {
 }
 
 func (h *HTTPHeader) checkDirectives(k, value string, present bool, hdr http.Header, reveal bool) string {
-	got, err := parseDirectives(value)
+	got, err := parseDirectives(value, directiveSep(k))
 	if err != "" {
 		return fmt.Sprintf("is %s: %s", quoteShort(value), err)
 	}
@@ -149,6 +171,16 @@ func (h *HTTPHeader) checkDirectives(k, value string, present bool, hdr http.Hea
 			return show + revealed(reveal, ", expected "+h.describeDirectives())
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(h.MinDirectives)) {
+		v, ok := got[strings.ToLower(name)]
+		if !ok {
+			return show + revealed(reveal, ", which lacks "+strings.ToLower(name)+"; expected "+h.describeDirectives())
+		}
+		if n, err := strconv.ParseUint(v, 10, 63); err != nil || n < h.MinDirectives[name] {
+			return show + revealed(reveal, ", expected "+h.describeDirectives())
+		}
+		want[strings.ToLower(name)] = v
+	}
 	allowed := map[string]bool{}
 	for _, a := range h.AllowDirectives {
 		allowed[strings.ToLower(a)] = true
@@ -172,9 +204,9 @@ func lowerKeys(m map[string]string) map[string]string {
 // parseDirectives reads a list of directives: name[=value] items
 // separated by commas, values quoted or not. It returns the directives by
 // lowercase name, or a reason the list makes no sense.
-func parseDirectives(s string) (map[string]string, string) {
+func parseDirectives(s string, sep byte) (map[string]string, string) {
 	out := map[string]string{}
-	for _, item := range splitList(s) {
+	for _, item := range splitList(s, sep) {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
@@ -196,8 +228,19 @@ func parseDirectives(s string) (map[string]string, string) {
 	return out, ""
 }
 
-// splitList splits at commas outside quoted strings.
-func splitList(s string) []string {
+// directiveSep is what separates the directives of header k: a
+// semicolon in Strict-Transport-Security (RFC 6797, 6.1), where a comma
+// is part of a value and the header is then invalid; a comma elsewhere
+// (Cache-Control, Pragma, Surrogate-Control).
+func directiveSep(k string) byte {
+	if strings.EqualFold(k, "Strict-Transport-Security") {
+		return ';'
+	}
+	return ','
+}
+
+// splitList splits at sep outside quoted strings.
+func splitList(s string, sep byte) []string {
 	var out []string
 	var b strings.Builder
 	quoted := false
@@ -210,7 +253,7 @@ func splitList(s string) []string {
 			c = s[i]
 		case c == '"':
 			quoted = !quoted
-		case c == ',' && !quoted:
+		case c == sep && !quoted:
 			out = append(out, b.String())
 			b.Reset()
 			continue

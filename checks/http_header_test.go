@@ -85,3 +85,60 @@ func TestHTTPHeaderValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPHeaderMinDirectives: min_directives takes a number at least the
+// one given, in Strict-Transport-Security's own syntax (semicolons), and
+// the directives neither required nor allowed still change the meaning.
+func TestHTTPHeaderMinDirectives(t *testing.T) {
+	hsts := &HTTPHeader{MinDirectives: map[string]uint64{"max-age": 31536000}, AllowDirectives: []string{"includeSubDomains", "preload"}}
+	tests := []struct {
+		name  string
+		value []string
+		msg   string // "" passes; else a substring of the message
+	}{
+		{"exactly a year", []string{"max-age=31536000"}, ""},
+		{"two years, with includeSubDomains", []string{"max-age=63072000; includeSubDomains"}, ""},
+		{"quoted, any case, any order", []string{`preload; MAX-AGE="31536000"; includesubdomains`}, ""},
+		{"a day", []string{"max-age=86400"}, "expected max-age=31536000 or more"},
+		{"no max-age", []string{"includeSubDomains"}, "lacks max-age"},
+		{"commas are not STS's separator", []string{"max-age=31536000, includeSubDomains"}, "expected max-age=31536000 or more"},
+		{"not a number", []string{"max-age=forever"}, "expected max-age=31536000 or more"},
+		{"an unknown directive", []string{"max-age=31536000; report-uri=x"}, "whose report-uri changes its meaning"},
+		{"missing", nil, "is missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := hsts.validate("h"); err != nil {
+				t.Fatal(err)
+			}
+			hdr := http.Header{}
+			for _, v := range tt.value {
+				hdr.Add("Strict-Transport-Security", v)
+			}
+			msg := hsts.check("Strict-Transport-Security", hdr, true)
+			if tt.msg == "" && msg != "" {
+				t.Errorf("fails: %s", msg)
+			}
+			if tt.msg != "" && !strings.Contains(msg, tt.msg) {
+				t.Errorf("message %q, want one containing %q", msg, tt.msg)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name string
+		h    *HTTPHeader
+		msg  string
+	}{
+		{"min_directives and equals", &HTTPHeader{Match: Match{Equals: str("x")}, MinDirectives: map[string]uint64{"max-age": 1}}, "cannot be combined"},
+		{"a directive in both", &HTTPHeader{Directives: map[string]string{"Max-Age": "1"}, MinDirectives: map[string]uint64{"max-age": 1}}, "min_directives: max-age is in directives too"},
+		{"not a directive name", &HTTPHeader{MinDirectives: map[string]uint64{"max age": 1}}, `min_directives: "max age" is not a directive name`},
+		{"and a media type", &HTTPHeader{MediaType: "text/html", MinDirectives: map[string]uint64{"max-age": 1}}, "set one of directives (or min_directives) and media_type"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.h.validate("h")
+			if err == nil || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("got %v, want %q", err, tt.msg)
+			}
+		})
+	}
+}

@@ -14,6 +14,10 @@ type Type struct {
 	Kinds []string
 	// New returns a new zero value to decode the check's fields into.
 	New func() Check
+	// HTTP marks checks that speak HTTP to their service: of Kinds, they
+	// fit only the services that serve HTTP (labs.Service.ServesHTTP: a
+	// runtime only where its program is a server).
+	HTTP bool
 }
 
 // types is the table of check types, sorted by name. No init-time
@@ -22,7 +26,7 @@ var types = []Type{
 	{Name: "access", Kinds: []string{"box", "nginx", "runtime"}, New: func() Check { return &Access{} }},
 	{Name: "command", Kinds: []string{"backend", "box", "nginx", "postgres", "redis", "runtime"}, New: func() Check { return &Command{} }},
 	{Name: "file", Kinds: []string{"box", "nginx", "runtime"}, New: func() Check { return &File{} }},
-	{Name: "http", Kinds: []string{"backend", "nginx"}, New: func() Check { return &HTTP{} }},
+	{Name: "http", Kinds: []string{"backend", "nginx", "runtime"}, New: func() Check { return &HTTP{} }, HTTP: true},
 	{Name: "redis.key", Kinds: []string{"redis"}, New: func() Check { return &RedisKey{} }},
 	{Name: "sql.assert", Kinds: []string{"postgres"}, New: func() Check { return &SQLAssert{} }},
 	{Name: "sql.index", Kinds: []string{"postgres"}, New: func() Check { return &SQLIndex{} }},

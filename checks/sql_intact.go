@@ -141,3 +141,7 @@ func (c *SQLIntact) compare(ctx context.Context, db SQL, reveal bool, variant, t
 	}
 	return Passed()
 }
+
+// ReadsReferenceDB implements ReferenceDBReader: the pristine copy is what
+// the tables are compared with.
+func (c *SQLIntact) ReadsReferenceDB() bool { return true }

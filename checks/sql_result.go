@@ -162,3 +162,7 @@ func rowsFromYAML(rows [][]any, columns []string) *Rows {
 	// Inline rows have no column names of their own.
 	return out
 }
+
+// ReadsReferenceDB implements ReferenceDBReader: the expected query runs on
+// the references; expected rows need none.
+func (c *SQLResult) ReadsReferenceDB() bool { return c.ExpectedQuery != "" }

@@ -37,7 +37,7 @@ var (
 	Postgres = Image{Name: "postgres", Version: "15", About: "PostgreSQL 15 from Debian, data directory initialised at build time"}
 	Redis    = Image{Name: "redis", Version: "7", About: "Redis 7 from Debian"}
 	Nginx    = Image{Name: "nginx", Version: "1.22", About: "nginx from Debian with the official image's layout"}
-	Box      = Image{Name: "box", Version: "bookworm", About: "a plain Debian box for operating-system labs"}
+	Box      = Image{Name: "box", Version: "bookworm", About: "a plain Debian box for operating-system and git labs"}
 	Python   = Image{Name: "python", Version: "3.11", About: "Python 3.11 with psycopg2 and redis"}
 	Backend  = Image{Name: "backend", Version: "1", About: "the upstream HTTP server of nginx labs"}
 	Node     = Image{Name: "node", Version: "18", About: "Node.js 18 with pg and redis"}

@@ -13,10 +13,11 @@ import (
 // against what, not the answer.
 var unrevealedKeys = []string{"name", "type", "service", "points", "timeout", "needs", "reveal"}
 
-// neverShownKeys are left out of every check's Source: expected_query is
-// the reference solution itself, which reveal does not cover (reveal is
-// about expected values), and the hint reaches learners with the result.
-var neverShownKeys = []string{"expected_query", "hint"}
+// neverShownKeys are left out of every check's Source: expected_query and
+// expected_shell are the reference solution itself, which reveal does not
+// cover (reveal is about expected values), and the hint reaches learners
+// with the result.
+var neverShownKeys = []string{"expected_query", "expected_shell", "hint"}
 
 // hiddenNote ends the Source of a check that does not reveal its
 // expected values.

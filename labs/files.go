@@ -45,6 +45,11 @@ func (v *validator) files() {
 		for i, f := range va.Fixtures {
 			v.labFile(v.atIndex(va, "fixtures", i), "fixture", f, false)
 		}
+		for _, f := range va.Files {
+			if f.Src != "" {
+				v.labFile(v.at(f, "src"), "src", f.Src, true)
+			}
+		}
 	}
 	v.solutionFolders()
 }

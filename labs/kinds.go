@@ -28,17 +28,22 @@ type kindSpec struct {
 	database bool
 	// acl: the kind can have a restricted learner user (`acl: true`).
 	acl bool
+	// http: the kind always serves HTTP; http checks can target it.
+	http bool
+	// serve: the kind can run a learner's program as a server (`serve:`);
+	// http checks can target it then.
+	serve bool
 }
 
 // kinds is the table of service kinds, sorted by name.
 var kinds = []kindSpec{
 	// The upstream HTTP server of nginx labs, configured by env only.
-	{name: KindBackend},
+	{name: KindBackend, http: true},
 	{name: KindBox, fixtures: true, files: true},
-	{name: KindNginx, files: true},
+	{name: KindNginx, files: true, http: true},
 	{name: KindPostgres, fixtures: true, database: true},
 	{name: KindRedis, fixtures: true, acl: true},
-	{name: KindRuntime, files: true},
+	{name: KindRuntime, files: true, serve: true},
 }
 
 // applyModes maps each submission apply mode to the service kind it needs,
@@ -48,6 +53,7 @@ var applyModes = []struct{ mode, kind string }{
 	{ApplySQL, KindPostgres},
 	{ApplyNginxConfig, KindNginx},
 	{ApplyShell, KindBox},
+	{ApplyScript, KindBox},
 	{ApplyProgram, KindRuntime},
 }
 

@@ -29,7 +29,8 @@ type Lab struct {
 	Hints []*Hint `yaml:"hints,omitempty"`
 	// Checks grade the submission, in order.
 	Checks []*CheckDef `yaml:"checks"`
-	// Variants are hidden data sets that result checks also run on.
+	// Variants are hidden data sets: result checks of a postgres service
+	// and the on_variants checks of a box also run on each.
 	Variants []*Variant `yaml:"variants,omitempty"`
 	// Solution is the folder of the reference solution; default "solution".
 	Solution string `yaml:"solution,omitempty"`
@@ -62,7 +63,7 @@ type Lab struct {
 
 // Service is one container of a lab.
 type Service struct {
-	// Kind is postgres, redis, nginx, box or runtime.
+	// Kind is postgres, redis, nginx, box, runtime or backend.
 	Kind string `yaml:"kind"`
 	// Image overrides the configured image of the kind.
 	Image string `yaml:"image,omitempty"`
@@ -82,6 +83,10 @@ type Service struct {
 	// (FLUSHALL, CONFIG, KEYS, DEBUG, INFO, …) are denied to it. The grader
 	// keeps using the default user.
 	ACL bool `yaml:"acl,omitempty"`
+	// Serve makes a runtime's program a service: the runner starts it,
+	// waits until it answers HTTP on the port, and http checks target it
+	// (see Serve).
+	Serve *Serve `yaml:"serve,omitempty"`
 
 	// Language is the language of a runtime service's programs in a view
 	// of a multi-language lab (see ForLanguage); "" is DefaultLanguage.
@@ -115,6 +120,9 @@ const (
 	ApplyNginxConfig = "nginx-config"
 	// ApplyShell runs the file as a shell script as root in a box.
 	ApplyShell = "shell"
+	// ApplyScript copies the file into a box's /app, executable and
+	// read-only, without running it; checks run it.
+	ApplyScript = "script"
 	// ApplyProgram copies the file into a runtime's /app, read-only.
 	ApplyProgram = "program"
 )
@@ -123,8 +131,8 @@ const (
 type SubmissionFile struct {
 	// File is the name in the workspace, starter/, solution/ and wrong/*.
 	File string `yaml:"file"`
-	// Apply says how the file is applied: query, sql, nginx-config, shell
-	// or program.
+	// Apply says how the file is applied: query, sql, nginx-config, shell,
+	// script or program.
 	Apply string `yaml:"apply"`
 	// Service is where it is applied.
 	Service string `yaml:"service"`
@@ -164,6 +172,10 @@ type CheckDef struct {
 	Reveal bool `yaml:"reveal"`
 	// Needs are checks that must pass first; otherwise this one is skipped.
 	Needs []string `yaml:"needs,omitempty"`
+	// OnVariants runs the check again on each hidden variant of its box
+	// service: the box is seeded with the variant's files and fixtures,
+	// the submission applied again, and the check must pass there too.
+	OnVariants bool `yaml:"on_variants,omitempty"`
 
 	// Check is the type's own fields, decoded strictly.
 	Check checks.Check `yaml:"-"`
@@ -176,15 +188,20 @@ type CheckDef struct {
 	Pos Pos `yaml:"-"`
 }
 
-// Variant is a hidden data set: the service's fixtures replaced by these.
+// Variant is a hidden data set of a postgres or box service: the
+// service's fixtures (and, in a box, files) replaced by these.
 type Variant struct {
 	// Name identifies the variant in messages.
 	Name string `yaml:"name"`
-	// Service is the postgres service the variant seeds; default the lab's
-	// only postgres service.
+	// Service is the postgres or box service the variant seeds; default
+	// the lab's only service of those kinds.
 	Service string `yaml:"service,omitempty"`
-	// Fixtures replace the service's fixtures for this variant.
-	Fixtures []string `yaml:"fixtures"`
+	// Fixtures replace the service's fixtures for this variant; a box
+	// variant without them keeps the service's.
+	Fixtures []string `yaml:"fixtures,omitempty"`
+	// Files (box only) replace the service's files copied to the same
+	// dst, and add the others.
+	Files []*FileCopy `yaml:"files,omitempty"`
 	// Pos is where the variant is defined.
 	Pos Pos `yaml:"-"`
 }

@@ -247,3 +247,28 @@ func TestErrorFormat(t *testing.T) {
 		t.Error("one error per line")
 	}
 }
+
+// TestLoadBoxVariant: a box variant's service defaults to the lab's only
+// service a variant can seed, its files decode, on_variants is kept and
+// expected_shell (the answer) is left out of the check's source.
+func TestLoadBoxVariant(t *testing.T) {
+	data, err := os.ReadFile("testdata/valid-box-variant.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(demoFS(t, data), "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	va := l.Variants[0]
+	if va.Service != "box" || len(va.Files) != 1 || va.Files[0].Dst != "/srv/site" || va.Files[0].Src != "fixtures" {
+		t.Errorf("variant = %+v (files %+v)", va, va.Files)
+	}
+	c := l.Checks[0]
+	if !c.OnVariants {
+		t.Error("on_variants not decoded")
+	}
+	if strings.Contains(c.Source, "wc -l") || !strings.Contains(c.Source, "# expected_shell: hidden") {
+		t.Errorf("the check's source shows its reference:\n%s", c.Source)
+	}
+}

@@ -178,7 +178,7 @@ func TestSchemaHasEveryCheckType(t *testing.T) {
 // structs of lab.yaml.
 func TestSchemaDescribesEveryField(t *testing.T) {
 	seen := map[string]bool{}
-	for _, v := range []any{Lab{}, Service{}, FileCopy{}, SubmissionFile{}, Hint{}, CheckDef{}, Variant{}, WrongSolution{}} {
+	for _, v := range []any{Lab{}, Service{}, Serve{}, FileCopy{}, SubmissionFile{}, Hint{}, CheckDef{}, Variant{}, WrongSolution{}} {
 		rt := reflect.TypeOf(v)
 		for _, f := range fieldsOf(rt) {
 			key := rt.Name() + "." + f.name

@@ -231,7 +231,7 @@ func TestBundledTracks(t *testing.T) {
 	for _, id := range tr.Untracked(all) {
 		t.Errorf("lab %s is in no track: add it to the labs of a track in labs/%s", id, TracksFile)
 	}
-	for _, want := range []string{"sql", "redis", "nginx", "linux", "backend"} {
+	for _, want := range []string{"sql", "redis", "nginx", "linux", "git", "backend"} {
 		if tr.Track(want) == nil {
 			t.Errorf("no track %q", want)
 		}

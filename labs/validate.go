@@ -44,6 +44,7 @@ func (v *validator) validate() {
 	v.meta()
 	v.services()
 	v.submission()
+	v.serves()
 	v.checkDefs()
 	v.hints()
 	v.variants()
@@ -248,43 +249,6 @@ func (v *validator) service(owner any, name *string) *Service {
 }
 
 func (v *validator) serviceNames() []string { return v.lab.ServiceNames() }
-
-func (v *validator) variants() {
-	seen := map[string]*Variant{}
-	for _, va := range v.lab.Variants {
-		switch {
-		case va.Name == "":
-			v.missing(va, "name", va.Pos, `missing field "name"`)
-		case !validSlug(va.Name):
-			v.errs.add(v.at(va, "name"), "variant name %q is not valid (lowercase letters and digits, words joined by single dashes)", va.Name)
-		case seen[va.Name] != nil:
-			v.errs.add(v.at(va, "name"), "duplicate variant name %q (first at line %d)", va.Name, seen[va.Name].Pos.Line)
-		default:
-			seen[va.Name] = va
-		}
-		if va.Service == "" {
-			var pg []string
-			for _, name := range v.serviceNames() {
-				if v.lab.Services[name].Kind == KindPostgres {
-					pg = append(pg, name)
-				}
-			}
-			switch len(pg) {
-			case 0:
-				v.errs.add(va.Pos, "a variant replaces the fixtures of a postgres service; the lab has none")
-			case 1:
-				va.Service = pg[0]
-			default:
-				v.missing(va, "service", va.Pos, `missing field "service" (the lab has several postgres services: %s)`, strings.Join(pg, ", "))
-			}
-		} else if s := v.service(va, &va.Service); s != nil && s.Kind != KindPostgres && knownKind(s.Kind) {
-			v.errs.add(v.at(va, "service"), "variant service %q is %s service; a variant replaces the fixtures of a postgres service", va.Service, a(s.Kind))
-		}
-		if len(va.Fixtures) == 0 {
-			v.missing(va, "fixtures", v.at(va, "fixtures"), `missing field "fixtures" (the fixture files that replace the service's fixtures)`)
-		}
-	}
-}
 
 func (v *validator) solutions() {
 	l := v.lab

@@ -31,9 +31,10 @@ func (v *validator) checkDefs() {
 			v.checks[c.Name] = c
 		}
 		s := v.service(c, &c.Service)
-		if t, ok := checks.Lookup(c.Type); ok && s != nil && knownKind(s.Kind) && !slices.Contains(t.Kinds, s.Kind) {
+		if t, ok := checks.Lookup(c.Type); ok && s != nil && knownKind(s.Kind) && !slices.Contains(t.Kinds, s.Kind) && !t.HTTP {
 			v.errs.add(v.at(c, "service"), "%s check cannot run against %q, %s service (it needs %s)", a(c.Type), c.Service, a(s.Kind), strings.Join(t.Kinds, " or "))
 		}
+		v.httpTarget(c, s)
 		if c.Points < 0 {
 			v.errs.add(v.at(c, "points"), "points: must not be negative")
 		}
@@ -43,6 +44,9 @@ func (v *validator) checkDefs() {
 			v.errs.add(v.at(c, "timeout"), "timeout: must be positive, such as 10s")
 		case c.Timeout.Duration > MaxTimeout:
 			v.errs.add(v.at(c, "timeout"), "timeout: at most %s", "10m")
+		}
+		if r, ok := c.Check.(checks.Referenced); ok && r.ReferenceCommand() != nil && s != nil && knownKind(s.Kind) && s.Kind != KindBox {
+			v.errs.add(v.d.at(c.Check, "expected_shell", c.Pos), "expected_shell: the reference runs in a box as seeded; %q is %s service", c.Service, a(s.Kind))
 		}
 		if c.Check != nil {
 			v.checkFields(c)
@@ -72,7 +76,7 @@ func (v *validator) checkFields(c *CheckDef) {
 				if v.d.failed(c.Check, f) {
 					continue
 				}
-				pos = v.d.at(c.Check, f, c.Pos)
+				pos = v.checkFieldPos(c, f)
 			}
 			v.errs.add(pos, "%s", line)
 		}
@@ -90,6 +94,31 @@ func (v *validator) checkFields(c *CheckDef) {
 			v.errs.add(v.d.at(c.Check, f.name, c.Pos), "%s %q is not a submission file (submission files: %s)", f.name, fv.String(), v.submissionNames())
 		}
 	}
+}
+
+// checkFieldPos is where field f of c's own fields is written: a field
+// of a nested object ("tls.ca") where the decoder saw it, else the
+// object's own field ("tls"), else the check.
+func (v *validator) checkFieldPos(c *CheckDef, f string) Pos {
+	if p := v.d.at(c.Check, f, Pos{}); p != (Pos{}) {
+		return p
+	}
+	head, rest, ok := strings.Cut(f, ".")
+	if !ok {
+		return c.Pos
+	}
+	parent := v.d.at(c.Check, head, c.Pos)
+	rv := reflect.ValueOf(c.Check)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return parent
+	}
+	for _, fd := range fieldsOf(rv.Elem().Type()) {
+		fv := rv.Elem().FieldByIndex(fd.index)
+		if fd.name == head && fv.Kind() == reflect.Pointer && !fv.IsNil() && fv.Elem().Kind() == reflect.Struct {
+			return v.d.at(fv.Interface(), rest, parent)
+		}
+	}
+	return parent
 }
 
 // needCycles reports each cycle of `needs` once, at the check that closes

@@ -41,13 +41,19 @@ type BatchOptions struct {
 	// Progress, when set, is called after each submission (from several
 	// goroutines; it must be safe for that).
 	Progress func(done, total int, rep *checks.Report)
+	// EngineWait bounds how long the batch waits for a Docker engine
+	// that went away to come back (engine_watch.go); 0 means
+	// DefaultEngineWait.
+	EngineWait time.Duration
 }
 
 // GradeBatch grades every entry and returns one report each, in the order
 // of entries. A submission that breaks, hangs or errors gets a report with
 // status error and never stops the batch; the error returned is for the
-// batch as a whole (services would not start). Everything the batch
-// started is removed before it returns.
+// batch as a whole (services would not start). A Docker engine that goes
+// away and comes back within opts.EngineWait costs no result: the batch
+// starts its services again and goes on (engine_watch.go). Everything the
+// batch started is removed before it returns.
 func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry, opts BatchOptions) ([]checks.Report, error) {
 	jobs := max(opts.Jobs, 1)
 	jobs = min(jobs, max(len(entries), 1))
@@ -68,10 +74,11 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 		}
 	}
 
-	// grade runs one submission with the given grader (gradeEntry).
-	grade := func(i int, check func(ctx context.Context) (*checks.Report, error)) {
+	// grade runs one submission with the given grader and healer
+	// (gradeEntry).
+	grade := func(i int, check func(ctx context.Context) (*checks.Report, error), heal func(ctx context.Context) error) {
 		start := time.Now()
-		rep := gradeEntry(ctx, lab, entries[i].Name, opts.Deadline, check)
+		rep := gradeEntry(ctx, lab, entries[i].Name, opts.Deadline, check, heal)
 		rep.Submission = entries[i].Name
 		rep.Duration = time.Since(start)
 		finish(i, rep)
@@ -89,6 +96,14 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 		}
 	}()
 
+	// The engine is followed for the whole batch (engine_watch.go).
+	watch := newEngineWatch(dockerLink{d.Client()}, opts.EngineWait)
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go watch.run(wctx)
+	started := &envSet{}
+	defer started.close(ctx)
+
 	var wg sync.WaitGroup
 	var startErr error
 	var errOnce sync.Once
@@ -96,54 +111,93 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 	case opts.Isolation == IsolationContainer:
 		for range jobs {
 			wg.Go(func() {
+				// Each attempt starts fresh services: after the engine
+				// went away, waiting for it to come back is enough.
+				life := 1
+				heal := func(ctx context.Context) error {
+					now, err := watch.since(ctx, life)
+					if err == nil {
+						life = now
+					}
+					return err
+				}
 				for i := range queue {
 					grade(i, func(ctx context.Context) (*checks.Report, error) {
-						env, err := d.StartLab(ctx, lab)
+						env, err := started.start(ctx, d, lab)
 						if err != nil {
 							return nil, err
 						}
-						defer env.Close(ctx)
+						defer func() {
+							// Not removed (the engine went away): the
+							// batch removes it at its end.
+							if env.Close(ctx) != nil {
+								started.add(env)
+							}
+						}()
 						return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name})
-					})
+					}, heal)
 				}
 			})
 		}
 	default:
-		env, err := d.StartLab(ctx, lab)
+		first, err := d.StartLab(ctx, lab)
 		if err != nil {
 			return nil, err
 		}
-		defer env.Close(ctx)
-		if env.SlotsSupported() {
+		started.add(first)
+		if first.SlotsSupported() {
 			// One slot per worker: each submission runs in a transaction
 			// that is rolled back (or the slot is recreated when the
 			// submission committed), so the next one starts pristine.
+			shared := &sharedEnv{d: d, lab: lab, env: first, life: 1, started: started}
 			for w := range jobs {
 				wg.Go(func() {
-					slot, err := env.NewSlot(ctx, fmt.Sprintf("w%d", w))
+					name := fmt.Sprintf("w%d", w)
+					env, life := first, 1
+					slot, err := env.NewSlot(ctx, name)
 					if err != nil {
 						errOnce.Do(func() { startErr = err })
 						return
 					}
-					defer slot.Close(ctx)
+					defer func() { slot.Close(ctx) }()
+					// After the engine came back: the batch's services
+					// started again (once, by whichever worker asks
+					// first), and a new slot on them. The old slot's
+					// server is gone, and its learners with it.
+					heal := func(ctx context.Context) error {
+						now, err := watch.since(ctx, life)
+						if err != nil {
+							return err
+						}
+						fresh, err := shared.restart(ctx, now)
+						if err != nil {
+							return err
+						}
+						s, err := fresh.NewSlot(ctx, name)
+						if err != nil {
+							return fmt.Errorf("after the Docker engine came back: %w", err)
+						}
+						env, life, slot = fresh, now, s
+						return nil
+					}
 					for i := range queue {
 						grade(i, func(ctx context.Context) (*checks.Report, error) {
 							return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name, Slot: slot})
-						})
+						}, heal)
 					}
 				})
 			}
 			break
 		}
 		// One set of services per worker, reset between submissions.
-		envs := []*LabEnv{env}
+		envs := []*LabEnv{first}
 		for len(envs) < jobs {
 			more, err := d.StartLab(ctx, lab)
 			if err != nil {
 				errOnce.Do(func() { startErr = err })
 				break
 			}
-			defer more.Close(ctx)
+			started.add(more)
 			envs = append(envs, more)
 		}
 		for _, env := range envs {
@@ -151,10 +205,28 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 			// previous submission is graded (box_spare.go).
 			env.KeepSpares()
 			wg.Go(func() {
+				life := 1
+				// After the engine came back: this worker's services
+				// started again.
+				heal := func(ctx context.Context) error {
+					now, err := watch.since(ctx, life)
+					if err != nil {
+						return err
+					}
+					env.Close(ctx)
+					fresh, err := started.start(ctx, d, lab)
+					if err != nil {
+						return fmt.Errorf("start the lab again after the Docker engine came back: %w", err)
+					}
+					started.add(fresh)
+					fresh.KeepSpares()
+					env, life = fresh, now
+					return nil
+				}
 				for i := range queue {
 					grade(i, func(ctx context.Context) (*checks.Report, error) {
 						return env.Check(ctx, entries[i].Files, CheckOptions{Name: entries[i].Name})
-					})
+					}, heal)
 				}
 			})
 		}
@@ -175,18 +247,49 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 // is graded again, up to envAttempts times in all, each attempt under its
 // own deadline, and is an error result only when every attempt met one. A
 // submission that outlives its deadline fails every check (hungReport).
-func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.Duration, check func(ctx context.Context) (*checks.Report, error)) *checks.Report {
-	for attempt := 1; ; attempt++ {
+//
+// Before it is graded again, heal (when set) mends what the engine's
+// going away broke: it returns nil when it started the services again
+// (grade again now), errEngineUp when the engine never went away (grade
+// again after the usual wait), an engineGone when the engine did not come
+// back (no more attempts: that is the result's cause), and any other
+// error when the services would not start again (that error is the
+// cause, and the usual retries go on).
+func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.Duration, check func(ctx context.Context) (*checks.Report, error), heal func(ctx context.Context) error) *checks.Report {
+	// An attempt that the engine's going away explains (heal started the
+	// services again after it) is not counted against the submission;
+	// restarts bounds those too.
+	for attempt, restarts := 1, 0; ; attempt++ {
 		sctx, cancel := context.WithTimeout(ctx, deadline)
 		rep, err := check(sctx)
 		hung := sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil
 		cancel()
 		var ee *EnvError
+		envFailed := !hung && errors.As(err, &ee) && ctx.Err() == nil
+		retry := envFailed && attempt < envAttempts+restarts
+		if envFailed && heal != nil && restarts < envAttempts {
+			herr := heal(ctx)
+			switch {
+			case herr == nil:
+				restarts++
+				continue
+			case errors.Is(herr, errEngineUp):
+			case errors.As(herr, new(*engineGone)) || ctx.Err() != nil:
+				retry = false
+				if ctx.Err() == nil {
+					err = herr
+				}
+			default:
+				// The services did not start again: graded again,
+				// if attempts remain, after the usual wait.
+				err = herr
+			}
+		}
 		switch {
 		case hung:
 			// The learner's doing, not the environment's.
 			return hungReport(lab, name, deadline)
-		case errors.As(err, &ee) && attempt < envAttempts && ctx.Err() == nil:
+		case retry:
 			select {
 			case <-ctx.Done():
 			case <-time.After(envRetryWait * time.Duration(attempt)):

@@ -144,7 +144,17 @@ func (st *boxState) Seed(ctx context.Context) error {
 			return err
 		}
 	}
-	fixtures, err := st.t.fixtures(st.svc.Fixtures)
+	if err := st.seed(ctx, st.svc.Fixtures); err != nil {
+		return err
+	}
+	st.pristine = true
+	return nil
+}
+
+// seed runs the fixtures named (shell scripts of the lab) in the box, in
+// order, stopping at the first that fails.
+func (st *boxState) seed(ctx context.Context, names []string) error {
+	fixtures, err := st.t.fixtures(names)
 	if err != nil {
 		return err
 	}
@@ -157,7 +167,6 @@ func (st *boxState) Seed(ctx context.Context) error {
 			return &FixtureError{Service: st.name, Fixture: f.Name, Err: fmt.Errorf("exit status %d%s", res.ExitCode, outputTail(res, ":\n"))}
 		}
 	}
-	st.pristine = true
 	return nil
 }
 
@@ -192,22 +201,40 @@ func (st *boxState) recreate(ctx context.Context) error {
 	return nil
 }
 
-// Begin resets the service unless the run is live.
+// Begin resets the service unless the run is live: to its seeded state,
+// or to opts.Variant's (box_variant.go). Then, before anything of the
+// submission runs, it runs the reference commands of the checks that
+// will run (see checks.Referenced).
 func (st *boxState) Begin(ctx context.Context, opts runOptions) (serviceRun, error) {
-	run, err := beginReset(ctx, st, opts, st.apply)
+	var run serviceRun
+	var err error
+	if opts.Variant != nil {
+		run, err = st.beginVariant(ctx, opts)
+	} else {
+		run, err = beginReset(ctx, st, opts, st.apply)
+	}
 	if err != nil {
 		return nil, err
 	}
 	st.probes.mu.Lock()
 	st.probes.each = opts.Live
 	st.probes.mu.Unlock()
-	return boxRun{run, st}, nil
+	br := boxRun{serviceRun: run, st: st}
+	if !opts.Live {
+		if br.refs, err = st.references(ctx, opts.Variant); err != nil {
+			return nil, err
+		}
+	}
+	return br, nil
 }
 
 // boxRun is a grading run on a box: its End removes the probe's copies.
+// refs are the results of the checks' reference commands, by check name;
+// nil in a live run.
 type boxRun struct {
 	serviceRun
-	st *boxState
+	st   *boxState
+	refs map[string]refResult
 }
 
 func (r boxRun) End(ctx context.Context) error {
@@ -216,6 +243,9 @@ func (r boxRun) End(ctx context.Context) error {
 }
 
 func (st *boxState) apply(ctx context.Context, f *labs.SubmissionFile, content string, live bool) error {
+	if f.Apply == labs.ApplyScript {
+		return st.installScript(ctx, f, content)
+	}
 	if f.Apply != labs.ApplyShell {
 		return fmt.Errorf("apply mode %q is not supported on a box service", f.Apply)
 	}

@@ -24,8 +24,9 @@ type CheckOptions struct {
 	// reset.
 	Slot *Slot
 	// Started, when set, is called as each step of the run begins, with
-	// its name as in the report ("apply site.conf", a check's name), so
-	// that a caller can show what runs; it must return at once.
+	// its name as in the report ("apply site.conf", a check's name) or,
+	// for a box's hidden variant, "hidden variant <name>", so that a
+	// caller can show what runs; it must return at once.
 	Started func(step string)
 }
 
@@ -105,6 +106,11 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			run.end(context.WithoutCancel(ctx))
 		}
 	}()
+	// A box's hidden variants are graded first (check_variants.go).
+	variants, err := e.checkVariants(ctx, sub, opts)
+	if err != nil {
+		return nil, err
+	}
 	ro := runOptions{Live: opts.Live, Slot: opts.Slot, Programs: e.programs()}
 	for _, name := range serviceNames(e.Lab) {
 		end := phase.Begin("reset " + name)
@@ -115,14 +121,14 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 		}
 		run.runs[name] = sr
 	}
-	notApplied := map[string]string{} // service → the file that did not apply
+	notApplied := map[string]string{} // service → why its checks are skipped ("site.conf did not apply")
 	for _, f := range e.Lab.Submission {
 		content, ok := sub[f.File]
 		if !ok {
 			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
 				Message: fmt.Sprintf("the submission has no file %s", f.File)})
 			if notApplied[f.Service] == "" {
-				notApplied[f.Service] = f.File
+				notApplied[f.Service] = f.File + " did not apply"
 			}
 			continue
 		}
@@ -137,14 +143,18 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 			rep.Results = append(rep.Results, checks.Result{Name: "apply " + f.File, Type: "apply", Status: checks.Fail,
 				Message: err.Error()})
 			if notApplied[f.Service] == "" {
-				notApplied[f.Service] = f.File
+				notApplied[f.Service] = f.File + " did not apply"
 			}
 		}
+	}
+	if err := e.serve(ctx, run, rep, notApplied, opts.Started); err != nil {
+		return nil, err
 	}
 	results, abandoned := runChecks(ctx, e.Lab, notApplied, opts.Started, &run.pending, func(def *labs.CheckDef) checks.Env {
 		return &checkEnv{run: run, service: def.Service, reveal: def.Reveal, def: def}
 	})
-	rep.Results = append(rep.Results, results...)
+	e.serverReports(ctx, run, results)
+	rep.Results = append(rep.Results, mergeVariants(e.Lab, results, variants)...)
 	if e.programs() && !allPassed(results) {
 		run.noteEnv(e.health(ctx))
 	}

@@ -84,7 +84,12 @@ func (e *checkEnv) Service(name string) (checks.Env, error) {
 }
 
 func (e *checkEnv) BaseURL() (string, error) {
-	svc := e.run.env.sess.lookup(e.service)
+	name := e.service
+	if def := e.run.env.Lab.Services[name]; def != nil && def.Serve != nil {
+		// The learner's program server, through its relay.
+		name = relayName(name)
+	}
+	svc := e.run.env.sess.lookup(name)
 	if svc == nil || svc.Addr() == "" {
 		return "", fmt.Errorf("service %q has no HTTP endpoint", e.service)
 	}
@@ -107,6 +112,9 @@ func (e *checkEnv) NetworkURL() (string, error) {
 	s, ok := e.run.env.Lab.Services[e.service]
 	if !ok {
 		return "", fmt.Errorf("the lab has no service %q", e.service)
+	}
+	if s.Serve != nil {
+		return fmt.Sprintf("http://%s:%d", e.service, s.Serve.Port), nil
 	}
 	k := kinds[Kind(s.Kind)]
 	if k.networkURL == nil {

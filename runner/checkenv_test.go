@@ -54,7 +54,7 @@ func TestCheckEnvExecOnTheService(t *testing.T) {
 func TestCheckEnvExecOnTheRun(t *testing.T) {
 	tg, svc, _ := fakeTarget(t, "app", &labs.Service{Kind: labs.KindRuntime}, nil)
 	rt := newRuntimeState(tg).(*runtimeState)
-	e, sess := fakeCheckEnv(t, "app", map[string]*labs.Service{"app": {Kind: labs.KindRuntime}}, map[string]serviceRun{"app": runtimeRun{st: rt, build: &langBuild{}}})
+	e, sess := fakeCheckEnv(t, "app", map[string]*labs.Service{"app": {Kind: labs.KindRuntime}}, map[string]serviceRun{"app": &runtimeRun{st: rt, build: &langBuild{}}})
 	if _, err := e.Exec(context.Background(), []string{"python3", "m.py"}, checks.ExecOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,8 @@ type envFunc func(def *labs.CheckDef) checks.Env
 // runChecks runs the lab's checks in order, each under its own deadline,
 // each in a goroutine that pending counts. A check whose `needs` did not
 // all pass is skipped, not run, and so is a check of a service whose
-// submission file did not apply (notApplied maps the service to the
-// file): what it would see is not the submission, so it could neither
+// submission file did not apply or whose program server did not start
+// (notApplied maps the service to why, "site.conf did not apply"): what it would see is not the submission, so it could neither
 // pass nor say anything the apply's own result does not. A check that
 // panics is an error of that
 // check; the others still run. abandoned reports that a check ignored its
@@ -41,10 +41,10 @@ func runChecks(ctx context.Context, lab *labs.Lab, notApplied map[string]string,
 				blocked = append(blocked, n)
 			}
 		}
-		switch file, unapplied := notApplied[def.Service]; {
+		switch why, unapplied := notApplied[def.Service]; {
 		case unapplied && def.Service != "":
 			res.Status = checks.Skip
-			res.Message = "skipped: " + file + " did not apply"
+			res.Message = "skipped: " + why
 		case len(blocked) > 0:
 			res.Status = checks.Skip
 			res.Message = "skipped: needs " + strings.Join(blocked, ", ") + " to pass first"

@@ -127,7 +127,7 @@ func TestGradeEntryRetries(t *testing.T) {
 			return nil, envErr
 		}
 		return ok, nil
-	})
+	}, nil)
 	if rep != ok || calls != 3 {
 		t.Errorf("env fails twice: %d calls, report %+v; want the third attempt's", calls, rep)
 	}
@@ -136,7 +136,7 @@ func TestGradeEntryRetries(t *testing.T) {
 	rep = gradeEntry(context.Background(), lab, "bob", time.Minute, func(context.Context) (*checks.Report, error) {
 		calls++
 		return nil, envErr
-	})
+	}, nil)
 	if calls != envAttempts || rep.Status != checks.Error || !strings.Contains(rep.Message, "graded 3 times; the environment failed each time") {
 		t.Errorf("env fails always: %d calls, %+v", calls, rep)
 	}
@@ -145,7 +145,7 @@ func TestGradeEntryRetries(t *testing.T) {
 	rep = gradeEntry(context.Background(), lab, "cy", time.Minute, func(context.Context) (*checks.Report, error) {
 		calls++
 		return nil, errors.New("read solution.sql: permission denied")
-	})
+	}, nil)
 	if calls != 1 || rep.Status != checks.Error {
 		t.Errorf("another error: %d calls, %+v; want one, not retried", calls, rep)
 	}
@@ -155,7 +155,7 @@ func TestGradeEntryRetries(t *testing.T) {
 		calls++
 		<-ctx.Done()
 		return nil, &EnvError{Err: ctx.Err()}
-	})
+	}, nil)
 	if calls != 1 || rep.Status != checks.Fail || rep.Results[0].Status != checks.Fail {
 		t.Errorf("hung: %d calls, %+v; want one, failing every check", calls, rep)
 	}
@@ -176,7 +176,7 @@ func TestRunChecksSkipsWhatDidNotApply(t *testing.T) {
 	var pending sync.WaitGroup
 	var ran []string
 	started := func(name string) { ran = append(ran, name) }
-	results, _ := runChecks(context.Background(), lab, map[string]string{"web": "site.conf"}, started, &pending, func(*labs.CheckDef) checks.Env { return nil })
+	results, _ := runChecks(context.Background(), lab, map[string]string{"web": "site.conf did not apply"}, started, &pending, func(*labs.CheckDef) checks.Env { return nil })
 	want := []struct {
 		status checks.Status
 		score  int
@@ -197,5 +197,70 @@ func TestRunChecksSkipsWhatDidNotApply(t *testing.T) {
 	}
 	if served.runs != 0 {
 		t.Errorf("a check of the service whose file did not apply ran %d times", served.runs)
+	}
+}
+
+// TestGradeEntryHeals: before a submission the environment failed under
+// is graded again, heal mends what the engine's going away broke. A
+// restart (heal returns nil) grades it again at once, and is not counted
+// against the submission's attempts, up to a bound; an engine that did
+// not go away leaves the usual retries, and so do services that would not
+// start again; an engine that did not come back is the result's cause at
+// once; a hung submission asks nothing.
+func TestGradeEntryHeals(t *testing.T) {
+	defer func(w time.Duration) { envRetryWait = w }(envRetryWait)
+	envRetryWait = time.Millisecond
+	lab := &labs.Lab{ID: "l", Checks: []*labs.CheckDef{{Name: "c", Points: 1}}}
+	lost := &EnvError{Err: errors.New("lost the connection to db: unexpected EOF")}
+	gone := &EnvError{Err: &engineGone{"the Docker engine went away at 10:00:00 (connection refused) and did not come back within 1m0s (--engine-wait)"}}
+	noStart := &EnvError{Err: errors.New("start the lab again after the Docker engine came back: create container: daemon is shutting down")}
+	ok := &checks.Report{Lab: "l", Status: checks.Pass}
+	tests := []struct {
+		name string
+		// fails is how many attempts the environment fails.
+		fails int
+		heal  error
+		hung  bool
+		// want: the calls of check and heal, and the result.
+		wantChecks, wantHeals int
+		wantStatus            checks.Status
+		wantMessage           string
+	}{
+		{name: "restarted once", fails: 1, wantChecks: 2, wantHeals: 1, wantStatus: checks.Pass},
+		{name: "restarted at every attempt the engine failed", fails: envAttempts, wantChecks: envAttempts + 1, wantHeals: envAttempts, wantStatus: checks.Pass},
+		{name: "restarts are bounded", fails: 100, wantChecks: 2 * envAttempts, wantHeals: envAttempts, wantStatus: checks.Error,
+			wantMessage: "graded 6 times; the environment failed each time"},
+		{name: "engine up: the usual retries", fails: 100, heal: errEngineUp, wantChecks: envAttempts, wantHeals: envAttempts, wantStatus: checks.Error,
+			wantMessage: "lost the connection to db: unexpected EOF (graded 3 times"},
+		{name: "engine gone: its cause, at once", fails: 100, heal: gone, wantChecks: 1, wantHeals: 1, wantStatus: checks.Error,
+			wantMessage: gone.Error()},
+		{name: "services would not start again: the usual retries, with that cause", fails: 100, heal: noStart, wantChecks: envAttempts, wantHeals: envAttempts, wantStatus: checks.Error,
+			wantMessage: "start the lab again after the Docker engine came back: create container: daemon is shutting down (graded 3 times"},
+		{name: "hung: no heal", hung: true, wantChecks: 1, wantHeals: 0, wantStatus: checks.Fail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checksRun, heals := 0, 0
+			rep := gradeEntry(context.Background(), lab, "ada", 50*time.Millisecond, func(ctx context.Context) (*checks.Report, error) {
+				checksRun++
+				if tt.hung {
+					<-ctx.Done()
+					return nil, &EnvError{Err: ctx.Err()}
+				}
+				if checksRun <= tt.fails {
+					return nil, lost
+				}
+				return ok, nil
+			}, func(context.Context) error {
+				heals++
+				return tt.heal
+			})
+			if checksRun != tt.wantChecks || heals != tt.wantHeals {
+				t.Errorf("%d checks and %d heals, want %d and %d", checksRun, heals, tt.wantChecks, tt.wantHeals)
+			}
+			if rep.Status != tt.wantStatus || !strings.Contains(rep.Message, tt.wantMessage) {
+				t.Errorf("result %s %q, want %s with %q", rep.Status, rep.Message, tt.wantStatus, tt.wantMessage)
+			}
+		})
 	}
 }

@@ -22,6 +22,19 @@
 // Redis, Exec) as optional capabilities of a service's run; the generic
 // code names no kind.
 //
+// A box's hidden variants are graded on runs of their own before the main
+// run (check_variants.go): the box recreated from the variant's files and
+// fixtures (box_variant.go), the submission applied again, the checks
+// marked on_variants run, and their failures merged into the main
+// report without the variant's data. A box run first runs the reference
+// commands of its checks (checks.Referenced), on the box as seeded.
+// A run whose service can start a program server (serverRun: a runtime
+// with serve, runtime_service.go) starts it once the files are applied and
+// before the checks; one that does not come up is a failing result
+// "start <entry>", and the checks of its service are skipped as after a
+// file that did not apply. Its checks reach it through a relay container
+// (runtime_relay.go), the session's only way into its internal network.
+//
 // # Adding a service kind
 //
 // Add one row to the table in kinds.go, keyed by the kind's name in labs

@@ -28,6 +28,9 @@ type kindSpec struct {
 	image images.Image
 	// url is how a client on the host connects, given "host:port".
 	url func(hostPort string) string
+	// httpsPort is the container port of the kind's HTTPS endpoint, one
+	// of its MorePorts, or "" (see checkEnv.HTTPSURL).
+	httpsPort string
 	// programs marks kinds where learners' programs run: their services
 	// start with the lab's connection variables (see programEnv), and the
 	// programs reach the other services themselves, outside any grading

@@ -48,18 +48,23 @@ func (d *Driver) StartLab(ctx context.Context, lab *labs.Lab, opts ...StartOptio
 			s.Close(ctx)
 		}
 	}()
-	var specs []engine.ServiceSpec
+	// relays are the ports of serving runtimes, of their images
+	// (runtime_relay.go).
+	var specs, relays []engine.ServiceSpec
 	for _, name := range serviceNames(lab) {
 		spec, err := d.labSpec(lab, name)
 		if err != nil {
 			return nil, err
 		}
 		specs = append(specs, spec)
+		if sv := lab.Services[name].Serve; sv != nil {
+			relays = append(relays, relaySpec(name, spec.Image, sv))
+		}
 	}
 	if err := d.EnsureImages(ctx, specs...); err != nil {
 		return nil, err
 	}
-	if err := s.Start(ctx, specs...); err != nil {
+	if err := s.Start(ctx, append(specs, relays...)...); err != nil {
 		return nil, err
 	}
 	env = d.newLabEnv(lab, s)
@@ -94,6 +99,11 @@ func (d *Driver) AttachLab(ctx context.Context, lab *labs.Lab, id string) (*LabE
 		svc := s.Service(name)
 		if svc == nil || svc.HostPort == "" && kinds[def.Kind].Port != "" {
 			return nil, &EnvError{Err: fmt.Errorf("service %s of session %s is not running; run `lab stop` then `lab start`", name, id)}
+		}
+		if def.Serve != nil {
+			if r := s.Service(relayName(name)); r == nil || r.HostPort == "" {
+				return nil, &EnvError{Err: fmt.Errorf("the port of service %s of session %s is not running; run `lab stop` then `lab start`", name, id)}
+			}
 		}
 	}
 	return d.newLabEnv(lab, s), nil

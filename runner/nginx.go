@@ -8,10 +8,13 @@ import (
 
 var nginxKind = kindSpec{
 	// Any HTTP answer means nginx is serving, whatever the status.
-	Contract: engine.Contract{Port: "80/tcp", Probe: httpProbe("/", 0), Requires: nginxRequires},
-	url:      httpURL,
-	image:    images.Nginx,
-	newState: newNginxState,
+	// 443 is published beside 80, for labs whose server speaks HTTPS
+	// (http checks with tls:); nothing listens there otherwise.
+	Contract:  engine.Contract{Port: "80/tcp", MorePorts: []string{nginxHTTPSPort}, Probe: httpProbe("/", 0), Requires: nginxRequires},
+	url:       httpURL,
+	httpsPort: nginxHTTPSPort,
+	image:     images.Nginx,
+	newState:  newNginxState,
 	networkURL: func(name string, _ *labs.Service) (string, string) {
 		return "", "http://" + name
 	},

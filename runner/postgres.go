@@ -197,7 +197,21 @@ func (st *postgresState) Begin(ctx context.Context, opts runOptions) (serviceRun
 	default:
 		s = pg.NewSQL(st.lab, st.lab.Grading(), true)
 	}
+	if st.readsReferenceDB() {
+		s.WithReferences()
+	}
 	return &postgresRun{sql: s, live: opts.Live}, nil
+}
+
+// readsReferenceDB reports whether a check on the service reads its
+// reference copies.
+func (st *postgresState) readsReferenceDB() bool {
+	for _, def := range st.t.lab.Checks {
+		if r, ok := def.Check.(checks.ReferenceDBReader); ok && def.Service == st.t.name && r.ReadsReferenceDB() {
+			return true
+		}
+	}
+	return false
 }
 
 // newSlot makes postgresState a slotter.

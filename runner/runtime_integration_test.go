@@ -158,9 +158,12 @@ print("ok")
 			if r.Status != h.status || !strings.Contains(r.Message, h.msg) {
 				t.Errorf("runs: got %s %q, want %s containing %q\n%s", r.Status, r.Message, h.status, h.msg, r.Output)
 			}
-			// The check's deadline holds, with room for the reset, the
-			// copy and the other checks.
-			if r.Duration > programTimeout+time.Second {
+			// The check's deadline holds: the program is stopped, not
+			// waited for. The bound is loose on purpose (a deadline that
+			// does not hold runs to the test's timeout), since a loaded
+			// machine delays the kill and the reset by seconds: this is
+			// not a speed goal, which make bench measures.
+			if r.Duration > 2*programTimeout+5*time.Second {
 				t.Errorf("the check took %s, its timeout is %s", r.Duration, programTimeout)
 			}
 			if left := leftovers(t); left != "" {

@@ -98,7 +98,7 @@ func programFiles(st *runtimeState) int {
 // harness returns cmd with its HarnessCommand replaced by what runs the
 // language's harness, after building the learner's files once per run.
 // Other commands are returned as they are.
-func (r runtimeRun) harness(ctx context.Context, cmd []string) ([]string, checks.ExecResult, error) {
+func (r *runtimeRun) harness(ctx context.Context, cmd []string) ([]string, checks.ExecResult, error) {
 	if len(cmd) == 0 || cmd[0] != labs.HarnessCommand {
 		return cmd, checks.ExecResult{}, nil
 	}

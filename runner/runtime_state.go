@@ -158,32 +158,37 @@ func (st *runtimeState) Begin(ctx context.Context, opts runOptions) (serviceRun,
 			return nil, err
 		}
 	}
-	return runtimeRun{st: st, build: &langBuild{}}, nil
+	return &runtimeRun{st: st, build: &langBuild{}}, nil
 }
 
-// runtimeRun is a grading run on a runtime service; build is the build of
-// the learner's files, for languages that compile (runtime_lang_build.go).
+// runtimeRun is a grading run on a runtime service.
 type runtimeRun struct {
-	st    *runtimeState
+	st *runtimeState
+	// build is the build of the learner's files, for languages that
+	// compile (runtime_lang_build.go).
 	build *langBuild
+	// served: the learner's program was started as a server
+	// (runtime_service.go); End stops it.
+	served bool
 }
 
 // Apply copies a program file; once the service's last one is in, the
 // language's build runs (runtime_lang_build.go), before any check: its
 // time is not taken from the first check's deadline.
-func (r runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
+func (r *runtimeRun) Apply(ctx context.Context, f *labs.SubmissionFile, content string) error {
 	if err := r.st.apply(ctx, f, content); err != nil {
 		return err
 	}
 	return r.build.applied(ctx, r.st)
 }
 
-func (runtimeRun) End(ctx context.Context) error { return nil }
+// End stops the program server, if the run started one.
+func (r *runtimeRun) End(ctx context.Context) error { return r.stopServer(ctx) }
 
 // Exec runs cmd as the learner's program (see runtimeState.run); a
 // command that starts with labs.HarnessCommand runs the language's
 // harness, built first where the language compiles.
-func (r runtimeRun) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
+func (r *runtimeRun) Exec(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
 	cmd, res, err := r.harness(ctx, cmd)
 	if err != nil {
 		return res, err

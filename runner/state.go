@@ -132,6 +132,9 @@ type runOptions struct {
 	// Programs is set when learners' programs run in the lab and reach
 	// the other services themselves, outside any grading transaction.
 	Programs bool
+	// Variant, set on a box's run, seeds the box with the variant's data
+	// instead of its own (box_variant.go).
+	Variant *labs.Variant
 }
 
 // serviceRun is one grading run on one service.

@@ -28,6 +28,10 @@ type Contract struct {
 	// a local engine, see Endpoint), or
 	// "" for services reached only by exec.
 	Port string
+	// MorePorts are other container ports published the same way beside
+	// Port ("443/tcp" of nginx, for HTTPS), found again from the
+	// container's labels; see Service.AddrOf. They need a Port.
+	MorePorts []string
 	// Env is the environment every container of the kind gets.
 	Env map[string]string
 	// Cmd replaces the image's command when not nil.
@@ -91,6 +95,8 @@ type Service struct {
 
 	// port is the container port HostPort publishes, or "".
 	port string
+	// more maps each of the contract's MorePorts to its "ip:port".
+	more map[string]string
 	d    *Driver
 }
 
@@ -132,6 +138,9 @@ func (d *Driver) startServiceNamed(ctx context.Context, sess *Session, spec Serv
 	labels[LabelKind] = spec.Kind
 	if kind.Port != "" {
 		labels[LabelPort] = kind.Port
+		if len(kind.MorePorts) > 0 {
+			labels[LabelMorePorts] = strings.Join(kind.MorePorts, ",")
+		}
 	}
 	env := maps.Clone(kind.Env)
 	if env == nil {
@@ -149,8 +158,9 @@ func (d *Driver) startServiceNamed(ctx context.Context, sess *Session, spec Serv
 				// Published on loopback only for a local engine: the
 				// services are disposable and use fixed passwords. A remote
 				// engine publishes where this machine can reach it.
-				hc.PortBindings = mnet.PortMap{
-					mnet.MustParsePort(kind.Port): {{HostIP: netip.MustParseAddr(d.Endpoint.BindIP)}},
+				hc.PortBindings = mnet.PortMap{}
+				for _, p := range append([]string{kind.Port}, kind.MorePorts...) {
+					hc.PortBindings[mnet.MustParsePort(p)] = []mnet.PortBinding{{HostIP: netip.MustParseAddr(d.Endpoint.BindIP)}}
 				}
 			}
 			if kind.LearnerCode && sess.network == "" {
@@ -168,7 +178,7 @@ func (d *Driver) startServiceNamed(ctx context.Context, sess *Session, spec Serv
 		opts = append(opts, tcnetwork.WithNetworkName([]string{spec.Name}, sess.network))
 	}
 	if kind.Port != "" {
-		opts = append(opts, testcontainers.WithExposedPorts(kind.Port))
+		opts = append(opts, testcontainers.WithExposedPorts(append([]string{kind.Port}, kind.MorePorts...)...))
 		if sess.pubNetwork != "" {
 			// The session network is internal; the port is published
 			// through this one.
@@ -207,6 +217,9 @@ func (d *Driver) startServiceNamed(ctx context.Context, sess *Session, spec Serv
 		return svc, envErr(fmt.Errorf("start %s (%s): %w", spec.Name, image, err))
 	}
 	svc.HostPort, err = d.hostPort(ctx, svc.ContainerID, kind.Port)
+	if err == nil {
+		svc.more, err = d.morePorts(ctx, svc.ContainerID, kind.MorePorts)
+	}
 	if err != nil {
 		return svc, envErr(fmt.Errorf("start %s: %w", spec.Name, err))
 	}
@@ -253,10 +266,16 @@ func (d *Driver) serviceFromSummary(c container.Summary) (*Service, error) {
 	for _, p := range c.Ports {
 		if p.PrivatePort == want.Num() && string(want.Proto()) == p.Type && p.PublicPort != 0 {
 			svc.HostPort = hostPortOn(d.Endpoint.DialHost, strconv.Itoa(int(p.PublicPort)))
-			return svc, nil
+			break
 		}
 	}
-	return nil, envErr(fmt.Errorf("container %s: port %s is not published", shortID(c.ID), svc.port))
+	if svc.HostPort == "" {
+		return nil, envErr(fmt.Errorf("container %s: port %s is not published", shortID(c.ID), svc.port))
+	}
+	if svc.more, err = d.morePortsOf(c); err != nil {
+		return nil, envErr(err)
+	}
+	return svc, nil
 }
 
 // shortID is the 12 characters of a container id that docker ps shows.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/moby/moby/client"
 )
@@ -53,7 +55,11 @@ func (s *Service) Restart(ctx context.Context, signal string) error {
 	if err != nil {
 		return err
 	}
-	s.HostPort = hostPort
+	more, err := s.d.morePorts(ctx, s.ContainerID, slices.Collect(maps.Keys(s.more)))
+	if err != nil {
+		return err
+	}
+	s.HostPort, s.more = hostPort, more
 	return nil
 }
 

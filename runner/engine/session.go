@@ -280,7 +280,7 @@ func (s *Session) Replace(ctx context.Context, spec ServiceSpec) error {
 	svc, err := s.d.startService(ctx, s, spec)
 	if svc != nil {
 		s.mu.Lock()
-		old.ContainerID, old.Image, old.HostPort = svc.ContainerID, svc.Image, svc.HostPort
+		old.ContainerID, old.Image, old.HostPort, old.more = svc.ContainerID, svc.Image, svc.HostPort, svc.more
 		s.services[spec.Name] = old
 		s.mu.Unlock()
 	}

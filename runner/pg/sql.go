@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,15 @@ import (
 // NewSQL returns the SQL of one check run as slot on lab; with tx, the run
 // works in one transaction per database that Close rolls back.
 func NewSQL(lab *Lab, slot *Slot, tx bool) *SQL { return &SQL{lab: lab, slot: slot, tx: tx} }
+
+// WithReferences says that the run's checks read the reference copies
+// too (sql.intact, sql.result with an expected query): the connections to
+// them are opened at the same time as the learner's, instead of after
+// them. It returns s.
+func (s *SQL) WithReferences() *SQL {
+	s.refs = true
+	return s
+}
 
 // EnvFailure is the first failure of the server (not of a query) the run
 // saw, or nil.
@@ -38,9 +48,11 @@ func (s *SQL) EnvFailure() error { return s.envFailure }
 // Sequences advanced by nextval are not rolled back by Postgres; Close
 // restores them too.
 type SQL struct {
-	lab   *Lab
-	slot  *Slot
-	tx    bool
+	lab  *Lab
+	slot *Slot
+	tx   bool
+	// refs opens the references' connections with the learner's.
+	refs  bool
 	conns map[checks.DB]*pgx.Conn
 	// dirty is set when the slot's databases may have changed for good.
 	dirty bool
@@ -92,27 +104,35 @@ func (s *SQL) Variants() []string { return s.lab.variants }
 // read one data set read them all (sql.intact, sql.result), and the
 // submission applies to every one, so that each connection's setup (about
 // 7 ms of SCRAM and a backend fork, more under load) overlaps the others'
-// instead of following it. The grader's session state is read at the same
-// time (see graderReset).
+// instead of following it; WithReferences adds the references' (or the
+// learner's) to them. The grader's session state is read at the same time
+// (see graderReset).
 func (s *SQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	if c := s.conns[db]; c != nil && !c.IsClosed() {
 		return c, nil
 	}
-	if s.slot.stale.Load() && !db.Reference {
+	want := []checks.DB{db}
+	kinds := []bool{db.Reference}
+	if s.refs {
+		kinds = []bool{db.Reference, !db.Reference}
+	}
+	for _, ref := range kinds {
+		for _, set := range s.lab.sets() {
+			other := checks.DB{Reference: ref, Variant: set}
+			if c := s.conns[other]; other != db && (c == nil || c.IsClosed()) {
+				want = append(want, other)
+			}
+		}
+	}
+	learner := slices.ContainsFunc(want, func(d checks.DB) bool { return !d.Reference })
+	if learner && s.slot.stale.Load() {
 		// A run before this one saw the environment fail.
 		if err := s.lab.resetSlot(ctx, s.slot); err != nil {
 			return nil, err
 		}
 	}
-	want := []checks.DB{db}
-	for _, set := range s.lab.sets() {
-		other := checks.DB{Reference: db.Reference, Variant: set}
-		if c := s.conns[other]; other != db && (c == nil || c.IsClosed()) {
-			want = append(want, other)
-		}
-	}
 	var graderDone chan struct{}
-	if !db.Reference {
+	if learner {
 		graderDone = make(chan struct{})
 		go func() {
 			defer close(graderDone)
@@ -148,7 +168,7 @@ func (s *SQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	if err := opened[0].err; err != nil {
 		return nil, err
 	}
-	if !db.Reference {
+	if learner {
 		s.watch(ctx)
 	}
 	return s.conns[db], nil
@@ -181,12 +201,9 @@ func (s *SQL) open(ctx context.Context, db checks.DB) openConn {
 		c.Close(context.WithoutCancel(ctx))
 		return openConn{err: engine.EnvErr(err)}
 	}
-	state, err := sequencesState(ctx, c)
+	state, err := beginRun(ctx, c)
 	if err != nil {
-		return fail(fmt.Errorf("read sequences: %w", err))
-	}
-	if _, err := c.Exec(ctx, "BEGIN"); err != nil {
-		return fail(fmt.Errorf("begin: %w", err))
+		return fail(err)
 	}
 	return openConn{c: c, seqs: state}
 }
@@ -195,15 +212,36 @@ func (s *SQL) open(ctx context.Context, db checks.DB) openConn {
 func inTx(c *pgx.Conn) bool { return c.PgConn().TxStatus() != 'I' }
 
 // savepoint runs f under a savepoint when c is in a transaction, rolling
-// back to it when f fails, so that the transaction stays usable.
-func savepoint(ctx context.Context, c *pgx.Conn, f func() error) error {
+// back to it when f fails, so that the transaction stays usable. first,
+// when given, is SQL that runs before f, in the same round trip as the
+// SAVEPOINT (the simple protocol takes several statements); its failure
+// is f's, wrapped by firstErr.
+func savepoint(ctx context.Context, c *pgx.Conn, first string, firstErr func(error) error, f func() error) error {
 	if !inTx(c) {
+		if first != "" {
+			if _, err := c.Exec(ctx, first); err != nil {
+				return firstErr(err)
+			}
+		}
 		return f()
 	}
-	if _, err := c.Exec(ctx, "SAVEPOINT lab_step"); err != nil {
-		return err
+	open := "SAVEPOINT lab_step"
+	if first != "" {
+		open += "; " + first
 	}
-	ferr := f()
+	var ferr error
+	failedBefore := c.PgConn().TxStatus() == 'E'
+	if _, err := c.Exec(ctx, open); err != nil {
+		if first == "" || failedBefore || c.PgConn().TxStatus() != 'E' {
+			// The SAVEPOINT itself failed (or the connection did):
+			// there is nothing to roll back to.
+			return err
+		}
+		// The SAVEPOINT ran; first failed after it.
+		ferr = firstErr(err)
+	} else {
+		ferr = f()
+	}
 	// The step's context may be spent (a deadline); undoing must not be.
 	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
@@ -260,7 +298,7 @@ func (s *SQL) applyOn(ctx context.Context, c *pgx.Conn, name, script string, stm
 	var err error
 	var failed *Statement
 	if !s.tx || outside == "" {
-		err = savepoint(ctx, c, func() error {
+		err = savepoint(ctx, c, "", nil, func() error {
 			failed, err = s.runStatements(ctx, c, stmts)
 			return err
 		})
@@ -362,10 +400,8 @@ func (s *SQL) Query(ctx context.Context, db checks.DB, query string) (*checks.Ro
 		return nil, s.classify(ctx, c, engine.EnvErr(err))
 	}
 	var rows *checks.Rows
-	err = savepoint(ctx, c, func() error {
-		if _, err := c.Exec(ctx, reset); err != nil {
-			return fmt.Errorf("set the grader's session state: %w", err)
-		}
+	resetErr := func(err error) error { return fmt.Errorf("set the grader's session state: %w", err) }
+	err = savepoint(ctx, c, reset, resetErr, func() error {
 		var err error
 		rows, err = readRows(ctx, c, query)
 		return err
@@ -440,23 +476,21 @@ func (s *SQL) Close(ctx context.Context) error {
 	if s.overQuota() != nil {
 		s.dirty = true
 	}
+	// Every connection at once, each in one round trip (see endRun).
+	dirty := s.dirty
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for db, c := range s.conns {
-		if s.tx && !db.Reference {
-			if inTx(c) {
-				if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
-					s.dirty = true
-				}
-			} else {
+		wg.Go(func() {
+			if s.tx && !db.Reference && !s.endRun(ctx, c, s.seqs[db], dirty) {
+				mu.Lock()
 				s.dirty = true
+				mu.Unlock()
 			}
-			if !s.dirty {
-				if now, err := sequencesState(ctx, c); err != nil || now != s.seqs[db] {
-					s.dirty = true
-				}
-			}
-		}
-		c.Close(ctx)
+			c.Close(ctx)
+		})
 	}
+	wg.Wait()
 	s.conns = nil
 	if s.tx && s.dirty {
 		s.dirty = false
@@ -468,11 +502,41 @@ func (s *SQL) Close(ctx context.Context) error {
 	return nil
 }
 
-// sequencesState returns the state of every sequence of the database,
-// to tell whether a run advanced one: nextval is not undone by a rollback.
-func sequencesState(ctx context.Context, c *pgx.Conn) (string, error) {
-	var state string
-	err := c.QueryRow(ctx, `SELECT coalesce(string_agg(format('%I.%I=%s', schemaname, sequencename, last_value), ',' ORDER BY 1), '')
-  FROM pg_sequences`).Scan(&state)
-	return state, err
+// sequencesQuery returns one row: the state of every sequence of the
+// database, to tell whether a run advanced one: nextval is not undone by
+// a rollback.
+const sequencesQuery = `SELECT coalesce(string_agg(format('%I.%I=%s', schemaname, sequencename, last_value), ',' ORDER BY 1), '')
+  FROM pg_sequences`
+
+// beginRun reads the sequences' state and begins the run's transaction
+// on c, in one round trip.
+func beginRun(ctx context.Context, c *pgx.Conn) (string, error) {
+	res, err := c.PgConn().Exec(ctx, sequencesQuery+"; BEGIN").ReadAll()
+	if err != nil {
+		return "", fmt.Errorf("read sequences and begin: %w", err)
+	}
+	if len(res) != 2 || len(res[0].Rows) != 1 || len(res[0].Rows[0]) != 1 {
+		return "", fmt.Errorf("read sequences and begin: %d results", len(res))
+	}
+	return string(res[0].Rows[0][0]), nil
+}
+
+// endRun rolls back the run's transaction on c and reports whether the
+// database is as the run found it: the transaction still open, and the
+// sequences as they were (seqs), read in the same round trip as the
+// ROLLBACK. With dirty, the database is recreated anyway, and only the
+// ROLLBACK is sent.
+func (s *SQL) endRun(ctx context.Context, c *pgx.Conn, seqs string, dirty bool) bool {
+	if !inTx(c) {
+		return false
+	}
+	if dirty {
+		c.Exec(ctx, "ROLLBACK")
+		return false
+	}
+	res, err := c.PgConn().Exec(ctx, "ROLLBACK; "+sequencesQuery).ReadAll()
+	if err != nil || len(res) != 2 || len(res[1].Rows) != 1 || len(res[1].Rows[0]) != 1 {
+		return false
+	}
+	return string(res[1].Rows[0][0]) == seqs
 }

@@ -100,8 +100,9 @@ const exitCodesHelp = `Every lab command exits with one of these codes, each wit
   130  interrupted by Ctrl-C (SIGINT) or SIGTERM: the run prints
        "interrupted; nothing left running" once what it started is removed
 
-lab grade exits 1 when any submission did not pass, else 3 when any could
-not be graded because of the environment, else 0.
+lab grade exits 3 when any submission could not be graded because of the
+environment (the gradebook lacks its grade: run it again), else 1 when any
+did not pass, else 0.
 lab watch ends with 0 on Ctrl-C: that is how it is stopped.`
 
 // newExitCodesTopic is the help topic `lab help exit-codes`: a command

@@ -35,6 +35,9 @@ type GradeOptions struct {
 	Isolation string
 	// Deadline bounds one submission.
 	Deadline time.Duration
+	// EngineWait bounds how long a batch waits for a Docker engine that
+	// went away to come back.
+	EngineWait time.Duration
 	// Shard is "i/n" or "".
 	Shard string
 	// Formats and Out choose the outputs; with Out, results are kept in
@@ -94,13 +97,22 @@ retries, the batch stops: the submissions it did not grade are error results
 that say so, graded by the next run. One lab grade at a time may write to
 DIR: a second is refused.
 
+A Docker engine that goes away in the middle of a batch (dockerd restarted)
+takes the batch's containers with it: the batch waits for it to come back,
+at most --engine-wait (1m) from the moment it went, starts its services
+again, and grades the submission it was grading again; no result is lost. An
+engine that does not come back in time makes the submissions still to grade
+error results that say so.
+
 Progress goes to standard error: on a terminal one line (done/total, rate,
 ETA, reused, graded, errors); piped, for batches of 10 or more, a line at
 each tenth of the class and at least every 10 s. The last line says how many
 submissions were graded, reused and could not be graded (errors).
 
 Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
-3 environment error, 130 interrupted.`,
+3 environment error: some submission could not be graded, whatever the
+others' results (the gradebook lacks its grade; run again), 130
+interrupted.`,
 		Example: `  lab grade sql-join submissions/ann
   lab grade sql-join submissions/ --format csv,junit --out results/
   lab grade sql-join submissions/ --format csv,junit --out results/ --regrade
@@ -114,6 +126,9 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 			}
 			if opts.Jobs < 1 {
 				return &UsageError{Err: fmt.Errorf("-j %d: need at least 1", opts.Jobs)}
+			}
+			if opts.EngineWait <= 0 {
+				return &UsageError{Err: fmt.Errorf("--engine-wait %s: need a positive duration, such as 30s or 5m", opts.EngineWait)}
 			}
 			if _, _, err := parseShard(opts.Shard); opts.Shard != "" && err != nil {
 				return err
@@ -138,6 +153,7 @@ Exit status: 0 all passed, 1 any check failed, 2 bad lab or arguments,
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "the language of the submissions, for a lab offered in several (default its first)")
 	cmd.Flags().StringVar(&opts.Isolation, "isolation", runner.IsolationShared, "shared (fast) or container (fresh containers per submission)")
 	cmd.Flags().DurationVar(&opts.Deadline, "deadline", 2*time.Minute, "time limit for grading one submission")
+	cmd.Flags().DurationVar(&opts.EngineWait, "engine-wait", runner.DefaultEngineWait, "how long to wait for a Docker engine that went away (restarted) to come back")
 	cmd.Flags().StringVar(&opts.Shard, "shard", "", "grade only shard i of n (i/n), for a CI matrix")
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "output formats: "+formatNames())
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write each format to a file in this folder, and keep each result there as it is made")
@@ -259,9 +275,10 @@ func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entrie
 	var mu sync.Mutex
 	made := map[string]bool{}
 	reports, err := d.GradeBatch(bctx, lab, entries, runner.BatchOptions{
-		Jobs:      opts.Jobs,
-		Isolation: opts.Isolation,
-		Deadline:  opts.Deadline,
+		Jobs:       opts.Jobs,
+		Isolation:  opts.Isolation,
+		Deadline:   opts.Deadline,
+		EngineWait: opts.EngineWait,
 		Progress: func(_, _ int, rep *checks.Report) {
 			// A report made after the batch was stopped grades the
 			// stop, not the submission: it is neither counted nor kept.
@@ -287,7 +304,7 @@ func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entrie
 			mu.Lock()
 			made[rep.Submission] = true
 			mu.Unlock()
-			if br.add(rep.Status) {
+			if br.add(rep.Status, rep.Message) {
 				cancel(errBreaker)
 			}
 		},
@@ -296,7 +313,7 @@ func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entrie
 		return nil, keepErr
 	}
 	if ctx.Err() == nil && context.Cause(bctx) == errBreaker {
-		msg := fmt.Sprintf("not graded: the environment failed %d submissions in a row, so the batch stopped; the next run grades this one", br.limit)
+		msg := fmt.Sprintf("not graded: the environment failed %d submissions in a row, so the batch stopped (the last: %s); the next run grades this one", br.limit, br.last)
 		for _, e := range entries {
 			if made[e.Name] {
 				continue
@@ -328,11 +345,15 @@ type breaker struct {
 	mu    sync.Mutex
 	limit int
 	run   int
+	// last is the message of the last error, the cause the submissions
+	// not graded after a stop are told.
+	last string
 }
 
-// add counts a result and reports whether the batch should stop: limit
-// errors in a row, with no pass or fail between them.
-func (b *breaker) add(st checks.Status) bool {
+// add counts a result of status st with message msg, and reports whether
+// the batch should stop: limit errors in a row, with no pass or fail
+// between them.
+func (b *breaker) add(st checks.Status, msg string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if st != checks.Error {
@@ -340,6 +361,7 @@ func (b *breaker) add(st checks.Status) bool {
 		return false
 	}
 	b.run++
+	b.last = msg
 	return b.run >= b.limit
 }
 

@@ -101,11 +101,12 @@ func Test_gradeMergeRun(t *testing.T) {
 			wantExit: ExitEnvironment,
 		},
 		{
-			name:     "a failure outranks an error",
+			// The gradebook lacks alice's grade: a failure must not hide it.
+			name:     "an error outranks a failure",
 			shards:   [][]checks.Report{{errored("alice")}, {fail("bob")}},
 			formats:  []string{"tsv"},
 			wantOut:  "error\talice\t1\t2\nfail\tbob\t1\t2\ntotal\t0\t2\n",
-			wantExit: ExitFailed,
+			wantExit: ExitEnvironment,
 		},
 		{
 			name:     "a submission in two shards is an error that names them",
@@ -146,7 +147,7 @@ func Test_gradeMergeRun(t *testing.T) {
 				"warning: 1 student in roster.csv handed in nothing, so got no grade: dora (line 4)\n" +
 				"wrote lms/canvas.csv\nwrote lms/moodle.csv\n",
 			wantFiles: []string{"canvas.csv", "moodle.csv"},
-			wantExit:  ExitFailed,
+			wantExit:  ExitEnvironment,
 		},
 		{
 			name:     "a roster Canvas could not match is refused before anything is written",

@@ -209,17 +209,20 @@ func fileFor(format string) string {
 }
 
 // batchExit is the exit code of a graded batch: 0 all passed, 1 any
-// failed, 3 when some only errored.
+// failed, 3 when any could not be graded (an error), whatever the others'
+// results. A class of 300 always has a fail: were 1 to win, the exit code
+// would never say that the gradebook lacks grades, and a CI job would not
+// know to run the batch again.
 func batchExit(reports []checks.Report) error {
 	code := ExitOK
 	for _, r := range reports {
 		switch r.Status {
 		case checks.Fail:
-			code = ExitFailed
-		case checks.Error:
 			if code == ExitOK {
-				code = ExitEnvironment
+				code = ExitFailed
 			}
+		case checks.Error:
+			code = ExitEnvironment
 		}
 	}
 	if code == ExitOK {

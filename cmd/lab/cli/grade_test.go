@@ -24,16 +24,17 @@ func TestNewCmdGrade(t *testing.T) {
 		wantErr  string
 	}{
 		{name: "defaults", args: []string{"sql-join", "subs"},
-			want: GradeOptions{Lab: "sql-join", Path: "subs", Isolation: "shared", Deadline: 2 * time.Minute}},
-		{name: "every flag", args: []string{"sql-join", "subs", "-j", "3", "--isolation", "container", "--deadline", "10s", "--shard", "2/4", "--format", "json,csv", "-o", "out"},
-			want: GradeOptions{Lab: "sql-join", Path: "subs", Jobs: 3, Isolation: "container", Deadline: 10 * time.Second, Shard: "2/4", Formats: []string{"json", "csv"}, Out: "out"}},
+			want: GradeOptions{Lab: "sql-join", Path: "subs", Isolation: "shared", Deadline: 2 * time.Minute, EngineWait: time.Minute}},
+		{name: "every flag", args: []string{"sql-join", "subs", "-j", "3", "--isolation", "container", "--deadline", "10s", "--engine-wait", "5m", "--shard", "2/4", "--format", "json,csv", "-o", "out"},
+			want: GradeOptions{Lab: "sql-join", Path: "subs", Jobs: 3, Isolation: "container", Deadline: 10 * time.Second, EngineWait: 5 * time.Minute, Shard: "2/4", Formats: []string{"json", "csv"}, Out: "out"}},
+		{name: "no engine wait", args: []string{"sql-join", "subs", "--engine-wait", "0s"}, wantCode: ExitUsage, wantErr: "--engine-wait 0s: need a positive duration, such as 30s or 5m"},
 		{name: "one argument", args: []string{"sql-join"}, wantCode: ExitUsage, wantErr: "accepts 2 arg(s), received 1"},
 		{name: "unknown isolation", args: []string{"sql-join", "subs", "--isolation", "vm"}, wantCode: ExitUsage, wantErr: `--isolation "vm": use shared or container`},
 		{name: "no jobs", args: []string{"sql-join", "subs", "-j", "0"}, wantCode: ExitUsage, wantErr: "-j 0: need at least 1"},
 		{name: "bad shard", args: []string{"sql-join", "subs", "--shard", "5/4"}, wantCode: ExitUsage, wantErr: `--shard "5/4": want i/n with 1 ≤ i ≤ n`},
 		{name: "two formats to stdout", args: []string{"sql-join", "subs", "--format", "json,junit"}, wantCode: ExitUsage, wantErr: "would all go to standard output"},
 		{name: "an LMS format and its roster", args: []string{"sql-join", "subs", "--format", "canvas", "--roster", "r.csv"},
-			want: GradeOptions{Lab: "sql-join", Path: "subs", Isolation: "shared", Deadline: 2 * time.Minute, Formats: []string{"canvas"}, Roster: "r.csv"}},
+			want: GradeOptions{Lab: "sql-join", Path: "subs", Isolation: "shared", Deadline: 2 * time.Minute, EngineWait: time.Minute, Formats: []string{"canvas"}, Roster: "r.csv"}},
 		{name: "an LMS format without a roster", args: []string{"sql-join", "subs", "--format", "canvas,moodle", "-o", "out"}, wantCode: ExitUsage,
 			wantErr: "--format canvas,moodle needs --roster FILE: a CSV that maps each submission folder to its student (see docs/lms.md)"},
 		{name: "a roster without an LMS format", args: []string{"sql-join", "subs", "--format", "csv", "--roster", "r.csv"}, wantCode: ExitUsage,
@@ -61,7 +62,7 @@ func TestNewCmdGrade(t *testing.T) {
 				tt.want.Jobs = got.Jobs // the number of CPUs
 			}
 			if got.Lab != tt.want.Lab || got.Path != tt.want.Path || got.Jobs != tt.want.Jobs || got.Isolation != tt.want.Isolation ||
-				got.Deadline != tt.want.Deadline || got.Shard != tt.want.Shard || got.Roster != tt.want.Roster || strings.Join(got.Formats, ",") != strings.Join(tt.want.Formats, ",") || got.Out != tt.want.Out {
+				got.Deadline != tt.want.Deadline || got.EngineWait != tt.want.EngineWait || got.Shard != tt.want.Shard || got.Roster != tt.want.Roster || strings.Join(got.Formats, ",") != strings.Join(tt.want.Formats, ",") || got.Out != tt.want.Out {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}
 		})
@@ -322,7 +323,7 @@ func Test_gradeRun(t *testing.T) {
 			deps := &Deps{IO: io, Getenv: func(string) string { return "" },
 				NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
 			opts := &GradeOptions{Deps: deps, Lab: "sql-join", Path: path, Jobs: 2, Isolation: runner.IsolationShared,
-				Deadline: time.Minute, Shard: tt.shard, Formats: tt.formats, Out: tt.out, Now: stepClock(time.Second)}
+				Deadline: time.Minute, EngineWait: 7 * time.Second, Shard: tt.shard, Formats: tt.formats, Out: tt.out, Now: stepClock(time.Second)}
 			if tt.roster != "" {
 				os.WriteFile(filepath.Join(dir, "roster.csv"), []byte(tt.roster), 0o644)
 				opts.Roster = "roster.csv"
@@ -354,8 +355,8 @@ func Test_gradeRun(t *testing.T) {
 					t.Errorf("graded %s with %q, want %q", name, got[name], files)
 				}
 			}
-			if drv.graded != nil && (drv.gradeOpts.Jobs != 2 || drv.gradeOpts.Isolation != runner.IsolationShared || drv.gradeOpts.Deadline != time.Minute) {
-				t.Errorf("batch options %+v, want 2 jobs, shared, 1m", drv.gradeOpts)
+			if drv.graded != nil && (drv.gradeOpts.Jobs != 2 || drv.gradeOpts.Isolation != runner.IsolationShared || drv.gradeOpts.Deadline != time.Minute || drv.gradeOpts.EngineWait != 7*time.Second) {
+				t.Errorf("batch options %+v, want 2 jobs, shared, 1m, engine wait 7s", drv.gradeOpts)
 			}
 			if tt.check != nil {
 				tt.check(t, dir, out.String())

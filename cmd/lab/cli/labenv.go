@@ -94,6 +94,9 @@ type labService struct {
 	Kind runner.Kind
 	// URL is how the learner connects; "" when the service has no port.
 	URL string
+	// HTTPSURL is the service's HTTPS endpoint where the lab grades one
+	// (an nginx lab whose checks use tls), else "".
+	HTTPSURL string
 }
 
 // runnerDriver is the labDriver of a real Docker engine.
@@ -183,7 +186,11 @@ func (e runnerEnv) SessionID() string { return e.env.Session.ID }
 func (e runnerEnv) Services() []labService {
 	var out []labService
 	for _, svc := range e.env.Session.Services() {
-		out = append(out, labService{Name: svc.Name, Kind: svc.Kind, URL: e.env.LearnerURL(svc.Name)})
+		if e.env.Lab.Services[svc.Name] == nil {
+			// The runner's own containers (a serving runtime's port).
+			continue
+		}
+		out = append(out, labService{Name: svc.Name, Kind: svc.Kind, URL: e.env.LearnerURL(svc.Name), HTTPSURL: e.env.LearnerHTTPSURL(svc.Name)})
 	}
 	return out
 }

@@ -125,6 +125,9 @@ func printConnections(deps *Deps, env labEnv) {
 			u = "(no port; use `lab shell " + svc.Name + "`)"
 		}
 		fmt.Fprintf(deps.IO.Out, "  %-8s %-9s %s\n", svc.Name, svc.Kind, u)
+		if svc.HTTPSURL != "" {
+			fmt.Fprintf(deps.IO.Out, "  %-8s %-9s %s\n", "", "", svc.HTTPSURL)
+		}
 	}
 }
 

@@ -25,6 +25,8 @@ func Test_statusRun(t *testing.T) {
 		{name: "stopped", wantOut: "services\tstopped (`lab start` to run them)\n"},
 		{name: "running", session: "s1", running: &fakeEnv{id: "s1", services: sqlJoinServices},
 			wantOut: "services\trunning (session s1, since HH:MM)\n  db       postgres  postgres://learner:pw@127.0.0.1:5432/lab\n"},
+		{name: "running, with an HTTPS endpoint", session: "s1", running: &fakeEnv{id: "s1", services: []labService{{Name: "web", Kind: "nginx", URL: "http://127.0.0.1:32788", HTTPSURL: "https://127.0.0.1:32787"}}},
+			wantOut: "services\trunning (session s1, since HH:MM)\n  web      nginx     http://127.0.0.1:32788\n                     https://127.0.0.1:32787\n"},
 		{name: "its session is gone", session: "gone",
 			wantOut: "services\tsession gone is gone: session gone has no containers\n"},
 	}

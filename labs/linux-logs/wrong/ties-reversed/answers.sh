@@ -1,0 +1,41 @@
+#!/bin/bash
+# Wrong: sort -rn, which reverses the order of ties as well as of counts.
+set -e
+A=/var/log/nginx/access.log
+P=/var/log/shop/app.log
+R=/srv/report
+export LC_ALL=C
+
+# 1. Most first with sort -rn.
+awk '{print $1}' "$A" | sort | uniq -c | sort -rn | head -n 3 |
+	awk '{print $2, $1}' >"$R/top-ips.txt"
+
+# 2. Split on the quotes: the status is the first word after the request
+#    ($3), the hour the first 14 characters after "[".
+awk -F'"' '
+	{ split($3, f, " ") }
+	f[1] ~ /^5[0-9][0-9]$/ {
+		split($1, a, "[")
+		h = substr(a[2], 1, 14)
+		if (!(h in n)) order[++k] = h
+		n[h]++
+	}
+	END { for (i = 1; i <= k; i++) print order[i], n[order[i]] }
+' "$A" >"$R/errors-per-hour.txt"
+
+# 3. Requests of three words only; the path without its query string; the
+#    time is the line's last field.
+awk -F'"' '
+	split($2, r, " ") == 3 {
+		p = r[2]; sub(/\?.*/, "", p)
+		t = $NF; gsub(/ /, "", t)
+		if (!(p in max) || t + 0 > max[p] + 0) max[p] = t
+	}
+	END { for (p in max) print p, max[p] }
+' "$A" | sort -rn -k2 | head -n 1 >"$R/slowest.txt"
+
+# 4. auth's "login failed" lines only; user= wherever it is on the line.
+grep -E '^[^ ]+ [A-Z]+ auth: login failed( |$)' "$P" |
+	grep -oE '(^| )user=[^ ]+' | sed 's/.*user=//' |
+	sort | uniq -c | sort -rn | head -n 1 |
+	awk '{print $2, $1}' >"$R/failed-logins.txt"
