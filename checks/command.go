@@ -29,6 +29,8 @@ import (
 //	  message: get_user(1) must return the user   # the learner's sentence on failure
 //	  before:                         # the grader's own commands, sent first
 //	    - {service: cache, redis: [SET, user:3, '{"id": 3}', EX, "60"]}
+//	  kill_at: {starts_with: "crash"} # a runtime's program crashed at a line of its
+//	  restart: {stdin: recover}       # output, then run again (see command_crash.go)
 //
 // before: lets a check set up what the learner's program must then find,
 // with the grader's rights and outside the program's reach: a copy planted
