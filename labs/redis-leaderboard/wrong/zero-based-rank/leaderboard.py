@@ -1,11 +1,4 @@
-"""A game's leaderboard in a Redis sorted set.
-
-Redis orders members of equal score by name, A to Z, when it reads
-from the lowest score up; from the highest down (ZREVRANGE) ties come
-Z to A. So the set holds each total negated: ZRANGE, lowest first, is
-then the highest total first with ties by name A to Z, and ZRANK is the
-position in that very order.
-"""
+"""Wrong: rank is ZRANK as it is: counted from 0."""
 import os
 
 import redis
