@@ -1,10 +1,4 @@
-"""A reliable work queue on Redis lists.
-
-A job waits in jobs:waiting. A worker moves it, in one atomic LMOVE, to
-jobs:processing, runs it, and only then removes it from there (LREM):
-a worker that dies in between leaves the job in jobs:processing, and
-the next worker's recover() moves it back to the front of jobs:waiting.
-"""
+"""Wrong: LPUSH, then LMOVE from the left: the newest job first."""
 import os
 
 import redis
