@@ -76,6 +76,10 @@ type ExecOptions struct {
 	Stdin string
 	// Env is added to the command's environment ("NAME=value").
 	Env []string
+	// KillAt, when set, kills every process of the program at a line of
+	// its output (a crash); services that run no programs refuse it with
+	// ErrNoKillPoint.
+	KillAt *KillPoint
 }
 
 // ExecResult is a command's exit code and captured (capped) output.
@@ -86,6 +90,9 @@ type ExecResult struct {
 	// Truncated reports that stdout or stderr was longer than the cap and
 	// was cut.
 	Truncated bool
+	// Killed reports that the runner killed the program at its
+	// ExecOptions.KillAt.
+	Killed bool
 }
 
 // DB names one of the databases of a Postgres service a check can query.

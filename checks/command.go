@@ -29,6 +29,8 @@ import (
 //	  message: get_user(1) must return the user   # the learner's sentence on failure
 //	  before:                         # the grader's own commands, sent first
 //	    - {service: cache, redis: [SET, user:3, '{"id": 3}', EX, "60"]}
+//	  kill_at: {starts_with: "crash"} # a runtime's program crashed at a line of its
+//	  restart: {stdin: recover}       # output, then run again (see command_crash.go)
 //
 // before: lets a check set up what the learner's program must then find,
 // with the grader's rights and outside the program's reach: a copy planted
@@ -79,6 +81,11 @@ type Command struct {
 	Message string `yaml:"message,omitempty" json:"message,omitempty"`
 	// Before are commands the grader sends to other services first.
 	Before []*Setup `yaml:"before,omitempty" json:"before,omitempty"`
+	// KillAt crashes the program at a line of its output, and Restart
+	// starts it again (see command_crash.go).
+	KillAt *KillAt `yaml:"kill_at,omitempty" json:"kill_at,omitempty"`
+	// Restart is what runs after the kill; default the check's command.
+	Restart *Restart `yaml:"restart,omitempty" json:"restart,omitempty"`
 }
 
 // Setup is one command the grader sends to a service of the lab before a
@@ -113,6 +120,7 @@ func (c *Command) Validate() error {
 		errs = append(errs, errors.New("command: the program name must not be empty"))
 	}
 	errs = append(errs, validateEnv(c.Env)...)
+	errs = append(errs, c.validateCrash()...)
 	for i, b := range c.Before {
 		switch {
 		case b == nil:
@@ -168,11 +176,23 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 		want := normalizeLines(ref.Stdout)
 		stdout = &Match{Equals: &want}
 	}
-	res, err := env.Exec(ctx, c.argv(), ExecOptions{User: c.User, Stdin: c.Stdin, Env: envList(c.Env)})
-	if err != nil {
-		out := commandError(ctx, err)
-		out.Output = commandOutput(res)
-		return out
+	var res ExecResult
+	var shown string
+	if c.KillAt != nil {
+		var out Outcome
+		var ok bool
+		if res, shown, out, ok = c.runCrash(ctx, env); !ok {
+			return out
+		}
+	} else {
+		var err error
+		res, err = env.Exec(ctx, c.argv(), ExecOptions{User: c.User, Stdin: c.Stdin, Env: envList(c.Env)})
+		if err != nil {
+			out := commandError(ctx, err)
+			out.Output = commandOutput(res)
+			return out
+		}
+		shown = commandOutput(res)
 	}
 	want := 0
 	if c.ExitCode != nil {
@@ -206,7 +226,7 @@ func (c *Command) Run(ctx context.Context, env Env) Outcome {
 	if res.Truncated {
 		msg += " (its output was longer than the grader keeps and was cut)"
 	}
-	return Outcome{Status: Fail, Message: msg, Output: commandOutput(res)}
+	return Outcome{Status: Fail, Message: msg, Output: shown}
 }
 
 // matchOutput compares a command's output with m: equals ignores

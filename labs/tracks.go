@@ -18,16 +18,18 @@ const TracksFile = "tracks.yaml"
 // tracks.yaml: every lab, beginner to advanced.
 const ImplicitTrack = "labs"
 
-// Track is an ordered path through labs, beginner to advanced.
+// Track is an ordered path through labs, beginner to advanced. Its yaml
+// tags name its fields in tracks.yaml, for the schema (TracksSchema) and
+// the decoder's list of allowed fields; the decoder itself is by hand.
 type Track struct {
 	// ID is a slug ("sql"), as `lab next --track` takes it.
-	ID string
+	ID string `yaml:"id"`
 	// Title is a short title ("SQL").
-	Title string
+	Title string `yaml:"title"`
 	// Description is a sentence on what the track teaches.
-	Description string
+	Description string `yaml:"description"`
 	// Labs are the ids of the track's labs, in the order to take them.
-	Labs []string
+	Labs []string `yaml:"labs"`
 }
 
 // Tracks is a catalog's curriculum: its tracks in order and the labs each
@@ -167,17 +169,4 @@ func loadTracks(fsys fs.FS, root, display string, all []*Lab) (*Tracks, error) {
 		return nil, err
 	}
 	return t, nil
-}
-
-// TracksSchemaFile is the JSON Schema of tracks.yaml, in the bundled
-// catalog's folder.
-const TracksSchemaFile = "tracks.schema.json"
-
-// TracksSchema returns the JSON Schema (draft 2020-12) of tracks.yaml.
-func TracksSchema() []byte {
-	b, err := fs.ReadFile(bundled, TracksSchemaFile)
-	if err != nil {
-		panic("labs: the embedded " + TracksSchemaFile + " is missing: " + err.Error())
-	}
-	return b
 }

@@ -2,6 +2,7 @@ package labs
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -91,9 +92,18 @@ func (d *tracksDecoder) str(n *yaml.Node, where string) string {
 }
 
 var (
-	tracksFileFields = []string{"tracks", "requires"}
-	trackFields      = []string{"id", "title", "description", "labs"}
+	tracksFileFields = yamlNames(reflect.TypeOf(tracksFile{}))
+	trackFields      = yamlNames(reflect.TypeOf(Track{}))
 )
+
+// yamlNames returns the YAML field names of struct type t, in order.
+func yamlNames(t reflect.Type) []string {
+	var out []string
+	for _, f := range fieldsOf(t) {
+		out = append(out, f.name)
+	}
+	return out
+}
 
 func decodeTracks(root *yaml.Node, el *errorList, known map[string]bool) *Tracks {
 	d := &tracksDecoder{el: el, known: known, at: map[string]Pos{}}

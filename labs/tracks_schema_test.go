@@ -3,6 +3,9 @@ package labs
 import (
 	"bytes"
 	"os"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -68,5 +71,48 @@ func TestTracksSchema(t *testing.T) {
 		if _, err := LoadTracks(tracksFS(bad), ".", nil); err == nil {
 			t.Errorf("loader accepts %q", bad)
 		}
+	}
+}
+
+// TestTracksSchemaFile keeps tracks.schema.json, which editors read, equal
+// to TracksSchema; refresh it with -update.
+func TestTracksSchemaFile(t *testing.T) {
+	if *update {
+		if err := os.WriteFile(TracksSchemaFile, TracksSchema(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(TracksSchemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, TracksSchema()) {
+		t.Errorf("%s is stale; run go test ./labs -run TestTracksSchemaFile -update", TracksSchemaFile)
+	}
+}
+
+// TestTracksSchemaDescribesEveryField keeps tracksSchemaFields in step with
+// the fields of tracks.yaml, and the decoder's allowed fields with them.
+func TestTracksSchemaDescribesEveryField(t *testing.T) {
+	for _, typ := range []reflect.Type{reflect.TypeOf(tracksFile{}), reflect.TypeOf(Track{})} {
+		for _, f := range fieldsOf(typ) {
+			key := typ.Name() + "." + f.name
+			if d, _ := tracksSchemaFields[key]["description"].(string); d == "" {
+				t.Errorf("tracksSchemaFields[%q] has no description", key)
+			}
+		}
+	}
+	for key := range tracksSchemaFields {
+		typ, name, _ := strings.Cut(key, ".")
+		allowed := map[string][]string{"tracksFile": tracksFileFields, "Track": trackFields}[typ]
+		if !slices.Contains(allowed, name) {
+			t.Errorf("tracksSchemaFields[%q] names no field", key)
+		}
+	}
+	if want := []string{"tracks", "requires"}; !slices.Equal(tracksFileFields, want) {
+		t.Errorf("tracks.yaml fields = %q, want %q", tracksFileFields, want)
+	}
+	if want := []string{"id", "title", "description", "labs"}; !slices.Equal(trackFields, want) {
+		t.Errorf("track fields = %q, want %q", trackFields, want)
 	}
 }

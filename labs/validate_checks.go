@@ -51,6 +51,7 @@ func (v *validator) checkDefs() {
 		if c.Check != nil {
 			v.checkFields(c)
 			v.httpServices(c)
+			v.killAtService(c)
 		}
 	}
 	for _, c := range l.Checks {

@@ -55,6 +55,9 @@ func (e *checkEnv) exec(ctx context.Context, cmd []string, opts checks.ExecOptio
 		e.run.noteEnv(err)
 		return res, err
 	}
+	if opts.KillAt != nil {
+		return checks.ExecResult{}, checks.ErrNoKillPoint
+	}
 	svc := e.run.env.sess.lookup(e.service)
 	if svc == nil {
 		return checks.ExecResult{}, fmt.Errorf("service %q is not running", e.service)

@@ -34,6 +34,9 @@ var runtimeRequires = engine.Requirements{
 		"cat",     // apply: a program file from stdin
 		"mv",      // apply: the file into place
 		"dirname", // apply: a program file's folder
+		"mktemp",  // run with kill_at: the crash watcher's folder
+		"mkfifo",  // run with kill_at: the program's stdout to the watcher
+		"rm",      // run with kill_at: the watcher's folder, afterwards
 	},
 	Users: []string{
 		ProgramUser, // runs the learner's program and the checks' commands; Reset kills its processes

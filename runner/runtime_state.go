@@ -274,6 +274,10 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	if user == "" {
 		user = ProgramUser
 	}
+	if opts.KillAt != nil && user != ProgramUser {
+		// The watcher kills every process of the run's user.
+		return checks.ExecResult{}, fmt.Errorf("kill_at: the program must run as %s, not %s", ProgramUser, user)
+	}
 	eo := engine.ExecOptions{User: user, WorkingDir: AppDir, Env: append([]string{"HOME=/tmp"}, opts.Env...)}
 	if opts.Stdin != "" {
 		eo.Stdin = strings.NewReader(opts.Stdin)
@@ -292,15 +296,23 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	// The memory cgroup's counters go first and last on stderr (see
 	// runtime_memory.go).
 	// A language whose runtime reserves more address space than it uses
-	// (V8) is bounded by the container's memory alone (runtime_lang.go).
+	// (V8, Go) is bounded by the container's memory alone (runtime_lang.go).
 	addressLimit := fmt.Sprintf("ulimit -v %d; ", programMemory>>10)
 	if _, lang, _ := languageOf(st.svc); lang.noAddressLimit {
 		addressLimit = ""
 	}
-	script := fmt.Sprintf(memoryCounters+"\n"+`%smem before; %sulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; mem after; exit $rc`,
-		wipe, addressLimit, programFileSize>>9, seconds(programKillGrace), seconds(limit))
+	timeout := fmt.Sprintf("timeout -k %s %s", seconds(programKillGrace), seconds(limit))
+	runProgram := timeout + ` "$@"; rc=$?`
+	args := []string{"/bin/sh", "-c", "", "labrunner"}
+	if opts.KillAt != nil {
+		// Its stdout through the crash watcher (runtime_crash.go).
+		runProgram = crashScript(timeout)
+		args = append(args, crashArgs(opts.KillAt)...)
+	}
+	args[2] = fmt.Sprintf(memoryCounters+"\n"+`%smem before; %sulimit -f %d; %s; kill -9 -1 2>/dev/null; mem after; exit $rc`,
+		wipe, addressLimit, programFileSize>>9, runProgram)
 	start := time.Now()
-	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, zygoteCommand(cmd, user)...), eo)
+	res, err := svc.Exec(ctx, append(args, zygoteCommand(cmd, user)...), eo)
 	elapsed := time.Since(start)
 	if err != nil || res.ExitCode >= 124 {
 		// The shell itself may have been stopped (by the deadline, or by
@@ -314,6 +326,13 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 		return checks.ExecResult{}, err
 	}
 	stderr, before, after, hasAfter := takeMemoryMarkers(res.Stderr)
+	killed := false
+	if opts.KillAt != nil {
+		stderr, killed = takeCrashMarker(stderr)
+		// A program that printed the marker itself and was not killed
+		// does not end with SIGKILL's code.
+		killed = killed && res.ExitCode == 137
+	}
 	if before.ok && !hasAfter {
 		after = st.readMemCount(ctx)
 	}
@@ -329,6 +348,9 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	switch {
 	case timedOut:
 		return out, &ProgramTimeoutError{Limit: limit}
+	case killed:
+		out.Killed = true
+		out.Stderr += killedNote(opts.KillAt)
 	case res.ExitCode == 137 && before.ok && after.ok:
 		// The kernel killed nothing for memory: the program (or its own
 		// kill -9) did.

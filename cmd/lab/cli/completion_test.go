@@ -79,7 +79,7 @@ func TestCompletion(t *testing.T) {
 		{"merge formats", "", nil, []string{"grade", "merge", "--format", "ht"}, []string{"html"}, list},
 		{"images list formats", "", nil, []string{"images", "list", "--format", ""}, imagesListFormats, noFiles},
 		{"new kinds", "", nil, []string{"new", "--kind", ""}, scaffoldKinds(), noFiles},
-		{"new --from lab ids", "", nil, []string{"new", "--from", "redis-"}, []string{"redis-cache-aside", "redis-rate-limit"}, noFiles},
+		{"new --from lab ids", "", nil, []string{"new", "--from", "redis-"}, []string{"redis-cache-aside", "redis-leaderboard", "redis-queue", "redis-rate-limit"}, noFiles},
 		{"--dir is a folder", "", nil, []string{"check", "-C", ""}, nil, dirs},
 		{"--labs is a folder", "", nil, []string{"--labs", ""}, nil, dirs},
 		{"--out is a folder", "", nil, []string{"grade", "--out", ""}, nil, dirs},

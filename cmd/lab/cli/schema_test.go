@@ -28,3 +28,22 @@ func TestSchemaCommand(t *testing.T) {
 		t.Errorf("an argument: exit %d, want 2", code)
 	}
 }
+
+// TestSchemaCommandTracks: --tracks prints the schema of tracks.yaml.
+func TestSchemaCommandTracks(t *testing.T) {
+	c := newCatalogTest(t)
+	out, errOut, code := c.run(false, "schema", "--tracks")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if doc["title"] != "labrunner tracks.yaml" {
+		t.Errorf("title = %v", doc["title"])
+	}
+	if !bytes.Equal([]byte(out), labs.TracksSchema()) {
+		t.Error("output differs from labs.TracksSchema()")
+	}
+}
