@@ -1,0 +1,469 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SQLConcurrent is the `sql.concurrent` check: calls of the learner's SQL
+// run from several sessions at once, then invariant queries must hold. It
+// grades what only concurrency shows: a money transfer that reads a
+// balance and writes it back without a lock loses updates, an on-call
+// rule checked before an update lets two doctors leave at once.
+//
+//   - name: concurrent-transfers
+//     type: sql.concurrent
+//     service: db
+//     timeout: 60s
+//     sessions: 8                   # connections, 2 to 16
+//     setup: UPDATE accounts SET balance = 100   # optional, run and committed first
+//     calls: |                      # one row per call: its arguments $1, $2, …
+//     SELECT 1 + i % 4, 1 + (i + 1) % 4, 30 FROM generate_series(0, 63) i
+//     statements:                   # one call: these, in one transaction
+//     - SELECT transfer($1, $2, $3)
+//     isolation: read committed     # optional: repeatable read, serializable
+//     gate: SELECT FROM accounts FOR UPDATE   # optional: see below
+//     allow: [P0, "23"]             # SQLSTATEs (or classes) of a refused call
+//     retry: ["40001"]              # SQLSTATEs of a call retried from the start
+//     invariants:
+//     - query: SELECT sum(balance) = 400 FROM accounts
+//     message: money was created or lost
+//
+// The rows of `calls` are dealt to the sessions in rounds: in round r,
+// session s makes call r×sessions+s. A call is a transaction (BEGIN, at
+// `isolation` if set, the statements with the row's values as text
+// parameters, COMMIT). A call that fails with an error listed in `allow`
+// is rolled back and counts as refused (an impossible transfer); one
+// listed in `retry` runs again from BEGIN, up to `max_retries` times (a
+// serialization failure, as a client's retry loop would); any other
+// error fails the check, naming the session and the call.
+//
+// `gate` makes the race certain rather than probable. Before each round a
+// session of the grader runs it in a transaction of its own (a `SELECT …
+// FOR UPDATE` of the rows the calls write), the round's calls start, and
+// the grader waits until every one of them is either waiting for a lock
+// or finished; then it rolls the gate back. Every call has by then read
+// what it reads without a lock, and the writes all go at once: a call
+// that reads a balance then writes it back without `FOR UPDATE` loses the
+// others' updates every time, not by luck of timing.
+//
+// The calls and invariants run on the learner's database of the main data
+// and of every hidden variant (a failure there does not show its data),
+// as the learner's role, within its limits and the check's timeout. What
+// is still running at the deadline (a lock never released, a loop that
+// never ends) is stopped and the check fails, saying so; a deadlock the
+// server detects is an error of the call like any other.
+type SQLConcurrent struct {
+	// Sessions is how many connections make calls at once.
+	Sessions int `yaml:"sessions" json:"sessions"`
+	// Setup are statements run before the calls, on the grader's own
+	// session (which also runs the calls query and the invariants, so a
+	// TEMP table made here is theirs to read), each committed.
+	Setup []string `yaml:"setup,omitempty" json:"setup,omitempty"`
+	// Calls is a query whose rows are the calls' arguments.
+	Calls string `yaml:"calls" json:"calls"`
+	// Statements are one call's statements, with $1, $2, … bound to a
+	// row of Calls.
+	Statements []string `yaml:"statements" json:"statements"`
+	// Isolation is the calls' isolation level: read committed (the
+	// server's default), repeatable read or serializable.
+	Isolation string `yaml:"isolation,omitempty" json:"isolation,omitempty"`
+	// Gate is a statement the grader holds in a transaction while each
+	// round's calls start; usually a SELECT … FOR UPDATE of the rows
+	// they write.
+	Gate string `yaml:"gate,omitempty" json:"gate,omitempty"`
+	// Allow lists SQLSTATEs (5 characters) or classes (2) of errors that
+	// refuse a call: rolled back, counted, not a failure.
+	Allow []string `yaml:"allow,omitempty" json:"allow,omitempty"`
+	// Retry lists SQLSTATEs or classes of errors after which a call runs
+	// again from the start.
+	Retry []string `yaml:"retry,omitempty" json:"retry,omitempty"`
+	// Outcome is how every call must end: commit, refuse (an error of
+	// allow), or any (the default).
+	Outcome string `yaml:"outcome,omitempty" json:"outcome,omitempty"`
+	// MaxRetries bounds the retries of one call; default 50.
+	MaxRetries int `yaml:"max_retries,omitempty" json:"max_retries,omitempty"`
+	// Invariants must each return true once every call has ended.
+	Invariants []*Invariant `yaml:"invariants" json:"invariants"`
+}
+
+// Invariant is an assertion query of sql.concurrent and its message.
+type Invariant struct {
+	// Query must return one value, true when the invariant holds.
+	Query string `yaml:"query" json:"query"`
+	// Message is the learner's sentence when it does not.
+	Message string `yaml:"message" json:"message"`
+}
+
+var _ Check = (*SQLConcurrent)(nil)
+
+// Bounds of sql.concurrent: a few connections of the learner's role (the
+// server is shared by every slot graded side by side), and a run of calls
+// that fits a check's timeout.
+const (
+	maxSessions       = 16
+	maxCalls          = 10_000
+	defaultMaxRetries = 50
+	// gatePoll is how often the grader looks whether a round's calls
+	// are all waiting or done.
+	gatePoll = 5 * time.Millisecond
+)
+
+var isolations = map[string]string{
+	"read committed":  "READ COMMITTED",
+	"repeatable read": "REPEATABLE READ",
+	"serializable":    "SERIALIZABLE",
+}
+
+var sqlStateRe = regexp.MustCompile(`^[0-9A-Z]{2}([0-9A-Z]{3})?$`)
+
+// Validate implements Check.
+func (c *SQLConcurrent) Validate() error {
+	var errs []error
+	if c.Sessions < 1 || c.Sessions > maxSessions {
+		errs = append(errs, fmt.Errorf("sessions: must be between 1 and %d", maxSessions))
+	}
+	for i, s := range c.Setup {
+		if strings.TrimSpace(s) == "" {
+			errs = append(errs, fmt.Errorf("setup[%d]: must not be empty", i))
+		}
+	}
+	switch c.Outcome {
+	case "", "any", "commit":
+	case "refuse":
+		if len(c.Allow) == 0 {
+			errs = append(errs, errors.New("outcome: refuse needs allow: the errors that refuse a call"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("outcome: %q is not one of commit, refuse, any", c.Outcome))
+	}
+	if strings.TrimSpace(c.Calls) == "" {
+		errs = append(errs, errors.New("calls: needs a query whose rows are the calls' arguments"))
+	}
+	if len(c.Statements) == 0 {
+		errs = append(errs, errors.New("statements: needs at least one statement"))
+	}
+	for i, s := range c.Statements {
+		if strings.TrimSpace(s) == "" {
+			errs = append(errs, fmt.Errorf("statements[%d]: must not be empty", i))
+		}
+	}
+	if c.Isolation != "" {
+		if _, ok := isolations[strings.ToLower(c.Isolation)]; !ok {
+			errs = append(errs, fmt.Errorf("isolation: %q is not one of read committed, repeatable read, serializable", c.Isolation))
+		}
+	}
+	for field, list := range map[string][]string{"allow": c.Allow, "retry": c.Retry} {
+		for i, s := range list {
+			if !sqlStateRe.MatchString(s) {
+				errs = append(errs, fmt.Errorf("%s[%d]: %q is not a SQLSTATE (5 characters, such as 40001) or a class (2, such as P0)", field, i, s))
+			}
+		}
+	}
+	if c.MaxRetries < 0 {
+		errs = append(errs, errors.New("max_retries: must not be negative"))
+	}
+	if len(c.Invariants) == 0 {
+		errs = append(errs, errors.New("invariants: needs at least one query that must hold after the calls"))
+	}
+	for i, inv := range c.Invariants {
+		switch {
+		case inv == nil:
+			errs = append(errs, fmt.Errorf("invariants[%d]: expected query and message", i))
+		case strings.TrimSpace(inv.Query) == "":
+			errs = append(errs, fmt.Errorf("invariants[%d].query: must not be empty", i))
+		case strings.TrimSpace(inv.Message) == "":
+			errs = append(errs, fmt.Errorf("invariants[%d].message: say what went wrong when it does not hold", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Run implements Check.
+func (c *SQLConcurrent) Run(ctx context.Context, env Env) Outcome {
+	db, err := env.SQL()
+	if err != nil {
+		return Errored(err.Error())
+	}
+	ss, ok := db.(SQLSessions)
+	if !ok {
+		return Errored("this service cannot open sessions of its own")
+	}
+	for _, set := range append([]string{""}, db.Variants()...) {
+		out := c.runOn(ctx, ss, DB{Variant: set}, env.Reveal() && set == "")
+		if out.Status != Pass {
+			if set != "" {
+				out.Message = "on a hidden data set: " + out.Message
+			}
+			return out
+		}
+	}
+	return Passed()
+}
+
+// callResult is how one call ended.
+type callResult struct {
+	err     error
+	refused bool
+	// refused is a call ended by an error of allow (in err).
+	// stopped is a call cut off by the check's deadline.
+	stopped bool
+}
+
+func (c *SQLConcurrent) runOn(ctx context.Context, ss SQLSessions, db DB, reveal bool) Outcome {
+	sess, err := ss.Sessions(ctx, db, c.Sessions+1)
+	if err != nil {
+		return c.sessionError(ctx, err, "open the sessions")
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		for _, s := range sess {
+			s.Close(cctx)
+		}
+	}()
+	ctl, workers := sess[c.Sessions], sess[:c.Sessions]
+	for i, st := range c.Setup {
+		if _, err := ctl.Exec(ctx, st); err != nil {
+			return c.sessionError(ctx, err, fmt.Sprintf("setup statement %d", i+1))
+		}
+	}
+	rows, err := ctl.Exec(ctx, c.Calls)
+	if err != nil {
+		return c.sessionError(ctx, err, "the calls query")
+	}
+	if len(rows.Values) > maxCalls {
+		return Errored(fmt.Sprintf("the calls query returned %d rows; at most %d calls are made", len(rows.Values), maxCalls))
+	}
+	calls := make([][]any, len(rows.Values))
+	for i, r := range rows.Values {
+		for _, v := range r {
+			if v == nil {
+				calls[i] = append(calls[i], nil)
+			} else {
+				calls[i] = append(calls[i], FormatValue(v))
+			}
+		}
+	}
+	refused := 0
+	for start := 0; start < len(calls); start += len(workers) {
+		round := calls[start:min(start+len(workers), len(calls))]
+		results, out := c.round(ctx, ctl, workers[:len(round)], round)
+		if out != nil {
+			return *out
+		}
+		for i, r := range results {
+			what := fmt.Sprintf("session %d, call %d of %d (%s)", i+1, start+i+1, len(calls), describeCall(round[i]))
+			switch {
+			case r.refused && c.Outcome == "commit":
+				return Failed(fmt.Sprintf("%s: refused with %s; this call must succeed", what, errText(r.err)))
+			case r.refused:
+				refused++
+			case r.err != nil:
+				return Failed(fmt.Sprintf("%s: %s", what, errText(r.err)))
+			case c.Outcome == "refuse":
+				return Failed(what + ": committed; this call must be refused with an error")
+			}
+		}
+	}
+	for _, inv := range c.Invariants {
+		rows, err := ctl.Exec(ctx, inv.Query)
+		if err != nil {
+			return c.sessionError(ctx, err, "an invariant query")
+		}
+		if len(rows.Values) != 1 || len(rows.Values[0]) != 1 {
+			return Errored(fmt.Sprintf("the invariant query returned %d rows; it must return one value", len(rows.Values)))
+		}
+		if got := FormatValue(rows.Values[0][0]); got != "true" {
+			msg := fmt.Sprintf("%s, after %d calls from %d sessions at once (%d refused)", inv.Message, len(calls), len(workers), refused)
+			if reveal {
+				msg += fmt.Sprintf(": the invariant returned %s", got)
+			}
+			return Failed(msg)
+		}
+	}
+	return Passed()
+}
+
+// round makes one round of calls, one per worker, behind the gate if
+// there is one. out is set when the round could not be played.
+func (c *SQLConcurrent) round(ctx context.Context, ctl Session, workers []Session, calls [][]any) ([]callResult, *Outcome) {
+	gated := strings.TrimSpace(c.Gate) != ""
+	if gated {
+		if _, err := ctl.Exec(ctx, "BEGIN"); err != nil {
+			out := c.sessionError(ctx, err, "begin the gate")
+			return nil, &out
+		}
+		if _, err := ctl.Exec(ctx, c.Gate); err != nil {
+			out := c.sessionError(ctx, err, "the gate statement")
+			return nil, &out
+		}
+	}
+	results := make([]callResult, len(workers))
+	done := make([]chan struct{}, len(workers))
+	var wg sync.WaitGroup
+	for i, w := range workers {
+		done[i] = make(chan struct{})
+		wg.Go(func() {
+			defer close(done[i])
+			results[i] = c.call(ctx, w, calls[i])
+		})
+	}
+	var gateErr error
+	if gated {
+		gateErr = c.waitAtGate(ctx, ctl, workers, done)
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		if _, err := ctl.Exec(rctx, "ROLLBACK"); err != nil && gateErr == nil {
+			gateErr = err
+		}
+		cancel()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		running := 0
+		for _, r := range results {
+			if r.stopped {
+				running++
+			}
+		}
+		out := c.sessionError(ctx, ctx.Err(), "")
+		if overLimit(ctx, ctx.Err()) {
+			out = Errored(pastLimit(ctx, fmt.Sprintf("the calls (%d of %d sessions were still running: a lock never released, a wait the server does not see as a deadlock, or a loop that never ends)", running, len(workers)), "stopped"))
+		}
+		return nil, &out
+	}
+	if gateErr != nil {
+		out := c.sessionError(ctx, gateErr, "the gate")
+		return nil, &out
+	}
+	return results, nil
+}
+
+// waitAtGate returns when every worker whose call has not finished is
+// waiting for a lock: by then each has gone as far as it can without one.
+func (c *SQLConcurrent) waitAtGate(ctx context.Context, ctl Session, workers []Session, done []chan struct{}) error {
+	for {
+		var pids []string
+		for i, w := range workers {
+			select {
+			case <-done[i]:
+			default:
+				pids = append(pids, fmt.Sprint(w.PID()))
+			}
+		}
+		if len(pids) == 0 {
+			return nil
+		}
+		rows, err := ctl.Exec(ctx, "SELECT pg_catalog.count(DISTINCT pid) FROM pg_catalog.pg_locks WHERE NOT granted AND pid OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int4[])",
+			"{"+strings.Join(pids, ",")+"}")
+		if err != nil {
+			return err
+		}
+		if len(rows.Values) == 1 && FormatValue(rows.Values[0][0]) == fmt.Sprint(len(pids)) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(gatePoll):
+		}
+	}
+}
+
+// call makes one call: a transaction of the statements, retried after an
+// error listed in retry.
+func (c *SQLConcurrent) call(ctx context.Context, s Session, args []any) callResult {
+	begin := "BEGIN"
+	if c.Isolation != "" {
+		begin += " ISOLATION LEVEL " + isolations[strings.ToLower(c.Isolation)]
+	}
+	retries := c.MaxRetries
+	if retries == 0 {
+		retries = defaultMaxRetries
+	}
+	for attempt := 0; ; attempt++ {
+		err := c.transaction(ctx, s, begin, args)
+		if err == nil {
+			return callResult{}
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		s.Exec(rctx, "ROLLBACK")
+		cancel()
+		if ctx.Err() != nil {
+			return callResult{err: ctx.Err(), stopped: true}
+		}
+		state := sqlState(err)
+		switch {
+		case matchState(c.Retry, state) && attempt < retries:
+			continue
+		case matchState(c.Retry, state):
+			return callResult{err: fmt.Errorf("still failing after %d retries: %w", retries, err)}
+		case matchState(c.Allow, state):
+			return callResult{err: err, refused: true}
+		}
+		return callResult{err: err}
+	}
+}
+
+func (c *SQLConcurrent) transaction(ctx context.Context, s Session, begin string, args []any) error {
+	if _, err := s.Exec(ctx, begin); err != nil {
+		return err
+	}
+	for _, st := range c.Statements {
+		if _, err := s.Exec(ctx, st, args...); err != nil {
+			return err
+		}
+	}
+	_, err := s.Exec(ctx, "COMMIT")
+	return err
+}
+
+// matchState reports whether a SQLSTATE is in a list of states and classes.
+func matchState(list []string, state string) bool {
+	if state == "" {
+		return false
+	}
+	for _, s := range list {
+		if s == state || (len(s) == 2 && strings.HasPrefix(state, s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// describeCall writes a call's arguments as the learner would: (1, 2, 30).
+func describeCall(args []any) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		if a == nil {
+			parts[i] = "NULL"
+		} else {
+			parts[i] = fmt.Sprint(a)
+		}
+	}
+	return "arguments (" + strings.Join(parts, ", ") + ")"
+}
+
+// errText is an error's message with its SQLSTATE when it has one.
+func errText(err error) string {
+	if s := sqlState(err); s != "" {
+		return fmt.Sprintf("%v (SQLSTATE %s)", err, s)
+	}
+	return err.Error()
+}
+
+// sessionError is the outcome of a statement of the grader's that failed.
+func (c *SQLConcurrent) sessionError(ctx context.Context, err error, what string) Outcome {
+	if overLimit(ctx, err) {
+		return Errored(pastLimit(ctx, "the calls", "stopped"))
+	}
+	if ctx.Err() != nil {
+		return interrupted
+	}
+	return Errored(what + ": " + errText(err))
+}

@@ -1,0 +1,140 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/runner/engine"
+)
+
+var _ checks.SQLSessions = (*SQL)(nil)
+
+// Sessions implements checks.SQLSessions: n connections of the slot's
+// role to its database of db's data set, each in the grader's session
+// state (see graderReset), outside any transaction.
+//
+// Another connection sees only what is committed, so the run's
+// transaction on that database is committed first (the submission's
+// script and what checks before this one did) and a new one begun; the
+// run's databases are then recreated when it ends, as after a script
+// that commits. The sessions are the slot's role's like its other
+// connections: the disk and memory quotas watch them, and the check's
+// deadline cancels their statements.
+func (s *SQL) Sessions(ctx context.Context, db checks.DB, n int) ([]checks.Session, error) {
+	if db.Reference {
+		return nil, errors.New("sessions run on the learner's databases, not on the reference copy")
+	}
+	c, err := s.conn(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if s.tx && inTx(c) {
+		s.dirty = true
+		for _, q := range []string{"COMMIT", "BEGIN"} {
+			if _, err := c.Exec(ctx, q); err != nil {
+				return nil, s.classify(ctx, c, engine.EnvErr(fmt.Errorf("%s the run's transaction: %w", q, err)))
+			}
+		}
+	}
+	reset, err := s.lab.graderReset(ctx)
+	if err != nil {
+		return nil, engine.EnvErr(err)
+	}
+	out := make([]checks.Session, 0, n)
+	closeAll := func() {
+		for _, x := range out {
+			x.Close(context.WithoutCancel(ctx))
+		}
+	}
+	for range n {
+		pc, err := s.lab.connect(ctx, s.slot.role, s.slot.password, s.slot.dbFor(db.Variant))
+		if err != nil {
+			closeAll()
+			return nil, engine.EnvErr(fmt.Errorf("connect as %s: %w", s.slot.role, err))
+		}
+		if _, err := pc.Exec(ctx, reset); err != nil {
+			pc.Close(context.WithoutCancel(ctx))
+			closeAll()
+			return nil, engine.EnvErr(fmt.Errorf("set the grader's session state: %w", err))
+		}
+		out = append(out, &session{c: pc})
+	}
+	return out, nil
+}
+
+// session is a checks.Session on one connection.
+type session struct {
+	c *pgx.Conn
+}
+
+func (x *session) PID() int { return int(x.c.PgConn().PID()) }
+
+func (x *session) Close(ctx context.Context) { x.c.Close(ctx) }
+
+// Exec implements checks.Session: the extended protocol, one statement,
+// parameters as text of a type the server infers, values as text.
+func (x *session) Exec(ctx context.Context, query string, args ...any) (*checks.Rows, error) {
+	vals := make([][]byte, len(args))
+	for i, a := range args {
+		if a != nil {
+			vals[i] = []byte(fmt.Sprint(a))
+		}
+	}
+	res := x.c.PgConn().ExecParams(ctx, query, vals, nil, nil, nil).Read()
+	if res.Err != nil {
+		return nil, sessionError(res.Err)
+	}
+	out := &checks.Rows{}
+	size := 0
+	for _, f := range res.FieldDescriptions {
+		out.Columns = append(out.Columns, f.Name)
+	}
+	for _, raw := range res.Rows {
+		vals := make([]any, len(raw))
+		for i, b := range raw {
+			if b == nil {
+				continue
+			}
+			size += len(b)
+			vals[i] = string(b)
+			if res.FieldDescriptions[i].DataTypeOID == pgtype.BoolOID {
+				vals[i] = map[string]string{"t": "true", "f": "false"}[string(b)]
+			}
+		}
+		out.Values = append(out.Values, vals)
+	}
+	if len(out.Values) > maxResultRows || size > maxResultBytes {
+		return nil, fmt.Errorf("the statement returned more than %d rows or %d MB", maxResultRows, maxResultBytes>>20)
+	}
+	return out, nil
+}
+
+// stateError is a Postgres error as a learner reads it: the message, its
+// detail and hint, and the SQLSTATE for the check.
+type stateError struct {
+	msg, state string
+}
+
+func (e *stateError) Error() string    { return e.msg }
+func (e *stateError) SQLState() string { return e.state }
+
+func sessionError(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	msg := pe.Message
+	if pe.Detail != "" {
+		msg += " (" + pe.Detail + ")"
+	}
+	if pe.Hint != "" {
+		msg += " (hint: " + pe.Hint + ")"
+	}
+	return &stateError{msg: msg, state: pe.Code}
+}
