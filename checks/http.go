@@ -61,6 +61,9 @@ type HTTP struct {
 	Expect *HTTPExpect `yaml:"expect,omitempty" json:"expect,omitempty"`
 	// Requests is a sequence of requests, sent in order.
 	Requests []*HTTPStep `yaml:"requests,omitempty" json:"requests,omitempty"`
+	// BackendHits are counts read from lab backends once every request
+	// has been answered (see HTTPBackendHits).
+	BackendHits []*HTTPBackendHits `yaml:"backend_hits,omitempty" json:"backend_hits,omitempty"`
 }
 
 // HTTPRequest is one request. The scheme, host and port are the
@@ -113,6 +116,13 @@ var (
 // Validate implements Check.
 func (c *HTTP) Validate() error {
 	var errs []error
+	for i, h := range c.BackendHits {
+		if h == nil {
+			errs = append(errs, fmt.Errorf("backend_hits: entry %d is empty", i+1))
+			continue
+		}
+		errs = append(errs, h.validate(fmt.Sprintf("backend_hits[%d]", i+1))...)
+	}
 	if len(c.Requests) > 0 {
 		if !c.HTTPRequest.empty() || c.Expect != nil {
 			errs = append(errs, errors.New("requests: write either one request (method, path, headers, body, expect) or a list of requests, not both"))
@@ -129,7 +139,7 @@ func (c *HTTP) Validate() error {
 		if total > httpMaxRequests {
 			errs = append(errs, fmt.Errorf("requests: %d requests in all; at most %d", total, httpMaxRequests))
 		}
-		if !slices.ContainsFunc(c.Requests, func(s *HTTPStep) bool { return s != nil && (s.Expect != nil || s.Distinct != nil) }) {
+		if len(c.BackendHits) == 0 && !slices.ContainsFunc(c.Requests, func(s *HTTPStep) bool { return s != nil && (s.Expect != nil || s.Distinct != nil) }) {
 			errs = append(errs, errors.New("requests: no request has an expect or a distinct; the check would pass whatever the server answers"))
 		}
 		return errors.Join(errs...)
@@ -138,9 +148,9 @@ func (c *HTTP) Validate() error {
 	if c.From == "" && c.steps()[0].usesClient() {
 		errs = append(errs, fmt.Errorf("expect: %s is the address of a client sent from a service; set from", placeholderClient))
 	}
-	if c.Expect == nil {
+	if c.Expect == nil && len(c.BackendHits) == 0 {
 		errs = append(errs, errors.New("expect: missing (what the response must be, e.g. expect: {status: 200})"))
-	} else {
+	} else if c.Expect != nil {
 		errs = append(errs, c.Expect.validate("expect")...)
 	}
 	return errors.Join(errs...)
@@ -241,6 +251,10 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 		// Redirects are answers to check, not to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	run, err := randomToken()
+	if err != nil {
+		return Errored(err.Error())
+	}
 	steps := c.steps()
 	total := 0
 	for _, s := range steps {
@@ -265,7 +279,7 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 			if total > 1 {
 				what = fmt.Sprintf("request %d of %d (%s)", n, total, what)
 			}
-			resp, expect, err := s.sendFilled(ctx, env, client, base)
+			resp, expect, err := s.sendFilled(ctx, env, client, base, run)
 			if err != nil {
 				if overLimit(ctx, err) {
 					return Errored(fmt.Sprintf("%s: no answer; %s", what, pastLimit(ctx, "the request", "given up")))
@@ -298,6 +312,18 @@ func (c *HTTP) Run(ctx context.Context, env Env) Outcome {
 			}
 		}
 	}
+	for _, h := range c.BackendHits {
+		msg, err := h.check(ctx, env, client, run, env.Reveal())
+		if err != nil {
+			if ctx.Err() != nil {
+				return interrupted
+			}
+			return Errored(err.Error())
+		}
+		if msg != "" {
+			return Failed(msg)
+		}
+	}
 	return Passed()
 }
 
@@ -326,12 +352,12 @@ func (e *envError) Error() string { return e.err.Error() }
 
 // sendFilled sends the step's request once, its placeholders filled, and
 // returns the response with the step's expectations for it.
-func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client, base string) (*httpResponse, *HTTPExpect, error) {
+func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client, base, run string) (*httpResponse, *HTTPExpect, error) {
 	token, err := randomToken()
 	if err != nil {
 		return nil, nil, &envError{err}
 	}
-	vars := map[string]string{placeholderNonce: token}
+	vars := map[string]string{placeholderNonce: token, placeholderRun: run}
 	headers := map[string]string{}
 	for k, v := range s.Headers {
 		headers[k] = fill(v, vars, false)
@@ -346,6 +372,7 @@ func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client,
 		headers[nonceHeader] = nonce
 	}
 	method, p := s.target()
+	p = fill(p, vars, false)
 	if s.From != "" {
 		resp, addr, err := sendFrom(ctx, env, s.From, method, p, headers, s.Body)
 		if err != nil {
@@ -358,7 +385,7 @@ func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client,
 		vars[placeholderClient] = addr
 		return resp, s.Expect.filled(vars), nil
 	}
-	resp, err := s.send(ctx, client, base, headers)
+	resp, err := s.send(ctx, client, base+p, method, headers)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -366,13 +393,12 @@ func (s *HTTPStep) sendFilled(ctx context.Context, env Env, client *http.Client,
 	return resp, s.Expect.filled(vars), nil
 }
 
-func (s *HTTPStep) send(ctx context.Context, client *http.Client, base string, headers map[string]string) (*httpResponse, error) {
-	method, p := s.target()
+func (s *HTTPStep) send(ctx context.Context, client *http.Client, target, method string, headers map[string]string) (*httpResponse, error) {
 	var body io.Reader
 	if s.Body != "" {
 		body = strings.NewReader(s.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, base+p, body)
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
 		return nil, err
 	}

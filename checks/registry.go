@@ -29,6 +29,7 @@ var types = []Type{
 	{Name: "sql.index", Kinds: []string{"postgres"}, New: func() Check { return &SQLIndex{} }},
 	{Name: "sql.intact", Kinds: []string{"postgres"}, New: func() Check { return &SQLIntact{} }},
 	{Name: "sql.plan", Kinds: []string{"postgres"}, New: func() Check { return &SQLPlan{} }},
+	{Name: "sql.rejects", Kinds: []string{"postgres"}, New: func() Check { return &SQLRejects{} }},
 	{Name: "sql.result", Kinds: []string{"postgres"}, New: func() Check { return &SQLResult{} }},
 	{Name: "workload", Kinds: []string{"runtime"}, New: func() Check { return &Workload{} }},
 }

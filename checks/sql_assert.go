@@ -9,7 +9,8 @@ import (
 
 // SQLAssert is the `sql.assert` check: a query, run on the learner's
 // database after the submission is applied, must return true — or, with
-// `expect`, the expected scalar.
+// `expect`, the expected scalar. With `setup`, statements run first (see
+// SQLSetup): a behaviour check, DML in and the rows it left out.
 //
 //   - name: total-is-positive
 //     type: sql.assert
@@ -17,6 +18,13 @@ import (
 //     query: SELECT count(*) > 0 FROM orders
 //     # expect: "42"      # optional: the single value the query must return
 //     message: orders must not be empty   # optional: the learner's sentence on failure
+//
+//   - name: audit-on-update
+//     type: sql.assert
+//     setup:                # optional: run first, in order, as the learner
+//
+//   - UPDATE accounts SET balance = 10 WHERE id = 1
+//     query: SELECT count(*) = 1 FROM audit_log WHERE account_id = 1
 type SQLAssert struct {
 	// Query must return one row with one column.
 	Query string `yaml:"query" json:"query"`
@@ -24,16 +32,22 @@ type SQLAssert struct {
 	Expect *string `yaml:"expect,omitempty" json:"expect,omitempty"`
 	// Message is shown to the learner when the assertion fails.
 	Message string `yaml:"message,omitempty" json:"message,omitempty"`
+	// SQLSetup is the statements run before the query.
+	SQLSetup `yaml:",inline"`
 }
 
 var _ Check = (*SQLAssert)(nil)
 
 // Validate implements Check.
 func (c *SQLAssert) Validate() error {
+	var errs []error
 	if strings.TrimSpace(c.Query) == "" {
-		return errors.New("query: must not be empty")
+		errs = append(errs, errors.New("query: must not be empty"))
 	}
-	return nil
+	if err := c.SQLSetup.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // Run implements Check.
@@ -41,6 +55,9 @@ func (c *SQLAssert) Run(ctx context.Context, env Env) Outcome {
 	db, err := env.SQL()
 	if err != nil {
 		return Errored(err.Error())
+	}
+	if out, ok := c.SQLSetup.run(ctx, db); !ok {
+		return out
 	}
 	rows, err := db.Query(ctx, Learner, c.Query)
 	if err != nil {

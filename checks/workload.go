@@ -327,7 +327,40 @@ func (t *tableScans) read(ctx context.Context) (int64, string, error) {
 	return n, FormatValue(rows.Values[0][1]), nil
 }
 
+// settledQuery counts the connections to the learner's database that
+// come from somewhere other than the grader's own address: those of
+// programs that ran before (an earlier check's), whose backends may still
+// be ending and so not yet have published their scans.
+const settledQuery = `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND client_addr IS DISTINCT FROM inet_client_addr()`
+
+// settle waits, at most backendPatient, until the backends of programs
+// that ran before this check have ended: a backend publishes its scans as
+// it ends, and a loaded machine can end the one of the previous check's
+// program after this check's first reading, which would count its scans
+// against this check. A connection that stays (a program that left a
+// process behind) is not waited for longer; its scans may then count.
+func (t *tableScans) settle(ctx context.Context) error {
+	deadline := time.Now().Add(backendPatient)
+	for {
+		rows, err := t.db.Query(ctx, Learner, settledQuery)
+		if err != nil {
+			return err
+		}
+		if len(rows.Values) == 1 && FormatValue(rows.Values[0][0]) == "0" || time.Now().After(deadline) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backendPoll):
+		}
+	}
+}
+
 func (t *tableScans) before(ctx context.Context) (int64, error) {
+	if err := t.settle(ctx); err != nil {
+		return 0, err
+	}
 	n, now, err := t.read(ctx)
 	t.since = now
 	return n, err

@@ -24,6 +24,9 @@ type workloadEnv struct {
 	runs   int
 	// open is how many times the wait for connections still sees one.
 	open int
+	// lagging is how many times the wait for earlier programs' backends
+	// still sees one; when it ends, its scan is published (counted).
+	lagging int
 }
 
 const sinceTS = "2026-01-02 03:04:05.678+00"
@@ -70,6 +73,26 @@ func (p *pollDB) SQL() (SQL, error) { return p, nil }
 
 func (p *pollDB) Query(ctx context.Context, db DB, q string) (*Rows, error) {
 	wait := fmt.Sprintf(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_start >= %s::timestamptz`, quoteLiteral(sinceTS))
+	if q == settledQuery {
+		if p.w.lagging > 0 {
+			p.w.lagging--
+			if p.w.lagging == 0 {
+				p.w.scans++ // the earlier program's backend ends and publishes its scan
+				p.w.setScans()
+			}
+			return rows([]string{"count"}, []any{"1"}), nil
+		}
+		return rows([]string{"count"}, []any{"0"}), nil
+	}
+	if q == (&tableScans{table: "users"}).query() && p.w.lagging > 0 {
+		// A reading taken while the earlier backend still ends: it
+		// publishes its scan right after.
+		r, err := p.fakeEnv.Query(ctx, db, q)
+		p.w.lagging = 0
+		p.w.scans++
+		p.w.setScans()
+		return r, err
+	}
 	if q != wait {
 		return p.fakeEnv.Query(ctx, db, q)
 	}
@@ -101,6 +124,16 @@ func TestWorkload(t *testing.T) {
 		}
 		if w.runs != 3 {
 			t.Errorf("ran %d times, want 3", w.runs)
+		}
+	})
+	t.Run("an earlier program's backend ending late is not counted", func(t *testing.T) {
+		// The previous check's program has exited, but its backend is
+		// still ending: its scan is published after this check began.
+		w := newWorkloadEnv(true)
+		w.lagging = 3
+		c := cachedWorkload()
+		if out := c.Run(context.Background(), w); out.Status != Pass {
+			t.Fatalf("got %s %q; the late scan of an earlier program was counted", out.Status, out.Message)
 		}
 	})
 	t.Run("no cache fails on both counters", func(t *testing.T) {

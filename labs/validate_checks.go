@@ -46,6 +46,7 @@ func (v *validator) checkDefs() {
 		}
 		if c.Check != nil {
 			v.checkFields(c)
+			v.httpServices(c)
 		}
 	}
 	for _, c := range l.Checks {

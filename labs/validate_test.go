@@ -24,6 +24,7 @@ func TestArticle(t *testing.T) {
 		"sql.intact":       "a sql.intact",
 		"sql.concurrent":   "a sql.concurrent",
 		"sql.plan":         "a sql.plan",
+		"sql.rejects":      "a sql.rejects",
 		"sql.result":       "a sql.result",
 		"workload":         "a workload",
 		"nginx or runtime": "an nginx or runtime",

@@ -147,6 +147,9 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 			envs = append(envs, more)
 		}
 		for _, env := range envs {
+			// Each reset is a swap to a spare prepared while the
+			// previous submission is graded (box_spare.go).
+			env.KeepSpares()
 			wg.Go(func() {
 				for i := range queue {
 					grade(i, func(ctx context.Context) (*checks.Report, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labrunner/labrunner/checks"
 
@@ -106,41 +107,52 @@ func (st *boxState) batchProbes(ctx context.Context, svc service, bin string, pl
 		}
 		byUser[c.User] = append(byUser[c.User], c.Args)
 	}
+	// One exec per user, all at once: each is a round trip to the
+	// engine that mostly waits, and they touch nothing of each other's
+	// but the write tests' files, whose names carry each probe's pid.
+	var wg sync.WaitGroup
 	for _, u := range users {
-		reqs := byUser[u]
-		in, err := json.Marshal(reqs)
-		if err != nil {
-			return
-		}
-		res, err := svc.Exec(ctx, []string{bin, "batch"}, engine.ExecOptions{User: u, Stdin: strings.NewReader(string(in)), OutputCap: probeBatchCap})
-		if err != nil {
-			continue
-		}
-		if res.ExitCode == 2 && strings.Contains(res.Stderr, "unknown command") {
-			// A probe from before batches (an image set by hand).
-			pc.mu.Lock()
-			pc.noBatch = true
-			pc.mu.Unlock()
-			return
-		}
-		if res.ExitCode != 0 || res.Truncated {
-			continue
-		}
-		out, ok := parseProbeBatch(res.Stdout, len(reqs))
-		if !ok {
-			continue
-		}
+		wg.Go(func() { st.batchAs(ctx, svc, bin, u, byUser[u]) })
+	}
+	wg.Wait()
+}
+
+// batchAs runs the requests reqs of one user in one `probe batch` and
+// records their results.
+func (st *boxState) batchAs(ctx context.Context, svc service, bin, u string, reqs [][]string) {
+	pc := &st.probes
+	in, err := json.Marshal(reqs)
+	if err != nil {
+		return
+	}
+	res, err := svc.Exec(ctx, []string{bin, "batch"}, engine.ExecOptions{User: u, Stdin: strings.NewReader(string(in)), OutputCap: probeBatchCap})
+	if err != nil {
+		return
+	}
+	if res.ExitCode == 2 && strings.Contains(res.Stderr, "unknown command") {
+		// A probe from before batches (an image set by hand).
 		pc.mu.Lock()
-		if pc.bin == bin {
-			if pc.results == nil {
-				pc.results = map[string][]checks.ExecResult{}
-			}
-			for i, args := range reqs {
-				k := probeKey(u, args)
-				pc.results[k] = append(pc.results[k], out[i])
-			}
-		}
+		pc.noBatch = true
 		pc.mu.Unlock()
+		return
+	}
+	if res.ExitCode != 0 || res.Truncated {
+		return
+	}
+	out, ok := parseProbeBatch(res.Stdout, len(reqs))
+	if !ok {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.bin == bin {
+		if pc.results == nil {
+			pc.results = map[string][]checks.ExecResult{}
+		}
+		for i, args := range reqs {
+			k := probeKey(u, args)
+			pc.results[k] = append(pc.results[k], out[i])
+		}
 	}
 }
 

@@ -18,9 +18,10 @@ import (
 // boxState is the serviceState of a box: a plain Linux container for
 // operating-system labs. Its files are copied in before it starts; Seed
 // runs its fixtures (shell scripts, as root, in order, stopping at the
-// first failure). Apply runs the learner's script as root. Reset removes
-// the container and starts a new one with the same name and network
-// alias, then seeds it again: nothing a submission did can survive.
+// first failure). Apply runs the learner's script as root. Reset swaps in
+// a spare box seeded ahead of time (box_spare.go), else removes the
+// container and starts a new one with the same name and network alias,
+// then seeds it again: nothing a submission did can survive.
 //
 // Recreating was measured against restarting from a `docker commit`
 // snapshot taken after seeding: both cost a container start (~0.3 s); the
@@ -40,6 +41,8 @@ type boxState struct {
 	probe []byte
 	// probes are the copies of the probe in the box (box_probe.go).
 	probes probeCopy
+	// spareMu is held while this process prepares a spare (box_spare.go).
+	spareMu sync.Mutex
 }
 
 func newBoxState(t *stateTarget) serviceState {
@@ -76,6 +79,12 @@ exit $rc
 // init starts again) and the wrapper itself. The box is then restarted.
 const leftRunningMarker = "labrunner: processes may be left running"
 
+// hasLeftRunning reports whether a script's stderr ends with
+// leftRunningMarker.
+func hasLeftRunning(res engine.ExecResult) bool {
+	return strings.HasSuffix(strings.TrimRight(res.Stderr, "\n"), leftRunningMarker)
+}
+
 // scriptOutputCap bounds what is kept of a script's output.
 const scriptOutputCap = 64 << 10
 
@@ -91,6 +100,29 @@ func (st *boxState) runScript(ctx context.Context, name, content string, fixture
 	}
 	// What the script does may reach the probe's copy.
 	st.probes.drop()
+	res, err := execScript(ctx, svc, name, content, fixture)
+	if err != nil {
+		return res, err
+	}
+	if res.ExitCode == 125 && strings.HasPrefix(res.Stderr, "labrunner:") {
+		return res, envErr(fmt.Errorf("run %s in %s: %s", name, st.name, strings.TrimSpace(res.Stderr)))
+	}
+	if hasLeftRunning(res) {
+		res.Stderr = strings.TrimSuffix(strings.TrimRight(res.Stderr, "\n"), leftRunningMarker)
+		if err := st.stopAll(ctx); err != nil {
+			return res, err
+		}
+	}
+	// Messages name the script as the learner knows it.
+	full := path.Join(scriptDir, path.Base(name))
+	res.Stdout = strings.ReplaceAll(res.Stdout, full, name)
+	res.Stderr = strings.ReplaceAll(res.Stderr, full, name)
+	return res, nil
+}
+
+// execScript runs a script in svc through scriptWrapper, as runScript
+// describes.
+func execScript(ctx context.Context, svc service, name, content string, fixture bool) (engine.ExecResult, error) {
 	fsize := strconv.Itoa(boxFileSize / 512)
 	if fixture {
 		fsize = "-"
@@ -102,24 +134,7 @@ func (st *boxState) runScript(ctx context.Context, name, content string, fixture
 			cmd = append(cmd, "-e")
 		}
 	}
-	res, err := svc.Exec(ctx, cmd, engine.ExecOptions{User: "0", WorkingDir: "/root", Stdin: strings.NewReader(content), OutputCap: scriptOutputCap})
-	if err != nil {
-		return res, err
-	}
-	if res.ExitCode == 125 && strings.HasPrefix(res.Stderr, "labrunner:") {
-		return res, envErr(fmt.Errorf("run %s in %s: %s", name, st.name, strings.TrimSpace(res.Stderr)))
-	}
-	if strings.HasSuffix(strings.TrimRight(res.Stderr, "\n"), leftRunningMarker) {
-		res.Stderr = strings.TrimSuffix(strings.TrimRight(res.Stderr, "\n"), leftRunningMarker)
-		if err := st.stopAll(ctx); err != nil {
-			return res, err
-		}
-	}
-	// Messages name the script as the learner knows it.
-	full := path.Join(scriptDir, path.Base(name))
-	res.Stdout = strings.ReplaceAll(res.Stdout, full, name)
-	res.Stderr = strings.ReplaceAll(res.Stderr, full, name)
-	return res, nil
+	return svc.Exec(ctx, cmd, engine.ExecOptions{User: "0", WorkingDir: "/root", Stdin: strings.NewReader(content), OutputCap: scriptOutputCap})
 }
 
 func (st *boxState) Seed(ctx context.Context) error {
@@ -150,10 +165,17 @@ func (st *boxState) Reset(ctx context.Context) error {
 	if st.pristine {
 		return nil
 	}
+	if ok, err := st.adoptSpare(ctx); err != nil || ok {
+		return err
+	}
 	if err := st.recreate(ctx); err != nil {
 		return err
 	}
-	return st.Seed(ctx)
+	if err := st.Seed(ctx); err != nil {
+		return err
+	}
+	st.keepSpare()
+	return nil
 }
 
 // recreate replaces the box's container with a new one from the same

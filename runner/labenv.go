@@ -26,6 +26,10 @@ type LabEnv struct {
 	state map[string]serviceState
 	// sess is Session as its states see it.
 	sess session
+	// targets are what each state may touch, by service name.
+	targets map[string]*stateTarget
+	// spares is set by KeepSpares (box_spare.go).
+	spares *spares
 }
 
 // Submission maps the names of a lab's submission files to their content.
@@ -112,10 +116,11 @@ func (d *Driver) labSpec(lab *labs.Lab, name string) (engine.ServiceSpec, error)
 }
 
 func (d *Driver) newLabEnv(lab *labs.Lab, s *engine.Session) *LabEnv {
-	env := &LabEnv{Lab: lab, Session: s, state: map[string]serviceState{}, sess: engineSession{s}}
+	env := &LabEnv{Lab: lab, Session: s, state: map[string]serviceState{}, sess: engineSession{s}, targets: map[string]*stateTarget{}}
 	for _, name := range serviceNames(lab) {
 		t := &stateTarget{name: name, def: lab.Services[name], lab: lab, sess: env.sess,
 			spec: func() (engine.ServiceSpec, error) { return d.labSpec(lab, name) }}
+		env.targets[name] = t
 		var st serviceState = &plainState{t}
 		if k := kinds[t.def.Kind]; k.newState != nil {
 			st = k.newState(t)
@@ -234,5 +239,9 @@ func (e *LabEnv) Reset(ctx context.Context) error {
 	return nil
 }
 
-// Close removes the lab's containers and network.
-func (e *LabEnv) Close(ctx context.Context) error { return e.Session.Close(ctx) }
+// Close removes the lab's containers and network, spares included, once
+// the spares this process prepares in the background are done.
+func (e *LabEnv) Close(ctx context.Context) error {
+	e.stopSpares()
+	return e.Session.Close(ctx)
+}

@@ -99,18 +99,20 @@ func (st *runtimeState) root(ctx context.Context, what, script string, args ...s
 // that the program's only writable folders are the bounded tmpfs mounted
 // over some of them: it cannot fill the host's disk through the
 // container's layer.
+// Then it starts the zygote (runtime_zygote.go).
 const prepareRuntime = `set -e
 mkdir -p "$1"; chown root:root "$1"; chmod 0755 "$1"
 root=$(stat -c %d /)
 find / -xdev -type d -perm -0002 -exec stat -c '%d %n' {} + | while read -r dev dir; do
 	if [ "$dev" = "$root" ]; then chmod o-w "$dir"; fi
-done`
+done
+shift`
 
 func (st *runtimeState) Seed(ctx context.Context) error {
 	if len(st.svc.Fixtures) > 0 {
 		return fmt.Errorf("service %s: a runtime service takes no fixtures (use files)", st.name)
 	}
-	return st.root(ctx, "prepare "+AppDir, prepareRuntime, AppDir)
+	return st.root(ctx, "prepare "+AppDir, prepareRuntime+"\n"+startZygote+"\nzy \"$@\"", append([]string{AppDir}, zygoteArgs()...)...)
 }
 
 // wipeProgramTmp, run as ProgramUser, deletes its files in the temporary
@@ -118,7 +120,8 @@ func (st *runtimeState) Seed(ctx context.Context) error {
 const wipeProgramTmp = "find /tmp /var/tmp /dev/shm -mindepth 1 -user " + ProgramUser + " -delete 2>/dev/null"
 
 // Reset stops every process of the learner's program, removes the applied
-// files and the program's temporary files.
+// files and the program's temporary files, and starts the zygote unless
+// it runs.
 func (st *runtimeState) Reset(ctx context.Context) error {
 	svc, err := st.service()
 	if err != nil {
@@ -131,7 +134,9 @@ func (st *runtimeState) Reset(ctx context.Context) error {
 	if _, err := svc.Exec(ctx, []string{"/bin/sh", "-c", script}, engine.ExecOptions{User: ProgramUser}); err != nil {
 		return err
 	}
-	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete`, AppDir)
+	// As root: the zygote is started again if it was killed (by the
+	// kernel for memory; a program cannot).
+	return st.root(ctx, "clean "+AppDir, `find "$1" -mindepth 1 -delete; shift`+"\n"+startZygote+"\nzy \"$@\"", append([]string{AppDir}, zygoteArgs()...)...)
 }
 
 // Begin resets the runtime unless the run is live; checks' commands then
@@ -217,6 +222,7 @@ var _ checks.ProgramStopped = (*ProgramTimeoutError)(nil)
 // otherwise, in AppDir, with the lab's connection variables, under the
 // process limits, stopped a little before ctx's deadline so that the
 // outcome can say why. Every process of the program is killed afterwards.
+// A Python script starts as a fork of the zygote (runtime_zygote.go).
 func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecOptions) (checks.ExecResult, error) {
 	svc, err := st.service()
 	if err != nil {
@@ -256,7 +262,7 @@ func (st *runtimeState) run(ctx context.Context, cmd []string, opts checks.ExecO
 	script := fmt.Sprintf(memoryCounters+"\n"+`%smem before; ulimit -v %d; ulimit -f %d; timeout -k %s %s "$@"; rc=$?; kill -9 -1 2>/dev/null; mem after; exit $rc`,
 		wipe, programMemory>>10, programFileSize>>9, seconds(programKillGrace), seconds(limit))
 	start := time.Now()
-	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, cmd...), eo)
+	res, err := svc.Exec(ctx, append([]string{"/bin/sh", "-c", script, "labrunner"}, zygoteCommand(cmd, user)...), eo)
 	elapsed := time.Since(start)
 	if err != nil || res.ExitCode >= 124 {
 		// The shell itself may have been stopped (by the deadline, or by

@@ -63,7 +63,7 @@ func TestRuntimeRun(t *testing.T) {
 			t.Fatalf("%d execs: a clean run needs no kill", len(svc.calls))
 		}
 		c := svc.calls[0]
-		if !slices.Equal(c.Cmd[3:], []string{"labrunner", "python3", "main.py"}) {
+		if !slices.Equal(c.Cmd[3:], append([]string{"labrunner"}, zygoteCommand([]string{"python3", "main.py"}, ProgramUser)...)) {
 			t.Errorf("args %q", c.Cmd[3:])
 		}
 		// Each run starts with the temp folders emptied of what earlier
@@ -178,7 +178,8 @@ func TestRuntimeSeedAndReset(t *testing.T) {
 	if err := st.Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if c := svc.calls[0]; c.Cmd[2] != prepareRuntime || !slices.Equal(c.Cmd[3:], []string{"labrunner", AppDir}) || c.Opts.User != "root" {
+	zy := append([]string{"labrunner", AppDir}, zygoteArgs()...)
+	if c := svc.calls[0]; !strings.HasPrefix(c.Cmd[2], prepareRuntime+"\n"+startZygote) || !slices.Equal(c.Cmd[3:], zy) || c.Opts.User != "root" {
 		t.Errorf("seed ran %q as %q", c.Cmd[3:], c.Opts.User)
 	}
 	svc.calls = nil
@@ -191,7 +192,7 @@ func TestRuntimeSeedAndReset(t *testing.T) {
 	if c := svc.calls[0]; c.Opts.User != ProgramUser || !strings.Contains(c.Cmd[2], "kill -9 -1") || !strings.Contains(c.Cmd[2], "-user "+ProgramUser+" -delete") {
 		t.Errorf("reset first ran %q as %q", c.Cmd[2], c.Opts.User)
 	}
-	if c := svc.calls[1]; c.Opts.User != "root" || c.Cmd[2] != `find "$1" -mindepth 1 -delete` || c.Cmd[4] != AppDir {
+	if c := svc.calls[1]; c.Opts.User != "root" || !strings.HasPrefix(c.Cmd[2], `find "$1" -mindepth 1 -delete; shift`+"\n"+startZygote) || !slices.Equal(c.Cmd[3:], zy) {
 		t.Errorf("reset then ran %q as %q", c.Cmd, c.Opts.User)
 	}
 

@@ -22,6 +22,8 @@ type stateTarget struct {
 	sess session
 	// spec is the spec the service starts with, to start it again.
 	spec func() (engine.ServiceSpec, error)
+	// spares is set when this process keeps spares ready (KeepSpares).
+	spares *spares
 }
 
 // service is what states use of a started service: *engine.Service, or a

@@ -43,7 +43,7 @@ fi
 
 echo "test: go test (full log: $log)"
 status=0
-go test -count=1 -timeout 15m -v ./... >"$log" 2>&1 || status=$?
+go test -count=1 -timeout 20m -v ./... >"$log" 2>&1 || status=$?
 # The summary: every test's verdict, what integration tests logged about
 # the containers they used, and package results.
 grep -E '^\s*(--- (PASS|FAIL|SKIP)|ok |FAIL|panic:|\S+_test\.go:[0-9]+: )' "$log" | grep -vE '^\s{8,}--- PASS' || true

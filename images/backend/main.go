@@ -16,8 +16,14 @@
 // from one a configuration made up (`return`), rewrote (`sub_filter`) or
 // paired with a proof borrowed from another request (`auth_request`).
 // GET /healthz answers "ok". A `status` query parameter sets the
-// response status, `delay` (a Go duration) delays the answer, and
-// `cache` sets Cache-Control.
+// response status, `delay` (a Go duration) delays the answer, `cache`
+// sets Cache-Control and `cookie` adds a Set-Cookie header with its value.
+//
+// The backend counts the requests it answers by target (path and query,
+// as received): GET /_lab/hits?target=/a?b=1 answers {"hits": N}, how many
+// requests for /a?b=1 it has seen. A check reads it straight from the
+// backend, so that it sees how many requests a cache in front of it let
+// through; it counts only, and nothing a client sends resets it.
 //
 // `backend fetch` is a client instead: it reads a request as JSON on stdin
 // ({"method", "url", "headers", "body"}), sends it, and prints the answer
@@ -44,6 +50,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -59,12 +66,23 @@ func main() {
 	}
 	addr := ":" + envOr("PORT", "8080")
 	var count atomic.Int64
+	var hits sync.Map // request target → *atomic.Int64
 	mux := http.NewServeMux()
+	mux.HandleFunc("/_lab/hits", func(w http.ResponseWriter, r *http.Request) {
+		var n int64
+		if v, ok := hits.Load(r.URL.Query().Get("target")); ok {
+			n = v.(*atomic.Int64).Load()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]int64{"hits": n})
+	})
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		n := count.Add(1)
+		c, _ := hits.LoadOrStore(r.URL.RequestURI(), new(atomic.Int64))
+		c.(*atomic.Int64).Add(1)
 		q := r.URL.Query()
 		if d, err := time.ParseDuration(q.Get("delay")); err == nil && d > 0 && d <= 30*time.Second {
 			select {
@@ -81,6 +99,9 @@ func main() {
 		w.Header().Set("X-Backend", name)
 		if c := q.Get("cache"); c != "" {
 			w.Header().Set("Cache-Control", c)
+		}
+		if c := q.Get("cookie"); c != "" {
+			w.Header().Set("Set-Cookie", c)
 		}
 		status := http.StatusOK
 		if s, err := strconv.Atoi(q.Get("status")); err == nil && s >= 200 && s <= 599 {

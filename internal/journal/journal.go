@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/atomicfile"
 	"github.com/labrunner/labrunner/report"
 )
 
@@ -60,10 +61,7 @@ func Open(out, labID, labKey string) (*Journal, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(dir, tmpPrefix+"*"))
-	for _, p := range leftovers {
-		os.Remove(p)
-	}
+	atomicfile.RemoveTemps(dir)
 	return &Journal{dir: dir, labKey: labKey}, nil
 }
 
@@ -133,7 +131,7 @@ func (j *Journal) Put(rep checks.Report, submissionKey string) error {
 	if err != nil {
 		return fmt.Errorf("journal %q: %w", rep.Submission, err)
 	}
-	if err := writeAtomic(j.file(rep.Submission), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteFile(j.file(rep.Submission), append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("journal %q: %w", rep.Submission, err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labrunner/labrunner/checks"
+	"github.com/labrunner/labrunner/internal/atomicfile"
 )
 
 func result(name string, st checks.Status) checks.Report {
@@ -117,7 +118,7 @@ func TestJournalAfterACrash(t *testing.T) {
 	if err := j.Put(result("ann", checks.Pass), "s1"); err != nil {
 		t.Fatal(err)
 	}
-	tmp := filepath.Join(j.Path(), tmpPrefix+"123")
+	tmp := filepath.Join(j.Path(), atomicfile.TempPrefix+"123")
 	os.WriteFile(tmp, []byte(`{"format": "labrunner-jou`), 0o644)
 	os.WriteFile(j.file("bob"), []byte(`{"format": "labrunner-jou`), 0o644)
 	j, err := Open(out, "sql-join", "lab1")

@@ -8,12 +8,17 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/labrunner/labrunner/internal/atomicfile"
 )
 
 // Progress is what a learner has done across labs, kept in the user's state
 // folder (ProgressPath).
 type Progress struct {
 	Labs map[string]*LabProgress `json:"labs"`
+	// Current is the lab last started and the track it was started in,
+	// for `lab next`.
+	Current Current `json:"current,omitzero"`
 
 	path string
 }
@@ -26,18 +31,43 @@ type LabProgress struct {
 	HintsUsed   int       `json:"hints_used"`
 	Checks      int       `json:"checks"`
 	LastChecked time.Time `json:"last_checked,omitzero"`
+	// Started is when `lab start` (or `lab next`) last started the lab.
+	Started time.Time `json:"started,omitzero"`
 }
 
-// Status is the short status `lab list` shows: passed, started or "".
+// Current is where a learner is: the lab last started, and the track
+// `lab next` started it in ("" when it was started by name).
+type Current struct {
+	Lab   string `json:"lab,omitempty"`
+	Track string `json:"track,omitempty"`
+}
+
+// InProgress reports whether the lab was started or checked and is not
+// passed.
+func (p *LabProgress) InProgress() bool {
+	return p != nil && !p.Passed && (!p.Started.IsZero() || p.Checks > 0)
+}
+
+// Status is the short status `lab list` shows: "passed", "in progress"
+// (started or checked, not passed) or "" (not started).
 func (p *LabProgress) Status() string {
 	switch {
 	case p == nil:
 		return ""
 	case p.Passed:
 		return "passed"
-	default:
-		return fmt.Sprintf("%d/%d", p.BestScore, p.MaxScore)
+	case p.InProgress():
+		return "in progress"
 	}
+	return ""
+}
+
+// Best is the best score as "3/4", or "" before the first check.
+func (p *LabProgress) Best() string {
+	if p == nil || p.Checks == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", p.BestScore, p.MaxScore)
 }
 
 // ProgressPath returns $LAB_STATE_DIR/progress.json, else
@@ -98,6 +128,13 @@ func (p *Progress) RecordCheck(id string, score, max int, passed bool, at time.T
 	}
 }
 
+// RecordStart records that lab id was started at at, in track ("" when
+// started by name).
+func (p *Progress) RecordStart(id, track string, at time.Time) {
+	p.Lab(id).Started = at
+	p.Current = Current{Lab: id, Track: track}
+}
+
 // Save writes the progress file atomically.
 func (p *Progress) Save() error {
 	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
@@ -107,5 +144,5 @@ func (p *Progress) Save() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(p.path, append(b, '\n'), 0o644)
+	return atomicfile.WriteFile(p.path, append(b, '\n'), 0o644)
 }

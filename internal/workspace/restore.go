@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/labrunner/labrunner/internal/atomicfile"
 )
 
 // BackupDir is the folder, inside StateDir, where RestoreFiles keeps the
@@ -81,7 +83,7 @@ func (w *Workspace) RestoreFiles(names []string, starter map[string][]byte, now 
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				return res, err
 			}
-			if err := writeFileAtomic(p, st, 0o644); err != nil {
+			if err := atomicfile.WriteFile(p, st, 0o644); err != nil {
 				return res, fmt.Errorf("restore %s: %w", c.name, err)
 			}
 		} else if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {

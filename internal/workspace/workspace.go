@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/labrunner/labrunner/internal/atomicfile"
 )
 
 // StateDir is the folder inside a workspace where labrunner keeps its state.
@@ -93,7 +95,7 @@ func (w *Workspace) Save() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(statePath(w.Dir), append(b, '\n'), 0o644)
+	return atomicfile.WriteFile(statePath(w.Dir), append(b, '\n'), 0o644)
 }
 
 // ReadFiles reads the named files of the workspace, keyed by name. A
@@ -111,33 +113,4 @@ func (w *Workspace) ReadFiles(names []string) (map[string]string, error) {
 		sub[n] = string(b)
 	}
 	return sub, nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path, so that readers never see a half-written file.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, perm); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
-	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
 // Driver is a connection to one Docker engine. It is safe for concurrent
@@ -22,22 +21,10 @@ type Driver struct {
 	Endpoint Endpoint
 	// Host is the Docker endpoint in use, for reports.
 	Host string
-}
 
-var setupOnce sync.Once
-
-// setupTestcontainers configures testcontainers-go once per process: no
-// reaper (labrunner cleans up itself, and a lab outlives this process) and
-// silent logging. Where published ports are dialled is the Driver's
-// Endpoint, never testcontainers-go's Host, which dials the default
-// gateway when it finds /.dockerenv (wrong on machines that have one
-// without running inside the engine's network) and knows no Docker
-// context.
-func setupTestcontainers() {
-	setupOnce.Do(func() {
-		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
-		tclog.SetDefault(tclog.NewNoopLogger())
-	})
+	provMu sync.Mutex
+	// prov runs containers through cli (see provider).
+	prov *testcontainers.DockerProvider
 }
 
 // NewDriver connects to the Docker engine (DOCKER_HOST, the current Docker
@@ -77,15 +64,24 @@ func NewDriver(ctx context.Context) (*Driver, error) {
 		// back to other sockets; a user who set it meant that engine.
 		opts = append(opts, client.WithHost(host))
 	}
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx, opts...)
-	if err == nil {
-		if _, perr := cli.Ping(ctx, client.PingOptions{}); perr != nil {
+	home, _ := os.UserHomeDir()
+	fast := fastHost(host, home, socketExists)
+	cli, err := newClient(ctx, fast, opts)
+	if err == nil && fast != "" {
+		// One ping, the cheapest request, says the engine answers and
+		// settles the API version. (testcontainers-go's own client, made
+		// when fast is "", has asked /info instead.)
+		if _, perr := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); perr != nil {
 			cli.Close()
 			err = perr
+			if host == "" {
+				// The default socket is there but nothing answers on
+				// it: testcontainers-go searches the other sockets.
+				cli, err = newClient(ctx, "", opts)
+			}
 		}
 	}
 	if err != nil {
-		home, _ := os.UserHomeDir()
 		return nil, &EnvError{Err: fmt.Errorf("no Docker engine answers at %s: %w\n%s", where, shortErr(err),
 			noEngineHelp(tried, home, os.Getenv("XDG_RUNTIME_DIR"), socketExists))}
 	}
@@ -94,6 +90,7 @@ func NewDriver(ctx context.Context) (*Driver, error) {
 		// the client's own host is a placeholder; host is the address.)
 		host = cli.DaemonHost()
 	}
+	useEngine(cli.DaemonHost())
 	return &Driver{cli: cli, Host: host, Endpoint: endpointOf(host)}, nil
 }
 

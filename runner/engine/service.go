@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,6 +103,11 @@ func (s *Service) Addr() string { return s.HostPort }
 func (s *Service) ID() string { return s.ContainerID }
 
 func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSpec) (*Service, error) {
+	return d.startServiceNamed(ctx, sess, spec, sess.containerName(spec.Name))
+}
+
+// startServiceNamed is startService with the container named name.
+func (d *Driver) startServiceNamed(ctx context.Context, sess *Session, spec ServiceSpec, name string) (*Service, error) {
 	defer phase.Begin("start " + spec.Name)()
 	kind := spec.Contract
 	image := spec.Image
@@ -134,7 +140,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 	maps.Copy(env, spec.Env)
 
 	opts := []testcontainers.ContainerCustomizer{
-		testcontainers.WithName("labrunner-" + sess.ID + "-" + spec.Name),
+		testcontainers.WithName(name),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithEnv(env),
 		testcontainers.WithWaitStrategyAndDeadline(timeout, probeStrategy{name: spec.Name, host: d.Endpoint.DialHost, port: kind.Port, probe: kind.Probe, cli: d.cli.Client}),
@@ -187,7 +193,7 @@ func (d *Driver) startService(ctx context.Context, sess *Session, spec ServiceSp
 		}))
 	}
 
-	ctr, err := testcontainers.Run(ctx, image, opts...)
+	ctr, err := d.run(ctx, image, opts...)
 	var svc *Service
 	if ctr != nil && ctr.GetContainerID() != "" {
 		// Registered before the error is looked at: a start can fail after
@@ -224,28 +230,41 @@ func (d *Driver) hostPort(ctx context.Context, id, port string) (string, error) 
 	return "", fmt.Errorf("port %s is not published", port)
 }
 
-// serviceFromContainer rebuilds a Service from a running container's labels.
-func (d *Driver) serviceFromContainer(ctx context.Context, id string) (*Service, error) {
-	insp, err := d.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
-	if err != nil {
-		return nil, envErr(fmt.Errorf("inspect container: %w", err))
-	}
-	labels := insp.Container.Config.Labels
+// serviceFromSummary rebuilds a Service from a container's entry in a
+// container list: its labels, and where its port is published when it
+// runs (a stopped one has no HostPort).
+func (d *Driver) serviceFromSummary(c container.Summary) (*Service, error) {
+	labels := c.Labels
 	svc := &Service{
 		Name:        labels[LabelService],
 		Kind:        labels[LabelKind],
-		Image:       insp.Container.Config.Image,
-		ContainerID: id,
+		Image:       c.Image,
+		ContainerID: c.ID,
 		port:        labels[LabelPort],
 		d:           d,
 	}
-	if svc.port != "" && insp.Container.State != nil && insp.Container.State.Running {
-		var err error
-		if svc.HostPort, err = d.hostPort(ctx, id, svc.port); err != nil {
-			return nil, envErr(err)
+	if svc.port == "" || c.State != container.StateRunning {
+		return svc, nil
+	}
+	want, err := mnet.ParsePort(svc.port)
+	if err != nil {
+		return nil, envErr(fmt.Errorf("container %s: label %s=%q: %w", shortID(c.ID), LabelPort, svc.port, err))
+	}
+	for _, p := range c.Ports {
+		if p.PrivatePort == want.Num() && string(want.Proto()) == p.Type && p.PublicPort != 0 {
+			svc.HostPort = hostPortOn(d.Endpoint.DialHost, strconv.Itoa(int(p.PublicPort)))
+			return svc, nil
 		}
 	}
-	return svc, nil
+	return nil, envErr(fmt.Errorf("container %s: port %s is not published", shortID(c.ID), svc.port))
+}
+
+// shortID is the 12 characters of a container id that docker ps shows.
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
 }
 
 func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }

@@ -42,6 +42,10 @@ type Session struct {
 	network    string
 	pubNetwork string
 	services   map[string]*Service
+
+	// aux is what the session has besides its services: spares, and
+	// used containers being removed (spare.go).
+	aux sessionAux
 }
 
 // NewSession returns an empty session for lab; nothing is created until
@@ -212,23 +216,27 @@ func (d *Driver) FindSession(ctx context.Context, id string) (*Session, error) {
 	if len(list.Items) == 0 {
 		return nil, &EnvError{Err: fmt.Errorf("session %s has no containers (removed by `lab stop` or `lab gc`?)", id)}
 	}
+	// One list says it all: the labels, state, published ports and
+	// networks of every container. (An inspect of each, and a list of the
+	// session's networks, were four more round trips of a warm check.)
 	s := &Session{ID: id, d: d, services: map[string]*Service{}}
-	nl, err := d.cli.NetworkList(ctx, client.NetworkListOptions{Filters: make(client.Filters).Add("label", LabelSession+"="+id)})
-	if err != nil {
-		return nil, envErr(fmt.Errorf("list networks: %w", err))
-	}
-	for _, n := range nl.Items {
-		switch n.Name {
-		case "labrunner-" + id:
-			s.network = n.Name
-		case "labrunner-" + id + "-pub":
-			s.pubNetwork = n.Name
-		}
-	}
 	for _, c := range list.Items {
-		svc, err := d.serviceFromContainer(ctx, c.ID)
+		if s.noteAux(c) {
+			continue
+		}
+		svc, err := d.serviceFromSummary(c)
 		if err != nil {
 			return nil, err
+		}
+		if c.NetworkSettings != nil {
+			for name := range c.NetworkSettings.Networks {
+				switch name {
+				case "labrunner-" + id:
+					s.network = name
+				case "labrunner-" + id + "-pub":
+					s.pubNetwork = name
+				}
+			}
 		}
 		s.Lab = c.Labels[LabelLab]
 		// A container this process recreates (a box reset) must stay

@@ -46,7 +46,7 @@ func (d *Driver) Sessions(ctx context.Context) ([]SessionInfo, error) {
 	byID := map[string]*SessionInfo{}
 	for _, c := range list.Items {
 		l := c.Labels
-		if l[LabelHost] != host || l[LabelSession] == "" {
+		if l[LabelHost] != host || l[LabelSession] == "" || isAux(l[LabelSession], c) {
 			continue
 		}
 		s := byID[l[LabelSession]]

@@ -461,7 +461,7 @@ func describePGError(script string, err error) error {
 	if pe.Hint != "" {
 		msg += " (hint: " + pe.Hint + ")"
 	}
-	return errors.New(msg)
+	return &stateError{msg: msg, code: pe.Code}
 }
 
 // describeStatementError is describePGError for statement st of script:
@@ -479,7 +479,7 @@ func describeStatementError(script string, st Statement, err error) error {
 	if pe.Hint != "" {
 		msg += " (hint: " + pe.Hint + ")"
 	}
-	return errors.New(msg)
+	return &stateError{msg: msg, code: pe.Code}
 }
 
 func quoteLit(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

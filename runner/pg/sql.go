@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labrunner/labrunner/runner/engine"
@@ -85,6 +86,14 @@ var _ checks.SQL = (*SQL)(nil)
 
 func (s *SQL) Variants() []string { return s.lab.variants }
 
+// conn returns the run's connection to db. The first time one of the
+// learner's databases (or of the references) is needed, the connections to
+// that database of every data set are opened at once: the checks that
+// read one data set read them all (sql.intact, sql.result), and the
+// submission applies to every one, so that each connection's setup (about
+// 7 ms of SCRAM and a backend fork, more under load) overlaps the others'
+// instead of following it. The grader's session state is read at the same
+// time (see graderReset).
 func (s *SQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 	if c := s.conns[db]; c != nil && !c.IsClosed() {
 		return c, nil
@@ -95,40 +104,91 @@ func (s *SQL) conn(ctx context.Context, db checks.DB) (*pgx.Conn, error) {
 			return nil, err
 		}
 	}
-	var c *pgx.Conn
-	var err error
-	if db.Reference {
-		c, err = s.lab.superuser(ctx, s.lab.setBase(db.Variant)+"__ref")
-	} else {
-		c, err = s.lab.connect(ctx, s.slot.role, s.slot.password, s.slot.dbFor(db.Variant))
-		if err != nil {
-			err = engine.EnvErr(fmt.Errorf("connect as %s: %w", s.slot.role, err))
+	want := []checks.DB{db}
+	for _, set := range s.lab.sets() {
+		other := checks.DB{Reference: db.Reference, Variant: set}
+		if c := s.conns[other]; other != db && (c == nil || c.IsClosed()) {
+			want = append(want, other)
 		}
 	}
-	if err != nil {
-		return nil, err
+	var graderDone chan struct{}
+	if !db.Reference {
+		graderDone = make(chan struct{})
+		go func() {
+			defer close(graderDone)
+			s.lab.graderReset(ctx) // cached; Query asks again, and reports its error
+		}()
+	}
+	opened := make([]openConn, len(want))
+	var wg sync.WaitGroup
+	for i, d := range want {
+		wg.Go(func() { opened[i] = s.open(ctx, d) })
+	}
+	wg.Wait()
+	if graderDone != nil {
+		<-graderDone
 	}
 	if s.conns == nil {
 		s.conns = map[checks.DB]*pgx.Conn{}
 	}
-	s.conns[db] = c
+	for i, d := range want {
+		if opened[i].err != nil {
+			// Another data set's connection is opened again when it is
+			// needed, and says then what went wrong.
+			continue
+		}
+		s.conns[d] = opened[i].c
+		if s.tx && !d.Reference {
+			if s.seqs == nil {
+				s.seqs = map[checks.DB]string{}
+			}
+			s.seqs[d] = opened[i].seqs
+		}
+	}
+	if err := opened[0].err; err != nil {
+		return nil, err
+	}
 	if !db.Reference {
 		s.watch(ctx)
 	}
-	if s.tx && !db.Reference {
-		state, err := sequencesState(ctx, c)
-		if err != nil {
-			return nil, engine.EnvErr(fmt.Errorf("read sequences: %w", err))
-		}
-		if s.seqs == nil {
-			s.seqs = map[checks.DB]string{}
-		}
-		s.seqs[db] = state
-		if _, err := c.Exec(ctx, "BEGIN"); err != nil {
-			return nil, engine.EnvErr(fmt.Errorf("begin: %w", err))
-		}
+	return s.conns[db], nil
+}
+
+// openConn is a connection open creates, with the state of its sequences
+// when the run began.
+type openConn struct {
+	c    *pgx.Conn
+	seqs string
+	err  error
+}
+
+// open connects to db: as the superuser to a reference, as the slot's
+// role to its database; with tx, reads the sequences' state and begins
+// the run's transaction.
+func (s *SQL) open(ctx context.Context, db checks.DB) openConn {
+	if db.Reference {
+		c, err := s.lab.superuser(ctx, s.lab.setBase(db.Variant)+"__ref")
+		return openConn{c: c, err: err}
 	}
-	return c, nil
+	c, err := s.lab.connect(ctx, s.slot.role, s.slot.password, s.slot.dbFor(db.Variant))
+	if err != nil {
+		return openConn{err: engine.EnvErr(fmt.Errorf("connect as %s: %w", s.slot.role, err))}
+	}
+	if !s.tx {
+		return openConn{c: c}
+	}
+	fail := func(err error) openConn {
+		c.Close(context.WithoutCancel(ctx))
+		return openConn{err: engine.EnvErr(err)}
+	}
+	state, err := sequencesState(ctx, c)
+	if err != nil {
+		return fail(fmt.Errorf("read sequences: %w", err))
+	}
+	if _, err := c.Exec(ctx, "BEGIN"); err != nil {
+		return fail(fmt.Errorf("begin: %w", err))
+	}
+	return openConn{c: c, seqs: state}
 }
 
 // inTx reports whether c has a transaction open (even a failed one).

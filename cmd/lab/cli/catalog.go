@@ -53,3 +53,12 @@ func shortDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// loadTracks loads the tracks of the catalog commands use (its
+// tracks.yaml, else one implicit track); all are its labs that loaded.
+func (d *Deps) loadTracks(all []*labs.Lab) (*labs.Tracks, error) {
+	if d.Catalog != "" {
+		return labs.LoadTracksDir(d.Catalog, all)
+	}
+	return labs.BundledTracks(all)
+}

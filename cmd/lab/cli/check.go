@@ -90,6 +90,10 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil && deps.Verbose {
 		fmt.Fprintf(deps.IO.ErrOut, "session %s is gone (%v); starting fresh services\n", w.ws.State.Session, err)
 	}
+	if env != nil && !opts.Live {
+		// The next check's reset is a swap to a spare made meanwhile.
+		defer spawnSpares(deps, env, w.ws.Dir)
+	}
 	if env == nil {
 		if opts.Live {
 			return &UsageError{Err: fmt.Errorf("--live grades running services, and none run; `lab start %s` first", w.lab.ID)}

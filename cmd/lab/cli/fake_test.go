@@ -240,6 +240,10 @@ func (e *fakeEnv) Reset(context.Context) error {
 
 func (e *fakeEnv) Prove(context.Context) (*runner.Proof, error) { return e.proof, e.proveErr }
 
+func (e *fakeEnv) SparesSupported() bool               { return false }
+func (e *fakeEnv) PrepareSpares(context.Context) error { return nil }
+func (e *fakeEnv) KeepSpares() func()                  { return func() {} }
+
 func (e *fakeEnv) ShellCommand(service string) ([]string, []string, error) {
 	if service != "db" {
 		return nil, nil, fmt.Errorf("the lab has no service %q (services: [db])", service)

@@ -216,6 +216,9 @@ func gradeRun(ctx context.Context, opts *GradeOptions) error {
 	}
 	warnRoster(deps, roster, reports, opts.Shard != "")
 	if err := writeOutputs(deps, reports, formats, opts.Out, src, roster); err != nil {
+		if gj != nil && errors.As(err, new(*runner.EnvError)) {
+			return fmt.Errorf("%w; every result is kept in %s, so the rerun grades nothing again", err, filepath.Join(opts.Out, journal.Dir))
+		}
 		return err
 	}
 	return batchExit(reports)
@@ -264,6 +267,11 @@ func gradeEntries(ctx context.Context, opts *GradeOptions, lab *labs.Lab, entrie
 			}
 			if err := gj.put(*rep, files[rep.Submission]); err != nil {
 				once.Do(func() {
+					if df := diskFull(opts.Out, err); df != nil {
+						keepErr = fmt.Errorf("%w; the results kept before it are whole and are reused", df)
+						cancel(keepErr)
+						return
+					}
 					keepErr = &runner.EnvError{Err: fmt.Errorf("keep results in %s: %w; the results kept before it are safe: run the same command again once results can be written there", opts.Out, err)}
 					cancel(keepErr)
 				})

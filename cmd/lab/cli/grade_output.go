@@ -144,7 +144,7 @@ func writeOutputs(deps *Deps, reports []checks.Report, formats []string, out str
 			continue
 		}
 		path := filepath.Join(out, fileFor(f))
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		if err := writeOutFile(out, path, buf.Bytes()); err != nil {
 			return err
 		}
 		fmt.Fprintf(deps.IO.ErrOut, "wrote %s\n", path)
@@ -169,7 +169,7 @@ func writeResultsFiles(deps *Deps, reports []checks.Report, out string) error {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		if err := writeOutFile(out, path, buf.Bytes()); err != nil {
 			return err
 		}
 	}

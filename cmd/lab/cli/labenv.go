@@ -78,6 +78,14 @@ type labEnv interface {
 	Interactive(ctx context.Context, service string, cmd, env []string, term engine.Terminal) (int, error)
 	// Close removes the lab's containers and network.
 	Close(ctx context.Context) error
+
+	// SparesSupported reports whether a service can have a spare, so
+	// that its reset is a swap (runner/box_spare.go).
+	SparesSupported() bool
+	// PrepareSpares prepares the spares that are missing.
+	PrepareSpares(ctx context.Context) error
+	// KeepSpares keeps spares ready in the background until stop.
+	KeepSpares() (stop func())
 }
 
 // labService is one service of a running lab.
@@ -185,6 +193,12 @@ func (e runnerEnv) Check(ctx context.Context, sub runner.Submission, opts runner
 }
 
 func (e runnerEnv) Reset(ctx context.Context) error { return e.env.Reset(ctx) }
+
+func (e runnerEnv) SparesSupported() bool { return e.env.SparesSupported() }
+
+func (e runnerEnv) PrepareSpares(ctx context.Context) error { return e.env.PrepareSpares(ctx) }
+
+func (e runnerEnv) KeepSpares() func() { return e.env.KeepSpares() }
 
 func (e runnerEnv) Prove(ctx context.Context) (*runner.Proof, error) { return runner.Prove(ctx, e.env) }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 
+	"github.com/labrunner/labrunner/internal/workspace"
 	"github.com/labrunner/labrunner/labs"
 )
 
@@ -37,7 +38,7 @@ func TestNewCmdListFlags(t *testing.T) {
 // writeProgress records that the learner passed lab id.
 func writeProgress(t *testing.T, stateDir, id string) {
 	t.Helper()
-	b := `{"labs": {"` + id + `": {"passed": true, "best_score": 3, "max_score": 3}}}`
+	b := `{"labs": {"` + id + `": {"passed": true, "best_score": 3, "max_score": 3, "checks": 1}}}`
 	if err := os.WriteFile(filepath.Join(stateDir, "progress.json"), []byte(b), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +52,8 @@ func TestList(t *testing.T) {
 	t.Run("piped", func(t *testing.T) {
 		out, errOut, code := c.run(false, "list", "--labs", c.dir)
 		want := []string{
-			"alpha\tDemo lab\tintermediate\tpostgres,nginx\t",
-			"beta\tDemo lab\tintermediate\tpostgres,nginx\tpassed",
+			"alpha\tDemo lab\tintermediate\tpostgres,nginx\t\t\t\tlabs",
+			"beta\tDemo lab\tintermediate\tpostgres,nginx\tpassed\t3/3\t\tlabs",
 		}
 		if code != 0 || !slices.Equal(outputLines(out), want) {
 			t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
@@ -61,9 +62,9 @@ func TestList(t *testing.T) {
 	t.Run("terminal", func(t *testing.T) {
 		out, _, code := c.run(true, "list", "--labs", c.dir)
 		want := []string{
-			"ID     TITLE     DIFFICULTY    SERVICES         STATUS",
+			"ID     TITLE     DIFFICULTY    SERVICES         STATUS        HINTS",
 			"alpha  Demo lab  intermediate  postgres, nginx",
-			"beta   Demo lab  intermediate  postgres, nginx  ✓ passed",
+			"beta   Demo lab  intermediate  postgres, nginx  ✓ passed 3/3",
 		}
 		if code != 0 || !slices.Equal(outputLines(out), want) {
 			t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, out, strings.Join(want, "\n"))
@@ -82,7 +83,7 @@ func TestList(t *testing.T) {
 	})
 	t.Run("bundled", func(t *testing.T) {
 		out, _, code := c.run(false, "list")
-		if code != 0 || !strings.Contains(out, "sql-join\tCustomers and what they spent\tbeginner\tpostgres\t") {
+		if code != 0 || !strings.Contains(out, "sql-join\tCustomers and what they spent\tbeginner\tpostgres\t\t\t\tsql\n") {
 			t.Errorf("exit %d, stdout %q", code, out)
 		}
 	})
@@ -101,18 +102,19 @@ func TestListBrokenCatalog(t *testing.T) {
 	}
 }
 
-// TestListStatusHook: ListOptions.LearnerStatus replaces the progress file.
-func TestListStatusHook(t *testing.T) {
+// TestListProgressHook: ListOptions.Progress replaces the progress file.
+func TestListProgressHook(t *testing.T) {
 	c := newCatalogTest(t, "alpha")
 	io, out, _ := TestStreams()
+	p := &workspace.Progress{Labs: map[string]*workspace.LabProgress{"alpha": {BestScore: 1, MaxScore: 3, Checks: 1, HintsUsed: 2}}}
 	opts := &ListOptions{
-		Deps:          &Deps{IO: io, Getenv: func(string) string { return "" }, Catalog: c.dir},
-		LearnerStatus: func(id string) string { return "status of " + id },
+		Deps:     &Deps{IO: io, Getenv: func(string) string { return "" }, Catalog: c.dir},
+		Progress: func() (*workspace.Progress, error) { return p, nil },
 	}
 	if err := listRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); got != "alpha\tDemo lab\tintermediate\tpostgres,nginx\tstatus of alpha\n" {
+	if got := out.String(); got != "alpha\tDemo lab\tintermediate\tpostgres,nginx\tin progress\t1/3\t2\tlabs\n" {
 		t.Errorf("stdout %q", got)
 	}
 }
@@ -131,6 +133,14 @@ func TestListFitsTheTerminal(t *testing.T) {
 	titles := map[string]string{}
 	for _, l := range mustBundled(t) {
 		titles[l.ID] = l.Title
+	}
+	tracks, err := labs.BundledTracks(mustBundled(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, tr := range tracks.Tracks {
+		rows += len(tr.Labs)
 	}
 	tests := []struct {
 		name    string
@@ -160,9 +170,25 @@ func TestListFitsTheTerminal(t *testing.T) {
 			if got := strings.Contains(out.String(), "\x1b["); got != tt.color {
 				t.Errorf("colour %v, want %v", got, tt.color)
 			}
-			lines := outputLines(ansiEscape.ReplaceAllString(out.String(), ""))
-			if len(lines) != len(titles)+1 {
-				t.Fatalf("%d lines, want a header and %d rows:\n%s", len(lines), len(titles), out)
+			// The rows: a track's heading and the blank line before it
+			// are not rows; a lab is listed in each of its tracks.
+			var lines, headings []string
+			for _, line := range outputLines(ansiEscape.ReplaceAllString(out.String(), "")) {
+				switch {
+				case line == "":
+				case strings.Contains(line, " (track "):
+					headings = append(headings, line)
+				default:
+					lines = append(lines, line)
+				}
+			}
+			if len(lines) != rows+1 || len(headings) != len(tracks.Tracks) {
+				t.Fatalf("%d lines and %d headings, want a header, %d rows and %d headings:\n%s", len(lines), len(headings), rows, len(tracks.Tracks), out)
+			}
+			for _, h := range headings {
+				if w := runewidth.StringWidth(h); w > tt.width {
+					t.Errorf("heading is %d columns wide, wider than the terminal's %d:\n%s", w, tt.width, h)
+				}
 			}
 			header := lines[0]
 			cut := false
@@ -170,7 +196,7 @@ func TestListFitsTheTerminal(t *testing.T) {
 				if w := runewidth.StringWidth(line); w > tt.width {
 					t.Errorf("line %d is %d columns wide, wider than the terminal's %d:\n%s", i, w, tt.width, line)
 				}
-				for _, col := range []string{"TITLE", "DIFFICULTY", "SERVICES", "STATUS"} {
+				for _, col := range []string{"TITLE", "DIFFICULTY", "SERVICES", "STATUS", "HINTS"} {
 					// Each column starts where its header does.
 					at := runewidth.StringWidth(header[:strings.Index(header, col)])
 					if i > 0 && at > 0 && at < runewidth.StringWidth(line) && line[byteAt(line, at-1)] != ' ' {
@@ -186,8 +212,8 @@ func TestListFitsTheTerminal(t *testing.T) {
 				if !full && !strings.Contains(line, "…") {
 					t.Errorf("the title of %s is neither whole nor cut with …: %s", id, line)
 				}
-				if slices.Contains([]string{"linux-permissions", "nginx-rate-limit", "sql-join"}, id) && !strings.HasSuffix(line, "✓ passed") {
-					t.Errorf("row %s does not end in ✓ passed: %q", id, line)
+				if slices.Contains([]string{"linux-permissions", "nginx-rate-limit", "sql-join"}, id) && !strings.Contains(line, "✓ passed") {
+					t.Errorf("row %s does not show ✓ passed: %q", id, line)
 				}
 			}
 			if cut != tt.wantCut {

@@ -63,6 +63,7 @@ func resetRun(ctx context.Context, opts *ResetOptions) error {
 		return err
 	}
 	defer d.Close()
+	defer spawnSpares(opts.Deps, env, w.ws.Dir)
 	t0 := time.Now()
 	if err := env.Reset(ctx); err != nil {
 		return err

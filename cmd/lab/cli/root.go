@@ -36,6 +36,9 @@ type Deps struct {
 	// runner.NewDriver with the loaded configuration. Tests in this
 	// package set it to a fake.
 	NewDriver func(ctx context.Context) (labDriver, error)
+	// Spawn runs this program with args in the background without
+	// waiting (spare.go); nil means re-running the executable.
+	Spawn func(args ...string) error
 }
 
 // Driver connects to the Docker engine with the configured images. The
@@ -135,6 +138,7 @@ grades your solution with automated checks.`,
 		NewCmdDoctor(deps, nil),
 		NewCmdGC(deps, nil),
 		NewCmdStart(deps, nil),
+		NewCmdNext(deps, nil),
 		NewCmdCheck(deps, nil),
 		NewCmdWatch(deps, nil),
 		NewCmdHint(deps, nil),
@@ -151,6 +155,7 @@ grades your solution with automated checks.`,
 		NewCmdSchema(deps, nil),
 		NewCmdImages(deps),
 		NewCmdNew(deps, nil),
+		NewCmdSpare(deps, nil),
 		newExitCodesTopic(),
 	)
 	addBuiltinExamples(root)

@@ -23,6 +23,12 @@ type StartOptions struct {
 	// Dir is the workspace folder; default the workspace the current
 	// folder is in, else ./<lab>.
 	Dir string
+	// Track is the track `lab next` started the lab in; "" when it was
+	// started by name.
+	Track string
+	// Progress is the learner's progress, already read (by `lab next`);
+	// nil reads it.
+	Progress *workspace.Progress
 }
 
 // NewCmdStart builds `lab start`.
@@ -157,6 +163,8 @@ func startRun(ctx context.Context, opts *StartOptions) error {
 		return fmt.Errorf("save workspace: %w", err)
 	}
 	fmt.Fprintf(deps.IO.ErrOut, "%s is ready (%s)\n", lab.ID, since(t0))
+	recordStart(deps, opts, lab.ID)
+	spawnSpares(deps, env, dir)
 	fmt.Fprintf(deps.IO.Out, "workspace %s\n", dir)
 	for _, f := range created {
 		fmt.Fprintf(deps.IO.Out, "  + %s\n", f)
@@ -217,4 +225,22 @@ func populateWorkspace(dir string, files fs.FS) ([]string, error) {
 		return copyOne(p, p[len(starter)+1:])
 	})
 	return created, err
+}
+
+// recordStart notes in the learner's progress that lab id was started (in
+// opts.Track), for `lab list` and `lab next`. A progress file that cannot
+// be written is a warning: the lab is running.
+func recordStart(deps *Deps, opts *StartOptions, id string) {
+	p := opts.Progress
+	if p == nil {
+		var err error
+		if p, err = deps.progress(); err != nil {
+			fmt.Fprintf(deps.IO.ErrOut, "lab: warning: progress not recorded: %v\n", err)
+			return
+		}
+	}
+	p.RecordStart(id, opts.Track, time.Now().UTC())
+	if err := p.Save(); err != nil {
+		fmt.Fprintf(deps.IO.ErrOut, "lab: warning: progress not recorded: %v\n", err)
+	}
 }

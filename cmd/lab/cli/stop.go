@@ -92,6 +92,11 @@ func stopWorkspace(ctx context.Context, deps *Deps, dir string) error {
 	}
 	defer d.Close()
 	t0 := time.Now()
+	unlock, err := awaitSpares(ws.Dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := d.StopSession(ctx, ws.State.Lab, ws.State.Session); err != nil {
 		return err
 	}

@@ -84,11 +84,18 @@ func (p Palette) style(s string, color string) string {
 	return termenv.String(s).Foreground(p.profile.Color(color)).String()
 }
 
-// Green, Red, Yellow and Dim colour s when colour is on.
+// Green, Red and Yellow colour s when colour is on.
 func (p Palette) Green(s string) string  { return p.style(s, "2") }
 func (p Palette) Red(s string) string    { return p.style(s, "1") }
 func (p Palette) Yellow(s string) string { return p.style(s, "3") }
-func (p Palette) Dim(s string) string    { return termenv.String(s).Faint().String() }
+
+// Dim makes s faint when colour is on.
+func (p Palette) Dim(s string) string {
+	if p.profile == termenv.Ascii {
+		return s
+	}
+	return termenv.String(s).Faint().String()
+}
 
 // Bold makes s bold when colour is on.
 func (p Palette) Bold(s string) string {

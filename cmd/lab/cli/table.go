@@ -21,6 +21,13 @@ type table struct {
 	cut []int
 	// style styles a cell after it is padded: the header row is -1.
 	style func(row, col int, cell string) string
+	// sections are lines printed before a row (by index), after a blank
+	// line: a group's heading. They do not count in the column widths and
+	// are cut to the width; sectionStyle styles them.
+	sections     map[int]string
+	sectionStyle func(string) string
+	// minCut is the narrowest a cut column becomes; 0 means minCutWidth.
+	minCut int
 }
 
 // tableGap is the space between columns.
@@ -42,15 +49,28 @@ func (t *table) render(w io.Writer, width int) error {
 	for _, cw := range widths {
 		total += cw
 	}
+	minCut := t.minCut
+	if minCut == 0 {
+		minCut = minCutWidth
+	}
 	for _, col := range t.cut {
-		if over := total - width; width > 0 && over > 0 && widths[col] > minCutWidth {
-			cw := max(minCutWidth, widths[col]-over)
+		if over := total - width; width > 0 && over > 0 && widths[col] > minCut {
+			cw := max(minCut, widths[col]-over)
 			total -= widths[col] - cw
 			widths[col] = cw
 		}
 	}
 	var b strings.Builder
 	for ri, r := range all {
+		if h, ok := t.sections[ri-1]; ok && ri > 0 {
+			if width > 0 {
+				h = runewidth.Truncate(h, width, "…")
+			}
+			if t.sectionStyle != nil {
+				h = t.sectionStyle(h)
+			}
+			b.WriteString("\n" + h + "\n")
+		}
 		var line strings.Builder
 		for i, c := range r {
 			c = runewidth.Truncate(c, widths[i], "…")

@@ -57,7 +57,7 @@ func TestValidate(t *testing.T) {
 		{name: "every error, and the good labs", args: []string{"validate", broken.dir}, code: 2, out: []string{"ok\tgood"},
 			errOut: []string{
 				bad + ":1:1: folder wrong/empty/ is not listed under wrong: (lab test proves only the listed ones)",
-				bad + `:12:5: unknown field "expectd" in a sql.assert check, did you mean "expect"? (sql.assert fields: query, expect, message; common fields: name, type, service, points, hint, timeout, reveal, needs)`,
+				bad + `:12:5: unknown field "expectd" in a sql.assert check, did you mean "expect"? (sql.assert fields: query, expect, message, setup; common fields: name, type, service, points, hint, timeout, reveal, needs)`,
 				"2 errors in lab definitions",
 			}},
 		{name: "same id in two paths", args: []string{"validate", c.dir, other.dir}, code: 2, out: []string{"ok\talpha", "ok\tbeta", "ok\talpha"},

@@ -69,6 +69,10 @@ func watchRun(ctx context.Context, opts *WatchOptions) error {
 			return err
 		}
 	}
+	// Each check's reset is a swap to a spare made meanwhile.
+	if sparesOn(deps) {
+		defer env.KeepSpares()()
+	}
 	watcher, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err

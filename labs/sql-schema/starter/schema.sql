@@ -1,0 +1,8 @@
+-- Create the library's three tables here, as README.md describes them:
+--
+--   members (id, email, name)
+--   books   (isbn, title, copies)
+--   loans   (id, member_id, isbn, loaned_on, returned_on)
+--
+-- with the keys, references and rules the README states. This file runs
+-- as a script on an empty database; then run `lab check`.

@@ -1,0 +1,9 @@
+-- Write the trigger function(s) and CREATE TRIGGER statement(s) here, as
+-- README.md describes:
+--
+--   * every UPDATE that changes an account's balance adds one row to
+--     account_audit (account_id, old_balance, new_balance), per account;
+--   * every UPDATE of an account sets its updated_at to the time of the
+--     change.
+--
+-- This file runs as a script on the lab database; then run `lab check`.

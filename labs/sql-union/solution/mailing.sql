@@ -1,0 +1,4 @@
+SELECT email FROM shop_customers WHERE email IS NOT NULL
+UNION
+SELECT email FROM newsletter_signups
+ORDER BY email;

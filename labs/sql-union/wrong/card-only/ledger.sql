@@ -1,0 +1,2 @@
+SELECT paid_on, email, amount FROM card_payments
+ORDER BY paid_on, email, amount;
