@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -120,8 +119,6 @@ var isolations = map[string]string{
 	"serializable":    "SERIALIZABLE",
 }
 
-var sqlStateRe = regexp.MustCompile(`^[0-9A-Z]{2}([0-9A-Z]{3})?$`)
-
 // Validate implements Check.
 func (c *SQLConcurrent) Validate() error {
 	var errs []error
@@ -160,7 +157,7 @@ func (c *SQLConcurrent) Validate() error {
 	}
 	for field, list := range map[string][]string{"allow": c.Allow, "retry": c.Retry} {
 		for i, s := range list {
-			if !sqlStateRe.MatchString(s) {
+			if !validSQLState(s) {
 				errs = append(errs, fmt.Errorf("%s[%d]: %q is not a SQLSTATE (5 characters, such as 40001) or a class (2, such as P0)", field, i, s))
 			}
 		}
@@ -397,7 +394,7 @@ func (c *SQLConcurrent) call(ctx context.Context, s Session, args []any) callRes
 		if ctx.Err() != nil {
 			return callResult{err: ctx.Err(), stopped: true}
 		}
-		state := sqlState(err)
+		state := SQLState(err)
 		switch {
 		case matchState(c.Retry, state) && attempt < retries:
 			continue
@@ -425,11 +422,8 @@ func (c *SQLConcurrent) transaction(ctx context.Context, s Session, begin string
 
 // matchState reports whether a SQLSTATE is in a list of states and classes.
 func matchState(list []string, state string) bool {
-	if state == "" {
-		return false
-	}
 	for _, s := range list {
-		if s == state || (len(s) == 2 && strings.HasPrefix(state, s)) {
+		if matchSQLState(state, s) {
 			return true
 		}
 	}
@@ -451,7 +445,7 @@ func describeCall(args []any) string {
 
 // errText is an error's message with its SQLSTATE when it has one.
 func errText(err error) string {
-	if s := sqlState(err); s != "" {
+	if s := SQLState(err); s != "" {
 		return fmt.Sprintf("%v (SQLSTATE %s)", err, s)
 	}
 	return err.Error()

@@ -1,9 +1,6 @@
 package checks
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // SQLSessions is implemented by a SQL that can open sessions of its own
 // on the learner's database, for checks that run SQL from several
@@ -29,13 +26,4 @@ type Session interface {
 	PID() int
 	// Close ends the session, rolling back what it left open.
 	Close(ctx context.Context)
-}
-
-// sqlState returns the SQLSTATE of a Postgres error, or "".
-func sqlState(err error) string {
-	var e interface{ SQLState() string }
-	if errors.As(err, &e) {
-		return e.SQLState()
-	}
-	return ""
 }

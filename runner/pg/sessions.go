@@ -115,15 +115,8 @@ func (x *session) Exec(ctx context.Context, query string, args ...any) (*checks.
 	return out, nil
 }
 
-// stateError is a Postgres error as a learner reads it: the message, its
-// detail and hint, and the SQLSTATE for the check.
-type stateError struct {
-	msg, state string
-}
-
-func (e *stateError) Error() string    { return e.msg }
-func (e *stateError) SQLState() string { return e.state }
-
+// sessionError is a Postgres error of a session as a learner reads it:
+// the message, its detail and hint, and the SQLSTATE for the check.
 func sessionError(err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
@@ -136,5 +129,5 @@ func sessionError(err error) error {
 	if pe.Hint != "" {
 		msg += " (hint: " + pe.Hint + ")"
 	}
-	return &stateError{msg: msg, state: pe.Code}
+	return &stateError{msg: msg, code: pe.Code}
 }
