@@ -53,10 +53,11 @@ import (
 //
 // The calls and invariants run on the learner's database of the main data
 // and of every hidden variant (a failure there does not show its data),
-// as the learner's role, within its limits and the check's timeout. What
-// is still running at the deadline (a lock never released, a loop that
-// never ends) is stopped and the check fails, saying so; a deadlock the
-// server detects is an error of the call like any other.
+// as the learner's role, within its limits and the check's timeout. Calls
+// still running at the deadline (a lock never released, a loop that never
+// ends) are stopped and the check fails, saying so; a deadlock the server
+// detects (after its deadlock_timeout, 1 s) is an error of the call like
+// any other, and fails the check naming the call.
 type SQLConcurrent struct {
 	// Sessions is how many connections make calls at once.
 	Sessions int `yaml:"sessions" json:"sessions"`
@@ -122,12 +123,15 @@ var isolations = map[string]string{
 // Validate implements Check.
 func (c *SQLConcurrent) Validate() error {
 	var errs []error
-	if c.Sessions < 1 || c.Sessions > maxSessions {
-		errs = append(errs, fmt.Errorf("sessions: must be between 1 and %d", maxSessions))
+	switch {
+	case c.Sessions == 0:
+		errs = append(errs, fmt.Errorf("sessions: needs how many connections make calls at once (1 to %d)", maxSessions))
+	case c.Sessions < 1 || c.Sessions > maxSessions:
+		errs = append(errs, fmt.Errorf("sessions: %d is not between 1 and %d", c.Sessions, maxSessions))
 	}
 	for i, s := range c.Setup {
 		if strings.TrimSpace(s) == "" {
-			errs = append(errs, fmt.Errorf("setup[%d]: must not be empty", i))
+			errs = append(errs, fmt.Errorf("setup: statement %d must not be empty", i+1))
 		}
 	}
 	switch c.Outcome {
@@ -147,7 +151,7 @@ func (c *SQLConcurrent) Validate() error {
 	}
 	for i, s := range c.Statements {
 		if strings.TrimSpace(s) == "" {
-			errs = append(errs, fmt.Errorf("statements[%d]: must not be empty", i))
+			errs = append(errs, fmt.Errorf("statements: statement %d must not be empty", i+1))
 		}
 	}
 	if c.Isolation != "" {
@@ -155,10 +159,13 @@ func (c *SQLConcurrent) Validate() error {
 			errs = append(errs, fmt.Errorf("isolation: %q is not one of read committed, repeatable read, serializable", c.Isolation))
 		}
 	}
-	for field, list := range map[string][]string{"allow": c.Allow, "retry": c.Retry} {
-		for i, s := range list {
+	for _, f := range []struct {
+		name string
+		list []string
+	}{{"allow", c.Allow}, {"retry", c.Retry}} {
+		for _, s := range f.list {
 			if !validSQLState(s) {
-				errs = append(errs, fmt.Errorf("%s[%d]: %q is not a SQLSTATE (5 characters, such as 40001) or a class (2, such as P0)", field, i, s))
+				errs = append(errs, fmt.Errorf("%s: %q is not a SQLSTATE class (two characters, \"P0\") or code (five, \"40001\")", f.name, s))
 			}
 		}
 	}
@@ -171,11 +178,11 @@ func (c *SQLConcurrent) Validate() error {
 	for i, inv := range c.Invariants {
 		switch {
 		case inv == nil:
-			errs = append(errs, fmt.Errorf("invariants[%d]: expected query and message", i))
+			errs = append(errs, fmt.Errorf("invariants: invariant %d needs a query and a message", i+1))
 		case strings.TrimSpace(inv.Query) == "":
-			errs = append(errs, fmt.Errorf("invariants[%d].query: must not be empty", i))
+			errs = append(errs, fmt.Errorf("invariants: invariant %d needs a query, true when it holds", i+1))
 		case strings.TrimSpace(inv.Message) == "":
-			errs = append(errs, fmt.Errorf("invariants[%d].message: say what went wrong when it does not hold", i))
+			errs = append(errs, fmt.Errorf("invariants: invariant %d needs a message that says what went wrong when it does not hold", i+1))
 		}
 	}
 	return errors.Join(errs...)
@@ -329,8 +336,8 @@ func (c *SQLConcurrent) round(ctx context.Context, ctl Session, workers []Sessio
 			}
 		}
 		out := c.sessionError(ctx, ctx.Err(), "")
-		if overLimit(ctx, ctx.Err()) {
-			out = Errored(pastLimit(ctx, fmt.Sprintf("the calls (%d of %d sessions were still running: a lock never released, a wait the server does not see as a deadlock, or a loop that never ends)", running, len(workers)), "stopped"))
+		if overLimit(ctx, ctx.Err()) && running > 0 {
+			out = Failed(stuckCalls(ctx, running, len(workers)))
 		}
 		return nil, &out
 	}
@@ -339,6 +346,19 @@ func (c *SQLConcurrent) round(ctx context.Context, ctl Session, workers []Sessio
 		return nil, &out
 	}
 	return results, nil
+}
+
+// stuckCalls is the learner's sentence for calls still running at the
+// check's deadline. It is a fail, not an error: the calls are the
+// submission's, and what keeps them from ending (a lock never released,
+// a wait the server does not see as a deadlock, a loop) is its bug.
+func stuckCalls(ctx context.Context, running, sessions int) string {
+	limit := "the check's time limit"
+	if d, ok := ctx.Value(limitKey{}).(time.Duration); ok && d > 0 {
+		limit = "the " + FormatLimit(d) + " limit"
+	}
+	return fmt.Sprintf("%d of %d sessions were still in a call at %s and were stopped: "+
+		"a lock never released, a wait the server does not see as a deadlock, or a loop that never ends", running, sessions, limit)
 }
 
 // waitAtGate returns when every worker whose call has not finished is
