@@ -69,7 +69,11 @@ type SQLConcurrent struct {
 	Calls string `yaml:"calls" json:"calls"`
 	// Statements are one call's statements, with $1, $2, … bound to a
 	// row of Calls.
-	Statements []string `yaml:"statements" json:"statements"`
+	Statements []string `yaml:"statements,omitempty" json:"statements,omitempty"`
+	// StatementsFile, instead of Statements, is a submission file that
+	// holds them: the learner writes the call's transaction (see
+	// sql_concurrent_file.go).
+	StatementsFile string `yaml:"statements_file,omitempty" json:"statements_file,omitempty"`
 	// Isolation is the calls' isolation level: read committed (the
 	// server's default), repeatable read or serializable.
 	Isolation string `yaml:"isolation,omitempty" json:"isolation,omitempty"`
@@ -146,8 +150,11 @@ func (c *SQLConcurrent) Validate() error {
 	if strings.TrimSpace(c.Calls) == "" {
 		errs = append(errs, errors.New("calls: needs a query whose rows are the calls' arguments"))
 	}
-	if len(c.Statements) == 0 {
-		errs = append(errs, errors.New("statements: needs at least one statement"))
+	switch {
+	case len(c.Statements) == 0 && c.StatementsFile == "":
+		errs = append(errs, errors.New("statements: needs at least one statement (or statements_file: a submission file that holds them)"))
+	case len(c.Statements) > 0 && c.StatementsFile != "":
+		errs = append(errs, errors.New("statements_file: give statements or statements_file, not both"))
 	}
 	for i, s := range c.Statements {
 		if strings.TrimSpace(s) == "" {
@@ -198,8 +205,12 @@ func (c *SQLConcurrent) Run(ctx context.Context, env Env) Outcome {
 	if !ok {
 		return Errored("this service cannot open sessions of its own")
 	}
+	stmts, out := c.callStatements(env, ss)
+	if out != nil {
+		return *out
+	}
 	for _, set := range append([]string{""}, db.Variants()...) {
-		out := c.runOn(ctx, ss, DB{Variant: set}, env.Reveal() && set == "")
+		out := c.runOn(ctx, ss, DB{Variant: set}, env.Reveal() && set == "", stmts)
 		if out.Status != Pass {
 			if set != "" {
 				out.Message = "on a hidden data set: " + out.Message
@@ -219,7 +230,7 @@ type callResult struct {
 	stopped bool
 }
 
-func (c *SQLConcurrent) runOn(ctx context.Context, ss SQLSessions, db DB, reveal bool) Outcome {
+func (c *SQLConcurrent) runOn(ctx context.Context, ss SQLSessions, db DB, reveal bool, stmts []string) Outcome {
 	sess, err := ss.Sessions(ctx, db, c.Sessions+1)
 	if err != nil {
 		return c.sessionError(ctx, err, "open the sessions")
@@ -257,7 +268,7 @@ func (c *SQLConcurrent) runOn(ctx context.Context, ss SQLSessions, db DB, reveal
 	refused := 0
 	for start := 0; start < len(calls); start += len(workers) {
 		round := calls[start:min(start+len(workers), len(calls))]
-		results, out := c.round(ctx, ctl, workers[:len(round)], round)
+		results, out := c.round(ctx, ctl, workers[:len(round)], round, stmts)
 		if out != nil {
 			return *out
 		}
@@ -296,7 +307,7 @@ func (c *SQLConcurrent) runOn(ctx context.Context, ss SQLSessions, db DB, reveal
 
 // round makes one round of calls, one per worker, behind the gate if
 // there is one. out is set when the round could not be played.
-func (c *SQLConcurrent) round(ctx context.Context, ctl Session, workers []Session, calls [][]any) ([]callResult, *Outcome) {
+func (c *SQLConcurrent) round(ctx context.Context, ctl Session, workers []Session, calls [][]any, stmts []string) ([]callResult, *Outcome) {
 	gated := strings.TrimSpace(c.Gate) != ""
 	if gated {
 		if _, err := ctl.Exec(ctx, "BEGIN"); err != nil {
@@ -315,7 +326,7 @@ func (c *SQLConcurrent) round(ctx context.Context, ctl Session, workers []Sessio
 		done[i] = make(chan struct{})
 		wg.Go(func() {
 			defer close(done[i])
-			results[i] = c.call(ctx, w, calls[i])
+			results[i] = c.call(ctx, w, calls[i], stmts)
 		})
 	}
 	var gateErr error
@@ -394,7 +405,7 @@ func (c *SQLConcurrent) waitAtGate(ctx context.Context, ctl Session, workers []S
 
 // call makes one call: a transaction of the statements, retried after an
 // error listed in retry.
-func (c *SQLConcurrent) call(ctx context.Context, s Session, args []any) callResult {
+func (c *SQLConcurrent) call(ctx context.Context, s Session, args []any, stmts []string) callResult {
 	begin := "BEGIN"
 	if c.Isolation != "" {
 		begin += " ISOLATION LEVEL " + isolations[strings.ToLower(c.Isolation)]
@@ -404,7 +415,7 @@ func (c *SQLConcurrent) call(ctx context.Context, s Session, args []any) callRes
 		retries = defaultMaxRetries
 	}
 	for attempt := 0; ; attempt++ {
-		err := c.transaction(ctx, s, begin, args)
+		err := c.transaction(ctx, s, begin, args, stmts)
 		if err == nil {
 			return callResult{}
 		}
@@ -427,12 +438,15 @@ func (c *SQLConcurrent) call(ctx context.Context, s Session, args []any) callRes
 	}
 }
 
-func (c *SQLConcurrent) transaction(ctx context.Context, s Session, begin string, args []any) error {
+func (c *SQLConcurrent) transaction(ctx context.Context, s Session, begin string, args []any, stmts []string) error {
 	if _, err := s.Exec(ctx, begin); err != nil {
 		return err
 	}
-	for _, st := range c.Statements {
+	for i, st := range stmts {
 		if _, err := s.Exec(ctx, st, args...); err != nil {
+			if c.StatementsFile != "" {
+				return fmt.Errorf("statement %d of %s: %w", i+1, c.StatementsFile, err)
+			}
 			return err
 		}
 	}

@@ -37,6 +37,24 @@ func (f *fakeSessions) Sessions(_ context.Context, db DB, n int) ([]Session, err
 	return out, nil
 }
 
+// SplitScript cuts at every semicolon (the tests' scripts quote none)
+// and leaves out pieces of only blanks and -- comments.
+func (f *fakeSessions) SplitScript(script string) []string {
+	var out []string
+	for _, st := range strings.Split(script, ";") {
+		empty := true
+		for _, line := range strings.Split(st, "\n") {
+			if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--") {
+				empty = false
+			}
+		}
+		if !empty {
+			out = append(out, strings.TrimSpace(st))
+		}
+	}
+	return out
+}
+
 // logged returns the statements run by the workers, without the
 // grader's.
 func (f *fakeSessions) logged() []string {
@@ -453,6 +471,98 @@ func TestMatchState(t *testing.T) {
 	for _, tt := range tests {
 		if got := matchState(tt.list, tt.state); got != tt.want {
 			t.Errorf("matchState(%q, %q) = %v, want %v", tt.list, tt.state, got, tt.want)
+		}
+	}
+}
+
+// TestSQLConcurrentStatementsFile: the calls run the statements of the
+// learner's file, each with the call's arguments; a file with none, or
+// one that ends the grader's transaction itself, fails saying so.
+func TestSQLConcurrentStatementsFile(t *testing.T) {
+	raised := pgErr{"no such doctor", "P0001"}
+	tests := []struct {
+		name string
+		file string
+		fail func(db DB, session int, args []any) error
+		want Outcome
+		log  []string
+	}{
+		{
+			name: "each statement of the file runs in the call's transaction",
+			file: "-- lock first\nSELECT f($1, $2) FOR UPDATE;\nUPDATE t SET x = $2 WHERE id = $1;\n",
+			want: Passed(),
+			log: []string{
+				"/0: BEGIN []", "/0: -- lock first\nSELECT f($1, $2) FOR UPDATE [1 x]", "/0: UPDATE t SET x = $2 WHERE id = $1 [1 x]", "/0: COMMIT []",
+				"/0: BEGIN []", "/0: -- lock first\nSELECT f($1, $2) FOR UPDATE [2 <nil>]", "/0: UPDATE t SET x = $2 WHERE id = $1 [2 <nil>]", "/0: COMMIT []",
+			},
+		},
+		{
+			name: "a failing statement is named by its place in the file",
+			file: "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; SELECT f($1, $2)",
+			fail: func(DB, int, []any) error { return raised },
+			want: Failed("session 1, call 1 of 2 (arguments (1, x)): statement 2 of off_call.sql: no such doctor (SQLSTATE P0001)"),
+		},
+		{
+			name: "a file of comments only",
+			file: "-- TODO\n",
+			want: Failed("off_call.sql has no statement: write the statements of one call there"),
+		},
+		{
+			name: "a file that begins its own transaction",
+			file: "/* mine */ begin; SELECT f($1, $2)",
+			want: Failed("statement 1 of off_call.sql is BEGIN: leave out BEGIN, COMMIT and ROLLBACK; each call runs in a transaction the grader begins and commits, as the app does"),
+		},
+		{
+			name: "a file that commits",
+			file: "SELECT f($1, $2); COMMIT",
+			want: Failed("statement 2 of off_call.sql is COMMIT: leave out BEGIN, COMMIT and ROLLBACK; each call runs in a transaction the grader begins and commits, as the app does"),
+		},
+		{
+			name: "START TRANSACTION and END too",
+			file: "START TRANSACTION; SELECT f($1, $2); END",
+			want: Failed("statement 1 of off_call.sql is START: leave out BEGIN, COMMIT and ROLLBACK; each call runs in a transaction the grader begins and commits, as the app does"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := concurrent(func(c *SQLConcurrent) {
+				c.Sessions = 1
+				c.Statements = nil
+				c.StatementsFile = "off_call.sql"
+			})
+			if err := c.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			sql := &fakeSessions{exec: bankExec(tt.fail)}
+			env := &concEnv{fakeEnv: fakeEnv{files: map[string]string{"off_call.sql": tt.file}}, sql: sql}
+			if got := c.Run(context.Background(), env); got != tt.want {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+			if tt.log != nil {
+				if got := ranBy(sql.logged(), "/0:"); !slices.Equal(got, tt.log) {
+					t.Errorf("the worker ran\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.log, "\n"))
+				}
+			}
+		})
+	}
+}
+
+func TestFirstKeyword(t *testing.T) {
+	for st, want := range map[string]string{
+		"BEGIN;":                          "BEGIN",
+		"  commit":                        "COMMIT",
+		"-- a\n-- b\nRollback;":           "ROLLBACK",
+		"/* a /* nested */ */ END":        "END",
+		"SELECT 1":                        "SELECT",
+		"SET TRANSACTION ISOLATION":       "SET",
+		"-- only a comment":               "",
+		"/* unterminated":                 "",
+		"begin_work()":                    "BEGIN_WORK",
+		"(SELECT 1)":                      "",
+		"\n\tstart transaction read only": "START",
+	} {
+		if got := firstKeyword(st); got != want {
+			t.Errorf("firstKeyword(%q) = %q, want %q", st, got, want)
 		}
 	}
 }

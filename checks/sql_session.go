@@ -12,6 +12,10 @@ type SQLSessions interface {
 	// Sessions opens n sessions on db (never the reference), each in the
 	// grader's session state (see SQL.Query), outside any transaction.
 	Sessions(ctx context.Context, db DB, n int) ([]Session, error)
+	// SplitScript cuts a script into its statements as the service's
+	// client (psql) does, leaving out pieces with no statement (blanks,
+	// comments).
+	SplitScript(script string) []string
 }
 
 // Session is one connection to a lab database. Its statements run one
@@ -19,8 +23,10 @@ type SQLSessions interface {
 type Session interface {
 	// Exec runs one statement with args bound to $1, $2, … and
 	// returns its rows (values as FormatValue reads them). Each arg is a
-	// string, sent as text for the server to type, or nil for NULL. A
-	// Postgres error has an SQLState method.
+	// string, sent as text for the server to type, or nil for NULL; a
+	// statement gets as many as it uses ($1 … $n), so that one call's
+	// arguments can go to each of its statements. A Postgres error has
+	// an SQLState method.
 	Exec(ctx context.Context, query string, args ...any) (*Rows, error)
 	// PID is the server process of the session (pg_backend_pid()).
 	PID() int

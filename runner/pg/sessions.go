@@ -101,7 +101,23 @@ func (x *session) Exec(ctx context.Context, query string, args ...any) (*checks.
 			vals[i] = []byte(fmt.Sprint(a))
 		}
 	}
-	res := x.c.PgConn().ExecParams(ctx, query, vals, nil, nil, nil).Read()
+	pc := x.c.PgConn()
+	var res *pgconn.Result
+	if len(vals) == 0 {
+		res = pc.ExecParams(ctx, query, nil, nil, nil, nil).Read()
+	} else {
+		// A statement gets the arguments it uses: the server says how
+		// many when it parses the statement.
+		desc, err := pc.Prepare(ctx, "", query, nil)
+		if err != nil {
+			return nil, sessionError(err)
+		}
+		n := len(desc.ParamOIDs)
+		if n > len(vals) {
+			return nil, fmt.Errorf("the statement uses $%d, and a call has %d arguments", n, len(vals))
+		}
+		res = pc.ExecPrepared(ctx, "", vals[:n], nil, nil).Read()
+	}
 	if res.Err != nil {
 		return nil, sessionError(res.Err)
 	}
@@ -145,4 +161,16 @@ func sessionError(err error) error {
 		msg += " (hint: " + pe.Hint + ")"
 	}
 	return &stateError{msg: msg, code: pe.Code}
+}
+
+// SplitScript implements checks.SQLSessions: the statements of script as
+// psql cuts them (see Split), without the pieces that hold none.
+func (s *SQL) SplitScript(script string) []string {
+	var out []string
+	for _, st := range Split(stripBOM(script)) {
+		if !st.empty {
+			out = append(out, st.Text)
+		}
+	}
+	return out
 }
