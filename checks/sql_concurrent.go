@@ -488,7 +488,7 @@ func errText(err error) string {
 // sessionError is the outcome of a statement of the grader's that failed.
 func (c *SQLConcurrent) sessionError(ctx context.Context, err error, what string) Outcome {
 	if overLimit(ctx, err) {
-		return Errored(pastLimit(ctx, "the calls", "stopped"))
+		return Errored(pastLimit(ctx, "the check", "stopped"))
 	}
 	if ctx.Err() != nil {
 		return interrupted
