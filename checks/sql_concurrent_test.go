@@ -399,6 +399,21 @@ func TestSQLConcurrentPastItsLimit(t *testing.T) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 
+	// Past the deadline in the grader's own queries (an invariant), no
+	// call is stuck: the check ran out of time, the lab's error.
+	sql.exec = func(ctx context.Context, db DB, session int, q string, args []any) (*Rows, error) {
+		if q == "SELECT ok" {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return bankExec(nil)(ctx, db, session, q, args)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	if got, want := c.Run(WithLimit(ctx2, 30*time.Second), env), Errored("the check ran past the 30 s limit and was stopped"); got != want {
+		t.Errorf("slow invariant: got %+v, want %+v", got, want)
+	}
+
 	// Ctrl-C is not the learner's fail.
 	ictx, stop := context.WithCancel(context.Background())
 	sql.exec = func(ctx context.Context, db DB, session int, q string, args []any) (*Rows, error) {
