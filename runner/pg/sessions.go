@@ -47,13 +47,16 @@ func (s *SQL) Sessions(ctx context.Context, db checks.DB, n int) ([]checks.Sessi
 	if err != nil {
 		return nil, engine.EnvErr(err)
 	}
-	// The connections are opened at once: each is a password
-	// handshake of its own, and one after the other they were most of
-	// the check's time (4 s of a lab check's 6 on a loaded machine).
+	// Sessions a check before this one closed are used again (see
+	// session.Close); the others are opened at once. Each connection is a
+	// server process and a password handshake of its own: opened one
+	// after the other for every check, they were most of a check's time
+	// (4 s of a lab check's 6 on a loaded machine).
 	out := make([]checks.Session, n)
 	errs := make([]error, n)
+	reuse := s.takeSessions(db, out)
 	var wg sync.WaitGroup
-	for i := range n {
+	for i := reuse; i < n; i++ {
 		wg.Go(func() {
 			pc, err := s.lab.connect(ctx, s.slot.role, s.slot.password, s.slot.dbFor(db.Variant))
 			if err != nil {
@@ -65,7 +68,7 @@ func (s *SQL) Sessions(ctx context.Context, db checks.DB, n int) ([]checks.Sessi
 				errs[i] = fmt.Errorf("set the grader's session state: %w", err)
 				return
 			}
-			out[i] = &session{c: pc}
+			out[i] = &session{c: pc, sql: s, db: db, reset: reset}
 		})
 	}
 	wg.Wait()
@@ -83,18 +86,83 @@ func (s *SQL) Sessions(ctx context.Context, db checks.DB, n int) ([]checks.Sessi
 	return out, nil
 }
 
-// session is a checks.Session on one connection.
+// session is a checks.Session on one connection of a run.
 type session struct {
-	c *pgx.Conn
+	c     *pgx.Conn
+	sql   *SQL
+	db    checks.DB
+	reset string // the grader's session state (graderReset)
+	// broken is set when a statement failed other than with the
+	// server's error (a lost connection, a cancelled read): the
+	// connection is not used again.
+	broken bool
 }
 
 func (x *session) PID() int { return int(x.c.PgConn().PID()) }
 
-func (x *session) Close(ctx context.Context) { x.c.Close(ctx) }
+// Close implements checks.Session. A healthy session is rolled back,
+// cleared of all the calls left in it (DISCARD ALL: temporary tables,
+// session settings, advisory locks, prepared statements), put back in the
+// grader's state and kept for the run's next check; SQL.Close closes it
+// at the end of the run.
+func (x *session) Close(ctx context.Context) {
+	if x.broken || x.c.IsClosed() || ctx.Err() != nil {
+		x.c.Close(ctx)
+		return
+	}
+	for _, q := range []string{"ROLLBACK", "DISCARD ALL", x.reset} {
+		if _, err := x.c.Exec(ctx, q); err != nil {
+			x.c.Close(ctx)
+			return
+		}
+	}
+	x.sql.smu.Lock()
+	defer x.sql.smu.Unlock()
+	if x.sql.idle == nil {
+		x.sql.idle = map[checks.DB][]*session{}
+	}
+	x.sql.idle[x.db] = append(x.sql.idle[x.db], x)
+}
+
+// takeSessions fills out with the sessions of db kept for the run's next
+// check, as many as there are, and returns how many.
+func (s *SQL) takeSessions(db checks.DB, out []checks.Session) int {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	n := min(len(out), len(s.idle[db]))
+	for i, x := range s.idle[db][:n] {
+		out[i] = x
+	}
+	if n > 0 {
+		s.idle[db] = s.idle[db][n:]
+	}
+	return n
+}
+
+// closeSessions closes the sessions kept for the run's next check.
+func (s *SQL) closeSessions(ctx context.Context) {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	for _, list := range s.idle {
+		for _, x := range list {
+			x.c.Close(ctx)
+		}
+	}
+	s.idle = nil
+}
 
 // Exec implements checks.Session: the extended protocol, one statement,
 // parameters as text of a type the server infers, values as text.
 func (x *session) Exec(ctx context.Context, query string, args ...any) (*checks.Rows, error) {
+	rows, err := x.exec(ctx, query, args)
+	var se *stateError
+	if err != nil && !errors.As(err, &se) {
+		x.broken = true
+	}
+	return rows, err
+}
+
+func (x *session) exec(ctx context.Context, query string, args []any) (*checks.Rows, error) {
 	vals := make([][]byte, len(args))
 	for i, a := range args {
 		if a != nil {
