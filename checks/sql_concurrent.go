@@ -15,23 +15,24 @@ import (
 // balance and writes it back without a lock loses updates, an on-call
 // rule checked before an update lets two doctors leave at once.
 //
-//   - name: concurrent-transfers
-//     type: sql.concurrent
-//     service: db
-//     timeout: 60s
-//     sessions: 8                   # connections, 2 to 16
-//     setup: UPDATE accounts SET balance = 100   # optional, run and committed first
-//     calls: |                      # one row per call: its arguments $1, $2, …
-//     SELECT 1 + i % 4, 1 + (i + 1) % 4, 30 FROM generate_series(0, 63) i
-//     statements:                   # one call: these, in one transaction
-//   - SELECT transfer($1, $2, $3)
-//     isolation: read committed     # optional: repeatable read, serializable
-//     gate: SELECT FROM accounts FOR UPDATE   # optional: see below
-//     allow: [P0, "23"]             # SQLSTATEs (or classes) of a refused call
-//     retry: ["40001"]              # SQLSTATEs of a call retried from the start
-//     invariants:
-//   - query: SELECT sum(balance) = 400 FROM accounts
-//     message: money was created or lost
+//	checks:
+//	- name: concurrent-transfers
+//	  type: sql.concurrent
+//	  service: db
+//	  timeout: 60s
+//	  sessions: 8                   # connections, 1 to 16
+//	  setup: [UPDATE accounts SET balance = 100]   # optional, run and committed first
+//	  calls: |                      # one row per call: its arguments $1, $2, …
+//	    SELECT 1 + i % 4, 1 + (i + 1) % 4, 30 FROM generate_series(0, 63) i
+//	  statements:                   # one call: these, in one transaction
+//	    - SELECT transfer($1, $2, $3)
+//	  isolation: read committed     # optional: repeatable read, serializable
+//	  gate: SELECT FROM accounts FOR UPDATE   # optional: see below
+//	  allow: [P0, "23"]             # SQLSTATEs (or classes) of a refused call
+//	  retry: ["40001"]              # SQLSTATEs of a call retried from the start
+//	  invariants:
+//	    - query: SELECT sum(balance) = 400 FROM accounts
+//	      message: money was created or lost
 //
 // The rows of `calls` are dealt to the sessions in rounds: in round r,
 // session s makes call r×sessions+s. A call is a transaction (BEGIN, at

@@ -11,14 +11,15 @@ import (
 // its own per call, with the call's arguments as $1, $2, … (each
 // statement gets the ones it uses).
 //
-//   - name: two-at-once
-//     type: sql.concurrent
-//     service: db
-//     sessions: 8
-//     statements_file: off_call.sql   # a submission file, apply: query
-//     retry: ["40001", "40P01"]       # the app's retry loop
-//     calls: SELECT id FROM doctors WHERE on_call
-//     invariants: [...]
+//	checks:
+//	- name: two-at-once
+//	  type: sql.concurrent
+//	  service: db
+//	  sessions: 8
+//	  statements_file: off_call.sql   # a submission file, apply: query
+//	  retry: ["40001", "40P01"]       # the app's retry loop
+//	  calls: SELECT id FROM doctors WHERE on_call
+//	  invariants: [...]
 //
 // The file may choose its isolation level with SET TRANSACTION ISOLATION
 // LEVEL as its first statement (the call's BEGIN is the grader's, at
