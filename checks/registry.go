@@ -29,6 +29,7 @@ var types = []Type{
 	{Name: "http", Kinds: []string{"backend", "nginx", "runtime"}, New: func() Check { return &HTTP{} }, HTTP: true},
 	{Name: "redis.key", Kinds: []string{"redis"}, New: func() Check { return &RedisKey{} }},
 	{Name: "sql.assert", Kinds: []string{"postgres"}, New: func() Check { return &SQLAssert{} }},
+	{Name: "sql.concurrent", Kinds: []string{"postgres"}, New: func() Check { return &SQLConcurrent{} }},
 	{Name: "sql.index", Kinds: []string{"postgres"}, New: func() Check { return &SQLIndex{} }},
 	{Name: "sql.intact", Kinds: []string{"postgres"}, New: func() Check { return &SQLIntact{} }},
 	{Name: "sql.plan", Kinds: []string{"postgres"}, New: func() Check { return &SQLPlan{} }},

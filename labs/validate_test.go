@@ -22,6 +22,7 @@ func TestArticle(t *testing.T) {
 		"sql.assert":       "a sql.assert",
 		"sql.index":        "a sql.index",
 		"sql.intact":       "a sql.intact",
+		"sql.concurrent":   "a sql.concurrent",
 		"sql.plan":         "a sql.plan",
 		"sql.rejects":      "a sql.rejects",
 		"sql.result":       "a sql.result",

@@ -63,6 +63,10 @@ type SQL struct {
 	envFailure error
 	// quota watches the slot's disk use (see watch).
 	quota *quota
+	// idle are the sessions of checks.SQLSessions kept for the run's
+	// next check (see session.Close), guarded by smu.
+	smu  sync.Mutex
+	idle map[checks.DB][]*session
 }
 
 // classify returns err, or the environment's failure when err is one
@@ -473,6 +477,7 @@ func (s *SQL) Close(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	s.stopQuota()
+	s.closeSessions(ctx)
 	if s.overQuota() != nil {
 		s.dirty = true
 	}

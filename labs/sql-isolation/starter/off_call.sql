@@ -1,0 +1,3 @@
+-- The statements of one request: doctor $1 asks to go off call. The app
+-- runs them in a transaction of its own (BEGIN … COMMIT), many requests
+-- at once. See README.md for the rules and what is checked.
