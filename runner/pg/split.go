@@ -243,7 +243,13 @@ func isIdentChar(c byte) bool {
 }
 
 // outsideTx reports whether a statement cannot run inside a transaction
-// block (Postgres refuses it there with 25001).
+// block (Postgres refuses it there with 25001), or must not run in the
+// run's: ALTER ROLE (or USER) changes the role that every data set's
+// database shares, and in one data set's open transaction it holds the
+// role's row locked until the run ends, so the same script applied to
+// the next data set waits for a lock that is never released. Outside,
+// each data set's statement commits at once; the slot is then recreated,
+// as after any change that stays.
 func (s Statement) outsideTx() bool {
 	w := s.words
 	at := func(i int, v ...string) bool {
@@ -276,7 +282,7 @@ func (s Statement) outsideTx() bool {
 		return has("CONCURRENTLY") || has("DATABASE") || has("SYSTEM")
 	case at(0, "CREATE", "DROP") && at(1, "DATABASE", "TABLESPACE", "SUBSCRIPTION"):
 		return true
-	case at(0, "ALTER") && at(1, "SYSTEM"):
+	case at(0, "ALTER") && at(1, "SYSTEM", "ROLE", "USER"):
 		return true
 	case at(0, "CLUSTER") && (len(w) == 1 || len(w) == 2 && w[1] == "VERBOSE"):
 		return true
