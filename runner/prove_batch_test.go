@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/labrunner/labrunner/checks"
 	"github.com/labrunner/labrunner/labs"
 )
 
@@ -127,5 +129,49 @@ func TestProveRunsEntries(t *testing.T) {
 	start := errors.New("start db: no such image")
 	if _, err := proveRuns(env.Lab, 1, func([]Entry) ([]graded, error) { return nil, start }); err != start {
 		t.Errorf("err = %v, want %v", err, start)
+	}
+}
+
+// TestTryEntryErrors: the report of a submission the environment failed
+// every attempt, or that outlived its deadline, comes with why it is no
+// grading, which a proof reports as the case's error; a grading comes
+// with none.
+func TestTryEntryErrors(t *testing.T) {
+	defer func(w time.Duration) { envRetryWait = w }(envRetryWait)
+	envRetryWait = time.Millisecond
+	lab := &labs.Lab{ID: "l", Checks: []*labs.CheckDef{{Name: "c", Points: 1}}}
+	tests := []struct {
+		name    string
+		check   func(ctx context.Context) (*checks.Report, error)
+		wantErr string
+	}{
+		{name: "graded", check: func(context.Context) (*checks.Report, error) {
+			return &checks.Report{Lab: "l", Status: checks.Fail}, nil
+		}},
+		{name: "environment", wantErr: "the server is in recovery (graded 3 times; the environment failed each time)",
+			check: func(context.Context) (*checks.Report, error) {
+				return nil, &EnvError{Err: errors.New("the server is in recovery")}
+			}},
+		{name: "hung", wantErr: "did not finish within 20ms", check: func(ctx context.Context) (*checks.Report, error) {
+			<-ctx.Done()
+			return nil, &EnvError{Err: ctx.Err()}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := tryEntry(context.Background(), lab, "starter", 20*time.Millisecond, tt.check, nil)
+			if rep == nil {
+				t.Fatal("no report")
+			}
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr) {
+				t.Errorf("err = %v, want %q", err, tt.wantErr)
+			}
+			if err != nil {
+				c := proofCase{name: "starter"}
+				if got, want := c.gradeError(lab, err).Error(), "grade starter of l: "+tt.wantErr; got != want {
+					t.Errorf("proof error %q, want %q", got, want)
+				}
+			}
+		})
 	}
 }
