@@ -55,16 +55,40 @@ type BatchOptions struct {
 // starts its services again and goes on (engine_watch.go). Everything the
 // batch started is removed before it returns.
 func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry, opts BatchOptions) ([]checks.Report, error) {
+	out, err := d.gradeBatch(ctx, lab, entries, opts)
+	if out == nil {
+		return nil, err
+	}
+	reports := make([]checks.Report, len(out))
+	for i, g := range out {
+		if g.rep != nil {
+			reports[i] = *g.rep
+		}
+	}
+	return reports, err
+}
+
+// graded is the outcome of one entry of a batch: its report, and when
+// that report is not a grading (the environment failed every attempt, or
+// the submission outlived its deadline: a *hungError), why. An entry the
+// batch did not reach (it was interrupted) has neither.
+type graded struct {
+	rep *checks.Report
+	err error
+}
+
+// gradeBatch is GradeBatch with each entry's outcome (graded).
+func (d *Driver) gradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry, opts BatchOptions) ([]graded, error) {
 	jobs := max(opts.Jobs, 1)
 	jobs = min(jobs, max(len(entries), 1))
 	if opts.Deadline <= 0 {
 		opts.Deadline = 2 * time.Minute
 	}
-	reports := make([]checks.Report, len(entries))
+	reports := make([]graded, len(entries))
 	var mu sync.Mutex
 	done := 0
-	finish := func(i int, rep *checks.Report) {
-		reports[i] = *rep
+	finish := func(i int, rep *checks.Report, err error) {
+		reports[i] = graded{rep, err}
 		mu.Lock()
 		done++
 		n := done
@@ -78,10 +102,10 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 	// (gradeEntry).
 	grade := func(i int, check func(ctx context.Context) (*checks.Report, error), heal func(ctx context.Context) error) {
 		start := time.Now()
-		rep := gradeEntry(ctx, lab, entries[i].Name, opts.Deadline, check, heal)
+		rep, err := tryEntry(ctx, lab, entries[i].Name, opts.Deadline, check, heal)
 		rep.Submission = entries[i].Name
 		rep.Duration = time.Since(start)
-		finish(i, rep)
+		finish(i, rep, err)
 	}
 
 	queue := make(chan int)
@@ -256,6 +280,14 @@ func (d *Driver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []Entry,
 // error when the services would not start again (that error is the
 // cause, and the usual retries go on).
 func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.Duration, check func(ctx context.Context) (*checks.Report, error), heal func(ctx context.Context) error) *checks.Report {
+	rep, _ := tryEntry(ctx, lab, name, deadline, check, heal)
+	return rep
+}
+
+// tryEntry is gradeEntry, with the error that the report is made of when
+// it is not a grading: the last attempt's (the environment's) or a
+// *hungError.
+func tryEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.Duration, check func(ctx context.Context) (*checks.Report, error), heal func(ctx context.Context) error) (*checks.Report, error) {
 	// An attempt that the engine's going away explains (heal started the
 	// services again after it) is not counted against the submission;
 	// restarts bounds those too.
@@ -288,7 +320,7 @@ func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.D
 		switch {
 		case hung:
 			// The learner's doing, not the environment's.
-			return hungReport(lab, name, deadline)
+			return hungReport(lab, name, deadline), &hungError{deadline}
 		case retry:
 			select {
 			case <-ctx.Done():
@@ -301,9 +333,9 @@ func gradeEntry(ctx context.Context, lab *labs.Lab, name string, deadline time.D
 			}
 			rep = &checks.Report{Lab: lab.ID, Submission: name, Message: msg}
 			rep.Summarize()
-			return rep
+			return rep, errors.New(msg)
 		default:
-			return rep
+			return rep, nil
 		}
 	}
 }
@@ -315,6 +347,14 @@ var (
 	envAttempts  = 3
 	envRetryWait = time.Second
 )
+
+// hungError is why a submission that outlived its deadline has no
+// grading.
+type hungError struct{ deadline time.Duration }
+
+func (e *hungError) Error() string {
+	return fmt.Sprintf("did not finish within %s", e.deadline)
+}
 
 // hungReport is the report of a submission that did not finish within the
 // batch's deadline: every check fails, with a sentence saying why.

@@ -55,41 +55,123 @@ func ReadSolution(lab *labs.Lab, dir string) (Submission, error) {
 // check), its reference solution and each alternative correct one (they
 // must pass every check) and each
 // known-wrong solution (the checks that fail must be exactly those it
-// names; skipped checks are not counted), on the running lab env. Then
-// it plays the kit of generic cheats (cheats.go) on the starter and the
-// wrong solutions: none may make a failing check pass.
+// names; skipped checks are not counted), on the running lab env, one
+// case after the other. Then it plays the kit of generic cheats
+// (cheats.go) on the starter and the wrong solutions: none may make a
+// failing check pass. Driver.ProveLab grades the same cases, several at
+// once (prove_batch.go).
 func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
-	lab := env.Lab
-	p := &Proof{Lab: lab.ID}
-	type tcase struct {
-		name, dir, want string
-		fails           []string // a wrong solution's checks
+	plan, err := proofPlan(env.Lab)
+	if err != nil {
+		return nil, err
 	}
-	cases := []tcase{{name: "starter", dir: labs.StarterDir, want: "fails at least one check"}}
+	reports := make([]*checks.Report, len(plan))
+	for i, c := range plan {
+		rep, err := env.Check(ctx, c.sub, CheckOptions{Name: c.checkName()})
+		if err != nil {
+			return nil, c.gradeError(env.Lab, err)
+		}
+		reports[i] = rep
+	}
+	return judgeProof(env.Lab, plan, reports), nil
+}
+
+// proofCase is one grading of a proof: a solution of the lab's folder,
+// or a cheat played on one.
+type proofCase struct {
+	name, want string
+	fails      []string // a wrong solution's checks
+	sub        Submission
+	// cheat is the cheat played, else nil; a neutral one is played on
+	// the case at index base of the plan.
+	cheat *cheat
+	base  int
+	on    string // the name of the case at base
+}
+
+// checkName is the case's name in its report.
+func (c proofCase) checkName() string {
+	if c.cheat != nil {
+		return "cheat " + c.cheat.name
+	}
+	return c.name
+}
+
+// gradeError is the error of a case the environment could not grade.
+func (c proofCase) gradeError(lab *labs.Lab, err error) error {
+	if c.cheat != nil {
+		return fmt.Errorf("grade cheat %s on %s of %s: %w", c.cheat.name, c.on, lab.ID, err)
+	}
+	return fmt.Errorf("grade %s of %s: %w", c.name, lab.ID, err)
+}
+
+// proofPlan lists the gradings of a proof of lab, in the order of its
+// report: the starter, the solution, the alternatives, the wrong
+// solutions, then each cheat on the starter and (neutral ones) on each
+// wrong solution. Each grading is independent of the others: their
+// submissions are known before any is graded.
+func proofPlan(lab *labs.Lab) ([]proofCase, error) {
+	plan := []proofCase{{name: "starter", want: "fails at least one check"}}
+	dirs := []string{labs.StarterDir}
 	sol := lab.Solution
 	if sol == "" {
 		sol = labs.DefaultSolution
 	}
-	cases = append(cases, tcase{name: "solution", dir: sol, want: "passes every check"})
+	plan = append(plan, proofCase{name: "solution", want: "passes every check"})
+	dirs = append(dirs, sol)
 	for _, a := range lab.Alternatives() {
-		cases = append(cases, tcase{name: labs.AlternativesDir + "/" + a, dir: path.Join(labs.AlternativesDir, a), want: "passes every check"})
+		plan = append(plan, proofCase{name: labs.AlternativesDir + "/" + a, want: "passes every check"})
+		dirs = append(dirs, path.Join(labs.AlternativesDir, a))
 	}
 	for _, w := range lab.Wrong {
-		cases = append(cases, tcase{name: "wrong/" + w.Name, dir: path.Join(labs.WrongDir, w.Name),
-			want: "fails exactly " + strings.Join(w.Fails, ", "), fails: w.Fails})
+		plan = append(plan, proofCase{name: "wrong/" + w.Name, want: "fails exactly " + strings.Join(w.Fails, ", "), fails: w.Fails})
+		dirs = append(dirs, path.Join(labs.WrongDir, w.Name))
 	}
-	var bases []base
-	for _, c := range cases {
-		sub, err := ReadSolution(lab, c.dir)
+	var bases []int // the starter and the wrong solutions
+	for i, dir := range dirs {
+		sub, err := ReadSolution(lab, dir)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", c.dir, err)
+			return nil, fmt.Errorf("read %s: %w", dir, err)
 		}
-		rep, err := env.Check(ctx, sub, CheckOptions{Name: c.name})
-		if err != nil {
-			return nil, fmt.Errorf("grade %s of %s: %w", c.name, lab.ID, err)
+		plan[i].sub = sub
+		if plan[i].name == "starter" || plan[i].fails != nil {
+			bases = append(bases, i)
 		}
+	}
+	for _, ch := range cheatsFor(lab) {
+		for _, b := range bases {
+			if !ch.neutral && plan[b].name != "starter" {
+				continue
+			}
+			c := proofCase{name: "cheat/" + ch.name, sub: cheated(lab, ch, plan[b].sub), cheat: &ch, base: b, on: plan[b].name}
+			if ch.neutral {
+				c.name += " on " + plan[b].name
+				c.want = "fails what " + plan[b].name + " fails (" + ch.about + ")"
+			} else {
+				c.want = "fails at least one check (" + ch.about + ")"
+			}
+			plan = append(plan, c)
+		}
+	}
+	return plan, nil
+}
+
+// judgeProof is the proof of lab whose plan graded reports (one each, in
+// the plan's order): each case's problem, if it did not do what it must.
+func judgeProof(lab *labs.Lab, plan []proofCase, reports []*checks.Report) *Proof {
+	p := &Proof{Lab: lab.ID}
+	for i, c := range plan {
+		rep := reports[i]
 		pc := ProofCase{Name: c.name, Want: c.want, Report: rep}
 		switch {
+		case c.cheat != nil && c.cheat.neutral:
+			if fooled := newlyPassed(reports[c.base], rep); len(fooled) > 0 {
+				pc.Problem = fmt.Sprintf("%s fooled %s: they pass with it", c.cheat.about, strings.Join(fooled, ", "))
+			}
+		case c.cheat != nil:
+			if rep.Status == checks.Pass {
+				pc.Problem = c.cheat.about + " passes every check"
+			}
 		case c.name == "starter":
 			if rep.Status == checks.Pass {
 				pc.Problem = "the untouched starter passes every check"
@@ -118,39 +200,8 @@ func Prove(ctx context.Context, env *LabEnv) (*Proof, error) {
 			p.Failed = true
 		}
 		p.Cases = append(p.Cases, pc)
-		if c.name == "starter" || c.fails != nil {
-			bases = append(bases, base{c.name, sub, rep})
-		}
 	}
-	for _, ch := range cheatsFor(lab) {
-		for _, b := range bases {
-			if !ch.neutral && b.name != "starter" {
-				continue
-			}
-			rep, err := env.Check(ctx, cheated(lab, ch, b.sub), CheckOptions{Name: "cheat " + ch.name})
-			if err != nil {
-				return nil, fmt.Errorf("grade cheat %s on %s of %s: %w", ch.name, b.name, lab.ID, err)
-			}
-			pc := ProofCase{Name: "cheat/" + ch.name + " on " + b.name, Report: rep}
-			if ch.neutral {
-				pc.Want = "fails what " + b.name + " fails (" + ch.about + ")"
-				if fooled := newlyPassed(b.rep, rep); len(fooled) > 0 {
-					pc.Problem = fmt.Sprintf("%s fooled %s: they pass with it", ch.about, strings.Join(fooled, ", "))
-				}
-			} else {
-				pc.Name = "cheat/" + ch.name
-				pc.Want = "fails at least one check (" + ch.about + ")"
-				if rep.Status == checks.Pass {
-					pc.Problem = ch.about + " passes every check"
-				}
-			}
-			if pc.Problem != "" {
-				p.Failed = true
-			}
-			p.Cases = append(p.Cases, pc)
-		}
-	}
-	return p, nil
+	return p
 }
 
 // starterScores is the problem of a starter that earns points: the
@@ -170,14 +221,6 @@ func starterScores(rep *checks.Report) string {
 	}
 	return fmt.Sprintf("the untouched starter scores %d %s (%s pass on it): a check the starter passes is a guard; give it points: 0",
 		rep.Score, unit, strings.Join(passed, ", "))
-}
-
-// base is a graded solution that fails some checks, which the neutral
-// cheats are added to.
-type base struct {
-	name string
-	sub  Submission
-	rep  *checks.Report
 }
 
 // newlyPassed returns the checks that did not pass in before and pass in

@@ -76,6 +76,7 @@ type fakeDriver struct {
 	dirs      []string // the folder of each StartWorkspace
 	graded    []runner.Entry
 	gradeOpts runner.BatchOptions
+	proveOpts []runner.ProveOptions
 	stopped   []string
 	removed   []string
 	checked   []string // the images CheckImage was asked about
@@ -151,6 +152,28 @@ func (d *fakeDriver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []ru
 		}
 	}
 	return d.gradeReports, nil
+}
+
+// ProveLab starts the lab (StartLab) and returns its env's proof once per
+// run, or its error, and closes it.
+func (d *fakeDriver) ProveLab(ctx context.Context, lab *labs.Lab, opts runner.ProveOptions) ([]*runner.Proof, error) {
+	d.mu.Lock()
+	d.proveOpts = append(d.proveOpts, opts)
+	d.mu.Unlock()
+	env, err := d.StartLab(ctx, lab, false)
+	if err != nil {
+		return nil, err
+	}
+	defer env.Close(ctx)
+	e := env.(*fakeEnv)
+	if e.proveErr != nil {
+		return nil, e.proveErr
+	}
+	var out []*runner.Proof
+	for range max(opts.Repeat, 1) {
+		out = append(out, e.proof)
+	}
+	return out, nil
 }
 
 func (d *fakeDriver) Stale(context.Context) ([]engine.StaleSession, error) { return d.stale, nil }
@@ -237,8 +260,6 @@ func (e *fakeEnv) Reset(context.Context) error {
 	e.resets++
 	return e.resetErr
 }
-
-func (e *fakeEnv) Prove(context.Context) (*runner.Proof, error) { return e.proof, e.proveErr }
 
 func (e *fakeEnv) SparesSupported() bool               { return false }
 func (e *fakeEnv) PrepareSpares(context.Context) error { return nil }

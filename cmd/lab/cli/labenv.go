@@ -27,6 +27,8 @@ type labDriver interface {
 	StopSession(ctx context.Context, lab, id string) error
 	// GradeBatch grades every entry and returns one report each.
 	GradeBatch(ctx context.Context, lab *labs.Lab, entries []runner.Entry, opts runner.BatchOptions) ([]checks.Report, error)
+	// ProveLab proves lab on services of its own, one proof per run.
+	ProveLab(ctx context.Context, lab *labs.Lab, opts runner.ProveOptions) ([]*runner.Proof, error)
 
 	// Sessions lists the sessions created from this machine.
 	Sessions(ctx context.Context) ([]engine.SessionInfo, error)
@@ -65,8 +67,6 @@ type labEnv interface {
 	Check(ctx context.Context, sub runner.Submission, opts runner.CheckOptions) (*checks.Report, error)
 	// Reset brings every service back to its seeded state.
 	Reset(ctx context.Context) error
-	// Prove runs the lab's starter, reference and known-wrong solutions.
-	Prove(ctx context.Context) (*runner.Proof, error)
 	// ShellCommand is the interactive client of a service, with its
 	// environment.
 	ShellCommand(service string) (cmd, env []string, err error)
@@ -146,6 +146,10 @@ func (r runnerDriver) GradeBatch(ctx context.Context, lab *labs.Lab, entries []r
 	return r.d.GradeBatch(ctx, lab, entries, opts)
 }
 
+func (r runnerDriver) ProveLab(ctx context.Context, lab *labs.Lab, opts runner.ProveOptions) ([]*runner.Proof, error) {
+	return r.d.ProveLab(ctx, lab, opts)
+}
+
 func (r runnerDriver) Stale(ctx context.Context) ([]engine.StaleSession, error) {
 	return r.d.Stale(ctx)
 }
@@ -206,8 +210,6 @@ func (e runnerEnv) SparesSupported() bool { return e.env.SparesSupported() }
 func (e runnerEnv) PrepareSpares(ctx context.Context) error { return e.env.PrepareSpares(ctx) }
 
 func (e runnerEnv) KeepSpares() func() { return e.env.KeepSpares() }
-
-func (e runnerEnv) Prove(ctx context.Context) (*runner.Proof, error) { return runner.Prove(ctx, e.env) }
 
 func (e runnerEnv) ShellCommand(service string) ([]string, []string, error) {
 	return e.env.ShellCommand(service)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labrunner/labrunner/labs"
+	"github.com/labrunner/labrunner/runner"
 )
 
 // TestOptions are the inputs of `lab test`.
@@ -21,6 +22,8 @@ type TestOptions struct {
 	Paths []string
 	// Jobs labs are proven at once.
 	Jobs int
+	// CaseJobs cases of each lab are graded at once.
+	CaseJobs int
 	// Repeat runs every case this many times, to catch flaky checks.
 	Repeat int
 	// Lang proves multi-language labs in this language only; "" in each.
@@ -37,7 +40,10 @@ func NewCmdTest(deps *Deps, runF func(context.Context, *TestOptions) error) *cob
 fail at least one check, the reference solution must pass every check, and
 each known-wrong solution must fail exactly the checks it names (skipped
 checks aren't counted; an errored check is always a problem). --repeat N
-runs every case N times to catch flaky checks. Labs run in parallel (-j).
+runs every case N times to catch flaky checks. Labs run in parallel (-j),
+and within a lab up to --case-jobs cases are graded at once, each on its
+own services (its own database slot for Postgres labs), so that no case
+sees what another one did; the output is the same whatever the numbers.
 
 path is a lab folder or a catalog folder; without one, the catalog in use
 (--labs, LAB_CATALOG or the bundled labs). A lab offered in several
@@ -47,12 +53,13 @@ languages is proven in each (--lang: in that one), as "<lab> (<lang>)". Exit sta
 		Example: `  lab test                   # every lab of the catalog
   lab test labs/sql-join
   lab test my-labs/ --repeat 3
-  lab test labs/redis-cache-aside --lang go`,
+  lab test labs/redis-cache-aside --lang go
+  lab test -j 1 --case-jobs 1  # one case at a time`,
 		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if opts.Jobs < 1 || opts.Repeat < 1 {
-				return &UsageError{Err: fmt.Errorf("-j and --repeat need at least 1")}
+			if opts.Jobs < 1 || opts.CaseJobs < 1 || opts.Repeat < 1 {
+				return &UsageError{Err: fmt.Errorf("-j, --case-jobs and --repeat need at least 1")}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -61,6 +68,7 @@ languages is proven in each (--lang: in that one), as "<lab> (<lang>)". Exit sta
 		},
 	}
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 2, "labs proven at once")
+	cmd.Flags().IntVar(&opts.CaseJobs, "case-jobs", 2, "cases of each lab graded at once")
 	cmd.Flags().IntVar(&opts.Repeat, "repeat", 1, "run every case this many times")
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "prove labs offered in several languages in this one only")
 	addPullFlag(cmd, deps)
@@ -137,7 +145,7 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			t0 := time.Now()
-			lines, bad, err := proveLab(ctx, d, lf, opts.Repeat)
+			lines, bad, err := proveLab(ctx, d, lf, runner.ProveOptions{Jobs: opts.CaseJobs, Repeat: opts.Repeat})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -207,25 +215,19 @@ func labLabel(l *labs.Lab) string {
 	return l.ID + " (" + l.Language + ")"
 }
 
-// proveLab starts a lab once and proves it repeat times; it returns a line
-// per case (only problems, unless everything is fine) and whether any
-// case misbehaved.
-func proveLab(ctx context.Context, d labDriver, lf *labs.Lab, repeat int) ([]string, bool, error) {
-	env, err := d.StartLab(ctx, lf, false)
-	if err != nil {
-		return nil, false, err
-	}
-	defer env.Close(ctx)
+// proveLab proves a lab opts.Repeat times on services of its own
+// (runner.Driver.ProveLab); it returns a line per case (only problems,
+// unless everything is fine) and whether any case misbehaved. The lines
+// of the runs before one that could not be graded come with its error.
+func proveLab(ctx context.Context, d labDriver, lf *labs.Lab, opts runner.ProveOptions) ([]string, bool, error) {
+	proofs, err := d.ProveLab(ctx, lf, opts)
 	var lines []string
 	bad := false
-	for n := 1; n <= repeat; n++ {
-		proof, err := env.Prove(ctx)
-		if err != nil {
-			return lines, bad, err
-		}
+	for i, proof := range proofs {
+		n := i + 1
 		for _, c := range proof.Cases {
 			run := ""
-			if repeat > 1 {
+			if opts.Repeat > 1 {
 				run = fmt.Sprintf(" (run %d)", n)
 			}
 			if c.Problem != "" {
@@ -236,5 +238,5 @@ func proveLab(ctx context.Context, d labDriver, lf *labs.Lab, repeat int) ([]str
 			}
 		}
 	}
-	return lines, bad, nil
+	return lines, bad, err
 }

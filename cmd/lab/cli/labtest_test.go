@@ -23,10 +23,12 @@ func TestNewCmdTest(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{name: "defaults", args: nil, want: TestOptions{Jobs: 2, Repeat: 1}},
-		{name: "paths and flags", args: []string{"labs/a", "labs/b", "-j", "4", "--repeat", "3"}, want: TestOptions{Paths: []string{"labs/a", "labs/b"}, Jobs: 4, Repeat: 3}},
-		{name: "no jobs", args: []string{"-j", "0"}, wantCode: ExitUsage, wantErr: "-j and --repeat need at least 1"},
-		{name: "no repeat", args: []string{"--repeat", "0"}, wantCode: ExitUsage, wantErr: "-j and --repeat need at least 1"},
+		{name: "defaults", args: nil, want: TestOptions{Jobs: 2, CaseJobs: 2, Repeat: 1}},
+		{name: "paths and flags", args: []string{"labs/a", "labs/b", "-j", "4", "--case-jobs", "3", "--repeat", "3"},
+			want: TestOptions{Paths: []string{"labs/a", "labs/b"}, Jobs: 4, CaseJobs: 3, Repeat: 3}},
+		{name: "no jobs", args: []string{"-j", "0"}, wantCode: ExitUsage, wantErr: "-j, --case-jobs and --repeat need at least 1"},
+		{name: "no case jobs", args: []string{"--case-jobs", "0"}, wantCode: ExitUsage, wantErr: "-j, --case-jobs and --repeat need at least 1"},
+		{name: "no repeat", args: []string{"--repeat", "0"}, wantCode: ExitUsage, wantErr: "-j, --case-jobs and --repeat need at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,7 +48,7 @@ func TestNewCmdTest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got.Paths, tt.want.Paths) || got.Jobs != tt.want.Jobs || got.Repeat != tt.want.Repeat {
+			if !slices.Equal(got.Paths, tt.want.Paths) || got.Jobs != tt.want.Jobs || got.CaseJobs != tt.want.CaseJobs || got.Repeat != tt.want.Repeat {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}
 		})
@@ -146,7 +148,7 @@ func Test_testRun(t *testing.T) {
 			io, out, errOut := TestStreams()
 			deps := &Deps{IO: io, Getenv: func(string) string { return "" },
 				NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
-			err := testRun(context.Background(), &TestOptions{Deps: deps, Paths: tt.paths, Jobs: 2, Repeat: max(tt.repeat, 1)})
+			err := testRun(context.Background(), &TestOptions{Deps: deps, Paths: tt.paths, Jobs: 2, CaseJobs: 3, Repeat: max(tt.repeat, 1)})
 			if code := ExitCode(err); code != tt.wantExit {
 				t.Errorf("exit %d (%v), want %d", code, err, tt.wantExit)
 			}
@@ -164,6 +166,11 @@ func Test_testRun(t *testing.T) {
 					t.Error("a proven lab was left running")
 				}
 			}
+			for _, o := range drv.proveOpts {
+				if o.Jobs != 3 || o.Repeat != max(tt.repeat, 1) {
+					t.Errorf("proved with %+v, want 3 cases at once, %d runs", o, max(tt.repeat, 1))
+				}
+			}
 		})
 	}
 }
@@ -179,7 +186,7 @@ func TestTestRunBundled(t *testing.T) {
 	io, out, _ := TestStreams()
 	deps := &Deps{IO: io, Getenv: func(string) string { return "" },
 		NewDriver: func(context.Context) (labDriver, error) { return drv, nil }}
-	if err := testRun(context.Background(), &TestOptions{Deps: deps, Jobs: 3, Repeat: 1}); err != nil {
+	if err := testRun(context.Background(), &TestOptions{Deps: deps, Jobs: 3, CaseJobs: 2, Repeat: 1}); err != nil {
 		t.Fatal(err)
 	}
 	lines := outputLines(out.String())
