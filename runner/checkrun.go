@@ -13,8 +13,13 @@ import (
 )
 
 // abandonGrace is how long a check that ignores its context is waited
-// for after its deadline before it is abandoned.
-var abandonGrace = 2 * time.Second
+// for after its deadline before it is abandoned. It is longer than the
+// cleanup a check does once its deadline has stopped the learner's work
+// (killPrograms: up to 5 s), so that a check that stopped a fork loop on
+// a busy machine, which it reports as a fail, is not taken for one that
+// hangs and made an error (TestProgramLab's fork loop, in a full CI run
+// at load 16: cleanup took more than the 2 s this was).
+var abandonGrace = 6 * time.Second
 
 // envFunc returns the Env a check runs with.
 type envFunc func(def *labs.CheckDef) checks.Env
