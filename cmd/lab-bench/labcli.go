@@ -18,6 +18,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/labrunner/labrunner/internal/workspace"
+	"github.com/labrunner/labrunner/labs"
 	"github.com/labrunner/labrunner/runner/engine"
 )
 
@@ -219,6 +220,12 @@ func copySolution(dir, lab string) error {
 	if err != nil {
 		return err
 	}
+	return writeSolution(dir, l)
+}
+
+// writeSolution writes the files of l's `submission:` list from its
+// reference solution into dir.
+func writeSolution(dir string, l *labs.Lab) error {
 	for _, f := range l.Submission {
 		b, err := fs.ReadFile(l.FS(), path.Join(l.Solution, f.File))
 		if err != nil {

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"time"
 
@@ -96,14 +94,5 @@ func copyLangSolution(dir, lab, lang string) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range l.Submission {
-		b, err := fs.ReadFile(l.FS(), path.Join(l.Solution, f.File))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, f.File), b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeSolution(dir, l)
 }
