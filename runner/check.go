@@ -159,24 +159,10 @@ func (e *LabEnv) Check(ctx context.Context, sub Submission, opts CheckOptions) (
 		run.noteEnv(e.health(ctx))
 	}
 	ended = true
-	if abandoned {
-		// A check still runs on the run's connections: they are closed
-		// once it returns, never under it. Its result is already an
-		// error, so the grade does not depend on what it finds.
-		go func() {
-			run.pending.Wait()
-			run.end(context.WithoutCancel(ctx))
-		}()
-	} else if endErr := endRun(ctx, run); endErr != nil {
-		run.noteEnv(endErr)
-		var ee *EnvError
-		if !errors.As(endErr, &ee) {
-			return nil, endErr
-		}
+	failure, err := run.finish(ctx, abandoned)
+	if err != nil {
+		return nil, err
 	}
-	run.mu.Lock()
-	failure := run.envFailure
-	run.mu.Unlock()
 	if failure != nil {
 		// A grade computed against a broken environment would be wrong.
 		return nil, &EnvError{Err: fmt.Errorf("the environment failed during the check, so there is no grade: %w", failure)}
@@ -228,4 +214,27 @@ func (e *LabEnv) apply(ctx context.Context, run *labRun, f *labs.SubmissionFile,
 func endRun(ctx context.Context, run *labRun) error {
 	defer phase.Begin("end run")()
 	return run.end(ctx)
+}
+
+// finish ends run and returns the environment's failure it saw, or an
+// error of ending it that is not the environment's. With abandoned, a
+// check still runs on the run's connections: they are closed once it
+// returns, never under it; its result is already an error, so the grade
+// does not depend on what it finds.
+func (run *labRun) finish(ctx context.Context, abandoned bool) (failure, err error) {
+	if abandoned {
+		go func() {
+			run.pending.Wait()
+			run.end(context.WithoutCancel(ctx))
+		}()
+	} else if endErr := endRun(ctx, run); endErr != nil {
+		run.noteEnv(endErr)
+		var ee *EnvError
+		if !errors.As(endErr, &ee) {
+			return nil, endErr
+		}
+	}
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	return run.envFailure, nil
 }

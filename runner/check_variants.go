@@ -144,21 +144,10 @@ func (e *LabEnv) checkVariant(ctx context.Context, sub Submission, va *labs.Vari
 		return &checkEnv{run: run, service: def.Service, reveal: false, def: def}
 	})
 	ended = true
-	if abandoned {
-		go func() {
-			run.pending.Wait()
-			run.end(context.WithoutCancel(ctx))
-		}()
-	} else if endErr := run.end(ctx); endErr != nil {
-		run.noteEnv(endErr)
-		var ee *EnvError
-		if !errors.As(endErr, &ee) {
-			return nil, endErr
-		}
+	failure, err := run.finish(ctx, abandoned)
+	if err != nil {
+		return nil, err
 	}
-	run.mu.Lock()
-	failure := run.envFailure
-	run.mu.Unlock()
 	if failure != nil {
 		return nil, &EnvError{Err: fmt.Errorf("the environment failed during the check of a hidden variant, so there is no grade: %w", failure)}
 	}
